@@ -1,0 +1,112 @@
+"""Normalising Chinese text as it comes out of PDFs, spreadsheets and web pages.
+
+Three jobs, kept apart because they serve different ends:
+
+- ``clean_name``: the form a printed name is stored in (whitespace removed — wrapped and letter-spaced cells such as
+  "机关事业单位基本养 老保险缴费" or "收 入 决 算 表" — radicals mapped to their characters, brackets in full width as the
+  classification catalogs print them). Names are recorded as printed, only cleaned.
+- ``match_key``: a looser key for recognising titles, headers and items: also NFKC (full/half width), quotes and
+  punctuation dropped.
+- ``parse_amount``: a printed amount to ``Decimal`` (thousands separators, full-width digits, trimmed decimals).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# CJK Radicals Supplement code points that fonts without a proper ToUnicode map emit instead of the ideograph
+# (seen in PDF text layers: "⻋" for 车, "⻓" for 长). NFKC does not map this block (it only maps the Kangxi radicals
+# U+2F00–U+2FD5), so the common ones are listed here.
+_RADICALS = {
+    "⺠": "民", "⺟": "母", "⺠": "民", "⻁": "虎", "⻄": "西", "⻅": "见", "⻆": "角", "⻉": "贝", "⻋": "车",
+    "⻓": "长", "⻔": "门", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食", "⻢": "马",
+    "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻬": "齐", "⻮": "齿",
+    "⻰": "龙", "⻳": "龟", "⺁": "厂", "⺇": "几", "⺈": "刀", "⺊": "卜", "⺌": "小", "⺍": "小", "⺎": "兀",
+    "⺏": "尢", "⺐": "尢", "⺑": "尢", "⺒": "巳", "⺓": "幺", "⺔": "彐", "⺕": "彐", "⺛": "旡", "⺝": "月",
+    "⺞": "歺", "⺡": "水", "⺢": "水", "⺣": "火", "⺤": "爪", "⺥": "爪", "⺦": "丬", "⺧": "牛", "⺨": "犬",
+    "⺩": "王", "⺪": "疋", "⺫": "目", "⺬": "示", "⺭": "示", "⺮": "竹", "⺯": "糸", "⺰": "纟", "⺱": "网",
+    "⺲": "网", "⺳": "网", "⺴": "网", "⺵": "网", "⺶": "羊", "⺷": "羊", "⺸": "羊", "⺹": "老", "⺺": "聿",
+    "⺻": "聿", "⺼": "肉", "⺽": "臼", "⺾": "艸", "⺿": "艸", "⻀": "艸", "⻂": "衣", "⻃": "襾", "⻅": "见",
+    "⻇": "角", "⻈": "讠", "⻊": "足", "⻌": "辶", "⻍": "辶", "⻎": "辶", "⻏": "阝", "⻐": "金", "⻑": "長",
+    "⻒": "镸", "⻕": "门", "⻖": "阝", "⻗": "雨", "⻞": "飠", "⻟": "飠", "⻠": "饣", "⻡": "首", "⻢": "马",
+    "⻫": "斉", "⻭": "歯", "⻯": "竜", "⻱": "亀", "⻲": "亀",
+}
+_RADICAL_TABLE = str.maketrans(_RADICALS)
+
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_HALF_TO_FULL_BRACKETS = str.maketrans({"(": "（", ")": "）"})
+# What match_key drops: punctuation, quotes and brackets of both widths, the ordinal prefix is handled separately.
+_PUNCT = re.compile(r"[\"'“”‘’「」『』《》〈〉()（）\[\]【】,，.。、:：;；!！?？·•\-—_~～/\\|*＊]")
+_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|(?:[一二三四五六七八九十百]+|[0-9]+)[、.．])\s*")
+
+
+def fix_radicals(text: str) -> str:
+    """Map CJK radical code points to the ideographs they stand for."""
+    return text.translate(_RADICAL_TABLE)
+
+
+def squash(text: str) -> str:
+    """Remove all whitespace, including ideographic spaces and zero-width characters."""
+    return _WS.sub("", text)
+
+
+def clean_name(text: str | None) -> str:
+    """A printed name in stored form: no whitespace, radicals mapped, full-width brackets."""
+    if not text:
+        return ""
+    return squash(fix_radicals(text)).translate(_HALF_TO_FULL_BRACKETS)
+
+
+def strip_ordinal(text: str) -> str:
+    """Drop a leading ordinal such as "一、", "（三）", "2." from an item name."""
+    return _ORDINAL.sub("", text, count=1)
+
+
+def match_key(text: str | None) -> str:
+    """A loose key for matching titles, headers and item names: NFKC, no whitespace, no punctuation."""
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFKC", fix_radicals(text))
+    return _PUNCT.sub("", squash(t)).lower()
+
+
+_AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """Parse a printed amount; ``None`` for a blank or a dash (nothing printed).
+
+    Accepts thousands separators ("5,545.08"), full-width digits, trimmed decimals ("4.5"), a leading sign, and
+    accounting parentheses for negatives ("(12.50)"). Raises ``ValueError`` for text that is not an amount, so a
+    caller can tell "blank" from "something we cannot read".
+    """
+    if text is None:
+        return None
+    t = squash(unicodedata.normalize("NFKC", text))
+    if t in ("", "-", "--", "—", "－", "/", "——"):
+        return None
+    negative = False
+    if t.startswith("(") and t.endswith(")"):
+        negative, t = True, t[1:-1]
+    if not _AMOUNT.match(t):
+        raise ValueError(f"not an amount: {text!r}")
+    try:
+        value = Decimal(t.replace(",", ""))
+    except InvalidOperation as err:  # pragma: no cover - the regex admits only valid decimals
+        raise ValueError(f"not an amount: {text!r}") from err
+    return -value if negative else value
+
+
+def is_amount(text: str | None) -> bool:
+    """True when ``text`` is a printed amount (not blank, not a dash)."""
+    try:
+        return parse_amount(text) is not None
+    except ValueError:
+        return False
+
+
+def decimals_of(text: str) -> int:
+    """Number of decimals printed ("985.24" → 2, "4.5" → 1, "12" → 0)."""
+    t = squash(unicodedata.normalize("NFKC", text)).strip("()")
+    return len(t.split(".", 1)[1]) if "." in t else 0
