@@ -17,6 +17,9 @@ from ..raw import RawDocument
 # format name -> module (imported lazily: the PDF stack is slow to import and not needed for text exports)
 READERS: dict[str, str] = {
     "text": "juesuan.readers.text",
+    "pdf": "juesuan.readers.pdf",
+    "xlsx": "juesuan.readers.excel",
+    "xls": "juesuan.readers.excel",
 }
 
 SUFFIXES: dict[str, str] = {
@@ -24,6 +27,10 @@ SUFFIXES: dict[str, str] = {
     ".text": "text",
     ".md": "text",
     ".tsv": "text",
+    ".pdf": "pdf",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
 }
 
 

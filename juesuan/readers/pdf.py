@@ -1,0 +1,739 @@
+"""PDF disclosures: the text layer read with pypdfium2 into text lines and table rows.
+
+Why pypdfium2 and not camelot or pdfplumber (measured in bench/bench_pdf.py): reading the text layer with pypdfium2
+costs 1–4 ms a page and keeps every code, name and amount intact; camelot's lattice places text one row too low on
+LibreOffice PDFs and takes 0.24 s a page; pdfplumber is exact on ruled tables but 10–40× slower than the text floor,
+and no generic tool keeps the columns of borderless tables. So this reader takes characters (with their boxes) and
+ruling lines (the page's path objects) from pdfium and builds the grid itself:
+
+- **ruled tables**: the ruling lines give the grid; a cell boundary that is not drawn means a merged cell (its text
+  goes in the first cell, the covered cells are ``None``); characters go to the cell holding their centre, so wrapped
+  names are joined and amounts are never glued to the next cell.
+- **borderless tables**: runs of lines holding amounts or codes; columns come from the gaps in the data lines' word
+  extents, header words that fit no column open one (an empty column keeps its place), and a table continuing on the
+  next page reuses the columns of the page before, so a column index means the same column on every page.
+- **text**: lines outside tables, joined into paragraphs where a line runs to the right margin (a text export has a
+  paragraph per line, and the narrative parser reads sentences).
+
+Characters outside the visible page are dropped (江苏省人大办公厅2017年度预算公开.pdf repeats whole tables below the
+page, invisible), radicals are mapped (``textnorm.fix_radicals``), fake-bold doubled characters are dropped.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from ..errors import Encrypted, GarbledText, NoTextLayer, Unreadable
+from ..raw import Line, RawDocument
+from ..textnorm import fix_radicals
+
+# Geometry tolerances in PDF points (1/72 inch). Ruling lines drawn as thin filled rectangles are at most this thick.
+_THIN = 2.5
+_SNAP = 2.0  # lines closer than this are the same line
+_WORD_GAP = 0.45  # a gap wider than this × font size splits two words
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
+_GLUED = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})(\d{3,7})$")  # "9.6230206": amount 9.62 + code 30206
+_AMOUNT_OR_CODE = re.compile(r"^[-+(]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?$")
+_TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
+_PARA_END = "。；;：:！!？?”）)"
+_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})$")
+
+
+@dataclass
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Rule:
+    """A ruling line: horizontal (``pos`` is y, ``a``–``b`` the x extent) or vertical (``pos`` is x)."""
+
+    horizontal: bool
+    pos: float
+    a: float
+    b: float
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    chars: list[Char]
+
+
+@dataclass
+class TextLine:
+    top: float
+    bottom: float
+    chars: list[Char]
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return self.chars[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.chars[-1].x1
+
+    @property
+    def size(self) -> float:
+        return statistics.median(c.size for c in self.chars)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class Item:
+    """Something to emit, placed on the page: a text line or a table row."""
+
+    top: float
+    cells: tuple[Optional[str], ...]
+    is_row: bool
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 0.0
+
+
+@dataclass
+class Columns:
+    """Column slots of a borderless table: ``bounds[i]``..``bounds[i+1]`` is column i."""
+
+    bounds: list[float]
+
+    def index(self, x: float) -> int:
+        for i in range(len(self.bounds) - 1):
+            if x < self.bounds[i + 1]:
+                return i
+        return len(self.bounds) - 2
+
+
+# ---------------------------------------------------------------------------------------------------- opening
+
+
+def _open(path: Path):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as R
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        code = R.FPDF_GetLastError()
+        if code == R.FPDF_ERR_PASSWORD:
+            raise Encrypted(path, "encrypted PDF: a password is needed to open it") from err
+        if code == R.FPDF_ERR_SECURITY:
+            raise Encrypted(path, "PDF uses an unsupported security handler") from err
+        raise Unreadable(path, f"not a readable PDF (truncated or corrupt): {err}") from err
+    return pdf
+
+
+# ---------------------------------------------------------------------------------------------------- characters
+
+
+def page_chars(textpage, width: float, height: float) -> tuple[list[Char], int]:
+    """The visible characters of a page, top-down coordinates; also the count of undecodable ones."""
+    import pypdfium2.raw as R
+
+    raw = textpage.raw
+    n = R.FPDFText_CountChars(raw)
+    rect = R.FS_RECTF()
+    out: list[Char] = []
+    bad = 0
+    for i in range(n):
+        u = R.FPDFText_GetUnicode(raw, i)
+        if u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B) or u == 0:
+            continue
+        if R.FPDFText_IsGenerated(raw, i) == 1:
+            continue
+        if not R.FPDFText_GetLooseCharBox(raw, i, rect):
+            continue
+        l, r, b, t = rect.left, rect.right, rect.bottom, rect.top
+        xc, yc = (l + r) / 2, (b + t) / 2
+        if not (0 <= xc <= width and 0 <= yc <= height):
+            continue  # drawn outside the page: invisible (see module docstring)
+        ch = chr(u) if u < 0x110000 else "\ufffd"
+        if _PRIVATE_USE.match(ch) or R.FPDFText_HasUnicodeMapError(raw, i) == 1:
+            bad += 1
+        # FPDFText_GetFontSize ignores the text matrix (江苏 WPS files report 180–521 for 9 pt text): use the box
+        size = max(t - b, 1.0)
+        out.append(Char(fix_radicals(ch), l, r, height - t, height - b, size))
+    return out, n
+
+
+# ---------------------------------------------------------------------------------------------------- ruling lines
+
+
+def _matrix_mul(m, n):
+    """Compose affine matrices (a, b, c, d, e, f): apply m, then n."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def page_rules(page, height: float) -> tuple[list[Rule], int]:
+    """Ruling lines of a page from its path objects (also inside form XObjects); also the count of image objects."""
+    import pypdfium2.raw as R
+
+    rules: list[Rule] = []
+    images = 0
+    fm = R.FS_MATRIX()
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    cr, cg, cb, ca = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+
+    def visible(getter, obj) -> bool:
+        if not getter(obj, cr, cg, cb, ca):
+            return True
+        return ca.value > 0 and not (cr.value > 240 and cg.value > 240 and cb.value > 240)
+
+    def walk(count, get, parent, outer) -> None:
+        nonlocal images
+        for k in range(count(parent)):
+            obj = get(parent, k)
+            kind = R.FPDFPageObj_GetType(obj)
+            if kind == R.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+                continue
+            if kind not in (R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM):
+                continue
+            m = (1, 0, 0, 1, 0, 0)
+            if R.FPDFPageObj_GetMatrix(obj, fm):
+                m = (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
+            m = _matrix_mul(m, outer)
+            if kind == R.FPDF_PAGEOBJ_FORM:
+                walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, m)
+                continue
+            R.FPDFPath_GetDrawMode(obj, fill, stroke)
+            stroked = bool(stroke.value) and visible(R.FPDFPageObj_GetStrokeColor, obj)
+            filled = bool(fill.value) and visible(R.FPDFPageObj_GetFillColor, obj)
+            if not (stroked or filled):
+                continue
+            subpaths: list[list[tuple[float, float]]] = []
+            for s in range(R.FPDFPath_CountSegments(obj)):
+                seg = R.FPDFPath_GetPathSegment(obj, s)
+                R.FPDFPathSegment_GetPoint(seg, fx, fy)
+                x, y = fx.value, fy.value
+                a, b, c, d, e, f = m
+                pt = (a * x + c * y + e, height - (b * x + d * y + f))
+                typ = R.FPDFPathSegment_GetType(seg)
+                if typ == R.FPDF_SEGMENT_MOVETO or not subpaths:
+                    subpaths.append([pt])
+                else:
+                    subpaths[-1].append(pt)
+                if R.FPDFPathSegment_GetClose(seg):
+                    subpaths[-1].append(subpaths[-1][0])
+            for pts in subpaths:
+                _subpath_rules(pts, stroked, rules)
+    walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page.raw, (1, 0, 0, 1, 0, 0))
+    return rules, images
+
+
+def _subpath_rules(pts: list[tuple[float, float]], stroked: bool, rules: list[Rule]) -> None:
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    if w <= _THIN and h > _THIN:  # a thin rectangle or a vertical stroke
+        rules.append(Rule(False, (min(xs) + max(xs)) / 2, min(ys), max(ys)))
+        return
+    if h <= _THIN and w > _THIN:
+        rules.append(Rule(True, (min(ys) + max(ys)) / 2, min(xs), max(xs)))
+        return
+    if not stroked:
+        return  # a filled area (cell shading) is not a rule
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        if abs(y0 - y1) <= 0.5 and abs(x1 - x0) > _THIN:
+            rules.append(Rule(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+        elif abs(x0 - x1) <= 0.5 and abs(y1 - y0) > _THIN:
+            rules.append(Rule(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+def _merge_rules(rules: list[Rule]) -> list[Rule]:
+    """Snap rules on (nearly) the same line together and join touching pieces."""
+    out: list[Rule] = []
+    for horizontal in (True, False):
+        group = sorted((r for r in rules if r.horizontal == horizontal), key=lambda r: (r.pos, r.a))
+        lines: list[list[Rule]] = []
+        for r in group:
+            if lines and abs(r.pos - lines[-1][0].pos) <= _SNAP:
+                lines[-1].append(r)
+            else:
+                lines.append([r])
+        for same in lines:
+            pos = statistics.median(r.pos for r in same)
+            same.sort(key=lambda r: r.a)
+            cur = Rule(horizontal, pos, same[0].a, same[0].b)
+            for r in same[1:]:
+                if r.a <= cur.b + _SNAP:
+                    cur.b = max(cur.b, r.b)
+                else:
+                    out.append(cur)
+                    cur = Rule(horizontal, pos, r.a, r.b)
+            out.append(cur)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------- ruled grids
+
+
+@dataclass
+class Grid:
+    xs: list[float]
+    ys: list[float]
+    rules: list[Rule]
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def contains(self, c: Char) -> bool:
+        return self.xs[0] <= c.xc <= self.xs[-1] and self.ys[0] <= c.yc <= self.ys[-1]
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [statistics.mean(g) for g in out]
+
+
+def rules_to_grids(rules: list[Rule]) -> list[Grid]:
+    """Group ruling lines that touch into grids (one per table); a grid needs 2 lines each way."""
+    rules = _merge_rules(rules)
+    n = len(rules)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    hs = [i for i, r in enumerate(rules) if r.horizontal]
+    vs = [i for i, r in enumerate(rules) if not r.horizontal]
+    t = _SNAP + 1
+    for i in hs:
+        h = rules[i]
+        for j in vs:
+            v = rules[j]
+            if h.a - t <= v.pos <= h.b + t and v.a - t <= h.pos <= v.b + t:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Rule]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(rules[i])
+    grids = []
+    for members in groups.values():
+        h = [r for r in members if r.horizontal]
+        v = [r for r in members if not r.horizontal]
+        if len(h) < 2 or len(v) < 2:
+            continue
+        xs = _cluster([r.pos for r in v] + [min(r.a for r in h), max(r.b for r in h)], _SNAP)
+        ys = _cluster([r.pos for r in h] + [min(r.a for r in v), max(r.b for r in v)], _SNAP)
+        if len(xs) >= 2 and len(ys) >= 2:
+            grids.append(Grid(xs, ys, members))
+    return grids
+
+
+def _covered(rules: list[Rule], horizontal: bool, pos: float, lo: float, hi: float) -> bool:
+    """True when a rule runs along ``pos`` over most of ``lo``..``hi``."""
+    span = hi - lo
+    got = 0.0
+    for r in rules:
+        if r.horizontal == horizontal and abs(r.pos - pos) <= _SNAP:
+            got += max(0.0, min(r.b, hi) - max(r.a, lo))
+    return got >= 0.6 * span
+
+
+def grid_to_items(grid: Grid, chars: list[Char]) -> list[Item]:
+    """A ruled grid and the characters inside it → one row item per grid row with text.
+
+    Cells merged over a missing boundary form one region: its text is put in the region's top-left cell and the
+    other cells are ``None``.
+    """
+    xs, ys = grid.xs, grid.ys
+    nr, nc = len(ys) - 1, len(xs) - 1
+    region = [[r * nc + c for c in range(nc)] for r in range(nr)]
+    parent = list(range(nr * nc))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and not _covered(grid.rules, False, xs[c + 1], ys[r], ys[r + 1]):
+                parent[find(region[r][c + 1])] = find(region[r][c])
+            if r + 1 < nr and not _covered(grid.rules, True, ys[r + 1], xs[c], xs[c + 1]):
+                parent[find(region[r + 1][c])] = find(region[r][c])
+    # the anchor of a region is its top-left cell
+    anchor: dict[int, tuple[int, int]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            root = find(region[r][c])
+            if root not in anchor:
+                anchor[root] = (r, c)
+    bucket: dict[tuple[int, int], list[Char]] = {}
+    for ch in chars:
+        r = _bisect(ys, ch.yc)
+        c = _bisect(xs, ch.xc)
+        bucket.setdefault(anchor[find(region[r][c])], []).append(ch)
+    items: list[Item] = []
+    for r in range(nr):
+        cells: list[Optional[str]] = []
+        for c in range(nc):
+            a = anchor[find(region[r][c])]
+            cells.append(chars_to_cell_text(bucket.get(a, [])) if a == (r, c) else None)
+        if any(cells):
+            items.append(Item(ys[r], tuple(cells), True, xs[0], xs[-1]))
+    return items
+
+
+def _bisect(bounds: list[float], v: float) -> int:
+    for i in range(len(bounds) - 2):
+        if v < bounds[i + 1]:
+            return i
+    return len(bounds) - 2
+
+
+def chars_to_cell_text(chars: list[Char]) -> str:
+    """The text of one cell: its visual lines in order, joined (a wrapped name is one name again)."""
+    if not chars:
+        return ""
+    parts: list[str] = []
+    for ln in chars_to_lines(chars):
+        t = ln.text
+        if parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalnum() and t[:1].isascii() and t[:1].isalnum():
+            parts.append(" ")
+        parts.append(t)
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------- text lines
+
+
+def chars_to_lines(chars: list[Char]) -> list[TextLine]:
+    """Group characters into visual lines (by vertical overlap) and each line into words (by gaps)."""
+    lines: list[TextLine] = []
+    for ch in sorted(chars, key=lambda c: (c.yc, c.x0)):
+        if lines and lines[-1].top - 0.5 <= ch.yc <= lines[-1].bottom + 0.5 and abs(ch.yc - _yc(lines[-1])) < 0.4 * max(ch.size, 1):
+            ln = lines[-1]
+            ln.chars.append(ch)
+            ln.top, ln.bottom = min(ln.top, ch.top), max(ln.bottom, ch.bottom)
+        else:
+            lines.append(TextLine(ch.top, ch.bottom, [ch]))
+    for ln in lines:
+        ln.chars.sort(key=lambda c: c.x0)
+        kept: list[Char] = []
+        for ch in ln.chars:
+            # fake bold: the same glyph drawn twice, slightly offset
+            if kept and ch.text == kept[-1].text and ch.x0 - kept[-1].x0 < 0.3 * (kept[-1].x1 - kept[-1].x0):
+                continue
+            kept.append(ch)
+        ln.chars = kept
+        ln.words = _split_words(kept)
+    return lines
+
+
+def _yc(ln: TextLine) -> float:
+    return (ln.top + ln.bottom) / 2
+
+
+def _split_words(chars: list[Char]) -> list[Word]:
+    words: list[Word] = []
+    cur: list[Char] = []
+    for ch in chars:
+        if cur and ch.x0 - cur[-1].x1 > _WORD_GAP * min(ch.size, cur[-1].size):
+            words.extend(_unglue(cur))
+            cur = []
+        cur.append(ch)
+    if cur:
+        words.extend(_unglue(cur))
+    return words
+
+
+def _unglue(chars: list[Char]) -> list[Word]:
+    """One word, or two where an amount ran into the code of the next cell ("9.6230206" → "9.62", "30206")."""
+    text = "".join(c.text for c in chars)
+    m = _GLUED.match(text)
+    if m:
+        k = len(m.group(1))
+        return [Word(m.group(1), chars[0].x0, chars[k - 1].x1, chars[:k]),
+                Word(m.group(2), chars[k].x0, chars[-1].x1, chars[k:])]
+    return [Word(text, chars[0].x0, chars[-1].x1, chars)]
+
+
+# ---------------------------------------------------------------------------------------------------- borderless
+
+
+def _is_data_line(ln: TextLine) -> bool:
+    return len(ln.words) >= 2 and any(_AMOUNT_OR_CODE.match(w.text) for w in ln.words[1:] + ln.words[:1]) \
+        and not _TEXT_START.match(ln.words[0].text)
+
+
+def _is_text_line(ln: TextLine) -> bool:
+    return len(ln.words) < 2 or bool(_TEXT_START.match(ln.words[0].text))
+
+
+def find_blocks(lines: list[TextLine]) -> list[tuple[int, int]]:
+    """Borderless tables: (first, last) line indexes of runs holding ≥ 2 data lines, with the header lines above."""
+    blocks: list[tuple[int, int]] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if not _is_data_line(lines[i]):
+            i += 1
+            continue
+        j = i
+        data = 1
+        while j + 1 < n:
+            nxt = lines[j + 1]
+            gap = nxt.top - lines[j].bottom
+            if gap > 3.0 * nxt.size:
+                break
+            if _is_data_line(nxt):
+                data += 1
+                j += 1
+                continue
+            # a one-word line between data lines: a wrapped name or an item without amounts
+            if len(nxt.words) >= 1 and not _TEXT_START.match(nxt.words[0].text) and j + 2 < n \
+                    and _is_data_line(lines[j + 2]) and lines[j + 2].top - nxt.bottom <= 3.0 * nxt.size:
+                j += 1
+                continue
+            if len(nxt.words) >= 2 and not _TEXT_START.match(nxt.words[0].text) and not _looks_narrative(nxt):
+                j += 1  # a row of names only (e.g. an item with no amounts)
+                continue
+            break
+        if data >= 2:
+            # header lines: multi-word lines directly above, not title/unit/department lines
+            k = i
+            while k - 1 >= 0 and len(lines[k - 1].words) >= 2 and not _TEXT_START.match(lines[k - 1].words[0].text) \
+                    and not _looks_narrative(lines[k - 1]) and lines[k].top - lines[k - 1].bottom <= 3.0 * lines[k].size \
+                    and (not blocks or k - 1 > blocks[-1][1]):
+                k -= 1
+            blocks.append((k, j))
+        i = j + 1
+    return blocks
+
+
+def _looks_narrative(ln: TextLine) -> bool:
+    return any(len(w.text) > 25 for w in ln.words) or ln.text.endswith("。")
+
+
+def block_columns(lines: list[TextLine]) -> Columns:
+    """Column slots of a borderless block: clusters of data-word extents, plus header words that fit none."""
+    spans: list[list[float]] = []
+    data_words = [w for ln in lines if _is_data_line(ln) for w in ln.words]
+    for w in sorted(data_words, key=lambda w: w.x0):
+        if spans and w.x0 <= spans[-1][1] + 0.5:
+            spans[-1][1] = max(spans[-1][1], w.x1)
+        else:
+            spans.append([w.x0, w.x1])
+    header_words = [w for ln in lines if not _is_data_line(ln) for w in ln.words]
+    for w in header_words:
+        if not any(w.x0 < s[1] and s[0] < w.x1 for s in spans):
+            spans.append([w.x0, w.x1])  # a column with a header and no amounts anywhere
+    spans.sort()
+    merged: list[list[float]] = []
+    for s in spans:
+        if merged and s[0] <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], s[1])
+        else:
+            merged.append(list(s))
+    bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
+    return Columns(bounds)
+
+
+def block_to_items(lines: list[TextLine], cols: Columns) -> list[Item]:
+    """Rows of a borderless block; fragments of wrapped names are joined to the nearest data line."""
+    nc = len(cols.bounds) - 1
+    rows: list[tuple[TextLine, list[list[Word]], bool]] = []
+    for ln in lines:
+        cells: list[list[Word]] = [[] for _ in range(nc)]
+        for w in ln.words:
+            cells[cols.index((w.x0 + w.x1) / 2)].append(w)
+        rows.append((ln, cells, _is_data_line(ln)))
+    # a fragment: no amount or code, one filled column, and a data line nearer than the row pitch
+    data_idx = [i for i, r in enumerate(rows) if r[2]]
+    pitch = statistics.median([rows[b][0].top - rows[a][0].top for a, b in zip(data_idx, data_idx[1:])] or [1e9])
+    attach: dict[int, list[tuple[int, TextLine, list[list[Word]]]]] = {}
+    skip: set[int] = set()
+    first_data = data_idx[0] if data_idx else len(rows)
+    for i, (ln, cells, is_data) in enumerate(rows):
+        filled = [c for c in range(nc) if cells[c]]
+        if is_data or i < first_data or len(filled) != 1:
+            continue
+        near = [j for j in data_idx if abs(rows[j][0].top - ln.top) < 0.75 * pitch]
+        if not near:
+            continue
+        j = min(near, key=lambda j: abs(_yc(rows[j][0]) - _yc(ln)))
+        col = filled[0]
+        attach.setdefault(j, []).append((col, ln, cells))
+        skip.add(i)
+    items: list[Item] = []
+    for i, (ln, cells, _) in enumerate(rows):
+        if i in skip:
+            continue
+        texts: list[list[tuple[float, str]]] = [[(ln.top, " ".join(w.text for w in c))] if c else [] for c in cells]
+        for col, fl, fcells in attach.get(i, []):
+            texts[col].append((fl.top, " ".join(w.text for w in fcells[col])))
+        out = tuple("".join(t for _, t in sorted(parts)) for parts in texts)
+        items.append(Item(ln.top, out, True, ln.x0, ln.x1, ln.size))
+    return items
+
+
+# ---------------------------------------------------------------------------------------------------- pages
+
+
+@dataclass
+class PageResult:
+    items: list[Item]
+    ends_in_block: Optional[Columns]  # columns of a borderless table running off the page's bottom
+    chars: int
+    bad_chars: int
+    images: int
+
+
+def read_page(page, textpage, carry: Optional[Columns]) -> PageResult:
+    """One page → items in reading order. ``carry``: columns of a borderless table continued from the page before."""
+    width, height = page.get_size()
+    chars, _ = page_chars(textpage, width, height)
+    bad = sum(1 for c in chars if _PRIVATE_USE.match(c.text))
+    rules, images = page_rules(page, height)
+    grids = rules_to_grids(rules) if rules else []
+    items: list[Item] = []
+    rest = chars
+    for g in grids:
+        inside = [c for c in rest if g.contains(c)]
+        if not inside:
+            continue
+        rest = [c for c in rest if not g.contains(c)]
+        items.extend(grid_to_items(g, inside))
+    lines = chars_to_lines(rest)
+    lines = [ln for ln in lines if not _PAGE_NUMBER.match(ln.text.replace(" ", ""))]
+    blocks = find_blocks(lines)
+    ends: Optional[Columns] = None
+    in_block: set[int] = set()
+    for bi, (a, b) in enumerate(blocks):
+        block = lines[a:b + 1]
+        # a block at the very top of the page with no title above continues the table of the page before
+        continued = carry is not None and bi == 0 and not any(ln.bottom <= block[0].top for ln in lines[:a]) \
+            and not any(g.bbox[1] < block[0].top for g in grids)
+        cols = carry if continued else block_columns(block)
+        items.extend(block_to_items(block, cols))
+        in_block.update(range(a, b + 1))
+        if b == len(lines) - 1:
+            ends = cols
+    for i, ln in enumerate(lines):
+        if i not in in_block:
+            items.append(Item(ln.top, (ln.text,), False, ln.x0, ln.x1, ln.size))
+    items.sort(key=lambda it: it.top)
+    return PageResult(items, ends, len(chars), bad, images)
+
+
+def join_paragraphs(items: list[tuple[int, Item]], right: dict[int, float]) -> list[tuple[int, Item]]:
+    """Join text lines into paragraphs: a line reaching the right margin without ending a sentence runs on."""
+    out: list[tuple[int, Item]] = []
+    for page, it in items:
+        if out and not it.is_row and not out[-1][1].is_row:
+            ppage, prev = out[-1]
+            text = prev.cells[0] or ""
+            margin = right.get(ppage, 0.0)
+            if prev.x1 >= margin - 1.5 * max(prev.size, 1) and text[-1:] not in _PARA_END \
+                    and not _TEXT_START.match(it.cells[0] or "") and len(text) >= 15:
+                joined = text + (it.cells[0] or "")
+                out[-1] = (ppage, Item(prev.top, (joined,), False, prev.x0, it.x1, prev.size))
+                right_margin = right.get(page, 0.0)
+                if it.x1 < right_margin - 1.5 * max(it.size, 1):
+                    out[-1][1].x1 = 0.0  # the paragraph ends here
+                continue
+        out.append((page, it))
+    return out
+
+
+def read(path: Path) -> RawDocument:
+    """Read a PDF into a RawDocument: text lines and table rows in reading order, page by page.
+
+    Raises ``Encrypted`` (password), ``Unreadable`` (truncated, corrupt, no pages), ``NoTextLayer`` (a scan: OCR is
+    needed), ``GarbledText`` (the text layer cannot be decoded). Pages with a few undecodable characters are read and
+    the problem is recorded in ``notes``.
+    """
+    from . import sha256_of
+
+    pdf = _open(path)
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise Unreadable(path, "PDF has no pages")
+        notes: list[tuple[str, str]] = []
+        placed: list[tuple[int, Item]] = []
+        right: dict[int, float] = {}
+        carry: Optional[Columns] = None
+        total_chars = total_bad = 0
+        image_pages = []
+        for i in range(n):
+            try:
+                page = pdf[i]
+                textpage = page.get_textpage()
+            except Exception as err:  # pdfium raises its own error type for a damaged page object
+                notes.append(("warning", f"page {i + 1}: cannot be read ({err}); skipped"))
+                carry = None
+                continue
+            try:
+                res = read_page(page, textpage, carry)
+            finally:
+                textpage.close()
+                page.close()
+            carry = res.ends_in_block
+            total_chars += res.chars
+            total_bad += res.bad_chars
+            if res.chars == 0 and res.images:
+                image_pages.append(i + 1)
+            if res.bad_chars:
+                notes.append(("warning", f"page {i + 1}: {res.bad_chars} characters without a Unicode mapping"))
+            texts = [it.x1 for it in res.items if not it.is_row]
+            if texts:
+                right[i + 1] = max(texts)
+            placed.extend((i + 1, it) for it in res.items)
+    finally:
+        pdf.close()
+    if total_chars == 0:
+        if image_pages:
+            raise NoTextLayer(path, f"no text layer: {len(image_pages)} of {n} pages are images (a scan); OCR is needed")
+        raise Unreadable(path, "no text in the PDF")
+    if total_bad > 0.3 * total_chars:
+        raise GarbledText(path, f"{total_bad} of {total_chars} characters have no Unicode mapping (fonts without "
+                                f"ToUnicode); the text cannot be decoded")
+    if image_pages:
+        notes.append(("warning", f"pages {', '.join(map(str, image_pages))}: images without text (scanned); "
+                                 f"OCR would be needed for them"))
+    placed = join_paragraphs(placed, right)
+    lines: list[Line] = []
+    row_no: dict[int, int] = {}
+    for page, it in placed:
+        row_no[page] = row_no.get(page, 0) + 1
+        lines.append(Line(page, row_no[page], it.cells, it.is_row))
+    return RawDocument(path=str(path), format="pdf", sha256=sha256_of(path), lines=lines, pages=n, notes=notes)
