@@ -1,0 +1,284 @@
+"""``juesuan.read(path) -> Document``: one file through the whole pipeline.
+
+read → recognise tables → parse into cells → narrative facts → checks. The Document holds the contract's tables for
+that file (``cells``, ``facts``, ``findings``, ``tables``, ``dropped``) and its ``meta`` (one ``documents`` row).
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import JuesuanError, NotABudgetDocument
+from .raw import RawDocument
+from .readers import read_raw
+from .schema import conform, empty_frame
+from .tables import ParsedTable, find_tables, load_specs, parse_region
+from .tables.recognise import department_in
+from .textnorm import clean_name, is_amount, squash
+from .validate import cells_to_findings
+
+_YEAR = re.compile(r"(20\d{2})\s*年\s*度?")
+_ORG = r"(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|学校|校|馆|会|社|署|人民政府|政府|街道办事处|镇|乡|公司|集团)"
+_TITLE_DEPT = re.compile(r"^(?:\d{4}\s*年度?)?\s*(.{2,40}?" + _ORG + r")\s*(?:\d{4}\s*年度?)?\s*(?:部门|单位)?(?:决算|预算)")
+_ORG_LINE = re.compile(r"^(.{2,40}?" + _ORG + r")(?:单位|部门)?(?:概况)?$")
+_NARRATIVE_DEPT = re.compile(r"(?<![\u4e00-\u9fff])?([\u4e00-\u9fff（）]{2,30}?" + _ORG + r")(?:（以下简称|\(以下简称|设|为|是|内设|下设|主要职|于)")
+_REGION = re.compile(
+    r"^(?P<province>北京市|上海市|天津市|重庆市|[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
+    r"(?P<city>[\u4e00-\u9fff]{1,8}?(?:市|自治州|州|盟|地区))?"
+    r"(?P<county>[\u4e00-\u9fff]{1,8}?(?:自治县|县|区|旗|市))?"
+)
+_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
+# Checks whose findings mean a table could not be fully read: the document is then "partial", not "ok".
+_PARTIAL_CHECKS = {"header_unrecognised", "unreadable_value", "reader"}
+
+
+@dataclass
+class Document:
+    """One disclosure read into the data contract.
+
+    Attributes: ``meta`` (dict: the documents row), ``cells``, ``facts``, ``findings``, ``tables`` (one row per
+    table found), ``dropped`` (numbers printed in tables that are not cells, with the reason), ``raw`` (the
+    RawDocument the reader returned).
+    """
+
+    meta: dict
+    cells: pd.DataFrame
+    facts: pd.DataFrame
+    findings: pd.DataFrame
+    tables: pd.DataFrame
+    dropped: pd.DataFrame
+    raw: RawDocument | None = None
+    parsed: dict[str, ParsedTable] = field(default_factory=dict, repr=False)
+
+    @property
+    def doc_id(self) -> str:
+        return self.meta["doc_id"]
+
+    def table(self, table_id: str) -> pd.DataFrame:
+        """One table as printed: one row per printed data row, its measures as columns (values in 万元).
+
+        Raises KeyError naming the tables that were found when ``table_id`` is not among them.
+        """
+        key = f"{int(table_id):02d}" if str(table_id).isdigit() else str(table_id)
+        if key not in self.parsed:
+            raise KeyError(f"{self.meta.get('file')}: no table {key}; found: {', '.join(self.parsed) or 'none'}")
+        return self.parsed[key].printed.copy()
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.findings[self.findings["severity"] == "error"]
+
+    def __repr__(self) -> str:
+        m = self.meta
+        return (f"<Document {m['file']!r} {m['kind']} {m['year']} {m['department']!r}: tables {m['tables'] or '-'}, "
+                f"{len(self.cells)} cells, {len(self.errors)} errors>")
+
+    def _repr_html_(self) -> str:
+        m = self.meta
+        esc = html.escape
+        totals = _key_totals(self.cells)
+        rows = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in [
+            ("部门", m["department"]), ("地区", m["region"]), ("年度", m["year"]), ("类型", m["kind"]),
+            ("单位", m["unit"]), ("表", m["tables"] or "—"), ("cells", len(self.cells)),
+            ("facts", len(self.facts)), *totals,
+            ("findings", ", ".join(f"{n} {s}" for s, n in self.findings["severity"].value_counts().sort_index().items())
+             or "none"), ("status", m["status"] + (f": {m['error']}" if m["error"] else ""))])
+        errs = self.errors.head(5)
+        err_html = "".join(f"<li>{esc(r.message)} (expected {r.expected}, actual {r.actual})</li>"
+                           for r in errs.itertuples())
+        more = f"<p>{len(self.errors) - 5} more errors</p>" if len(self.errors) > 5 else ""
+        return (f"<div><strong>{esc(m['file'])}</strong><table>{rows}</table>"
+                + (f"<p>Errors:</p><ul>{err_html}</ul>{more}" if err_html else "") + "</div>")
+
+
+def _key_totals(cells: pd.DataFrame) -> list[tuple[str, str]]:
+    out = []
+    for label, table, name, measure in (("收入合计 (万元)", "01", "本年收入合计", "收入决算数"),
+                                        ("支出合计 (万元)", "01", "本年支出合计", "支出决算数")):
+        v = cells[(cells["table"] == table) & (cells["name"] == name) & (cells["measure"] == measure)]["value"]
+        if len(v):
+            out.append((label, f"{v.iloc[0]:,.2f}"))
+    return out
+
+
+def department_of(raw: RawDocument) -> str:
+    """The department: a "部门：" line on the tables, else the title block, else the narrative's first mention."""
+    named = [department_in([ln]) for ln in raw.lines if not ln.is_row]
+    named = [n for n in named if n and len(n) >= 4]
+    if named:
+        return Counter(named).most_common(1)[0][0]
+    head = [squash(ln.text) for ln in raw.lines[:25] if not ln.is_row]
+    for i, t in enumerate(head):
+        m = _TITLE_DEPT.match(t)
+        if m:
+            return clean_name(m.group(1))
+        if ("决算" in t or "预算" in t) and i > 0 and _ORG_LINE.match(head[i - 1]):
+            return clean_name(_ORG_LINE.match(head[i - 1]).group(1))
+    for t in head:
+        m = _ORG_LINE.match(re.sub(r"^第[一二三四五]部分", "", t))
+        if m and not t.startswith(("一、", "二、")):
+            return clean_name(m.group(1))
+    for ln in raw.lines[:200]:
+        if not ln.is_row:
+            m = _NARRATIVE_DEPT.search(squash(ln.text))
+            if m:
+                return clean_name(m.group(1))
+    return ""
+
+
+def region_of(department: str) -> dict[str, str]:
+    """Province/city/county parts at the start of a department name, as found (no gazetteer is consulted)."""
+    m = _REGION.match(department or "")
+    parts = {k: (m.group(k) or "") if m else "" for k in ("province", "city", "county")}
+    parts["region"] = "".join(parts[k] for k in ("province", "city", "county"))
+    return parts
+
+
+def year_of(raw: RawDocument) -> int | None:
+    """The fiscal year: from the title block when it states one, else the year most often written as "20XX年度"."""
+    for ln in raw.lines[:12]:
+        m = _YEAR.search(squash(ln.text))
+        short = len(squash(ln.text))
+        if m and (short <= 12 or (short <= 40 and ("决算" in ln.text or "预算" in ln.text))):
+            return int(m.group(1))
+    # "20XX年" with or without 度: seed 001 writes "2021 年" for its year and "2020年度" once, for the prior year
+    counts = Counter(int(y) for ln in raw.lines if not ln.is_row for y in re.findall(r"(20\d{2})\s*年", ln.text))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def kind_of(raw: RawDocument, regions) -> str:
+    """决算 or 预算: from the titles of the tables found, else the title block, else which word the text uses."""
+    kinds = Counter(r.kind for r in regions if r.kind)
+    if kinds:
+        return kinds.most_common(1)[0][0]
+    for ln in raw.lines[:12]:
+        t = squash(ln.text)
+        if re.search(r"(?:部门|单位)决算|决算(?:公开|报告)", t):
+            return "决算"
+        if re.search(r"(?:部门|单位)预算|预算公开", t):
+            return "预算"
+    # 决算 narratives say 预算 more often than 决算 (年初预算, 预算数), so any steady use of 决算 decides
+    text = raw.text
+    if text.count("决算") >= 3:
+        return "决算"
+    return "预算" if "预算" in text else ""
+
+
+def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document:
+    """Run recognition, parsing, narrative and checks on a RawDocument.
+
+    Raises NotABudgetDocument when the file has no recognisable table and says nothing of 决算 or 预算.
+    """
+    doc_id = raw.sha256[:16]
+    file_label = file_label or raw.path
+    regions = find_tables(raw.lines)
+    kind = kind_of(raw, regions)
+    if not regions and not kind:
+        raise NotABudgetDocument(file_label, "not a 决算/预算 document: no standard table found and the text "
+                                             "mentions neither 决算 nor 预算")
+    units = [r.unit for r in regions if r.unit] or [
+        _UNIT_LINE.search(squash(ln.text)).group(1) for ln in raw.lines if not ln.is_row
+        and _UNIT_LINE.search(squash(ln.text))]
+    doc_unit = Counter(units).most_common(1)[0][0] if units else ""
+    specs = load_specs()
+    parsed: dict[str, ParsedTable] = {}
+    findings: list[dict] = [{"check": "reader", "severity": sev, "table": "", "code": "", "measure": "",
+                             "message": msg} for sev, msg in raw.notes]
+    unknown = [r for r in regions if r.table == "?"]
+    regions = [r for r in regions if r.table != "?"]
+    unrecognised: list[dict] = []
+    for region in unknown:
+        amounts = [(ln, i, c) for ln in region.rows for i, c in enumerate(ln.cells) if c and is_amount(c)]
+        findings.append({"check": "table_unrecognised", "severity": "warning", "table": "", "code": "", "measure": "",
+                         "message": f"table {region.title!r} (page {region.lines[0].page}, {len(region.rows)} rows, "
+                         f"{len(amounts)} numbers) is not a standard table; its numbers are in dropped"})
+        unrecognised += [{"table": "", "page": ln.page, "row": ln.row, "column": i, "text": c,
+                          "reason": f"table not recognised: {region.title}"} for ln, i, c in amounts]
+    for region in regions:
+        table = parse_region(region, specs[region.table], kind, doc_unit)
+        key = region.table
+        n = 2
+        while key in parsed:
+            key = f"{region.table}_{n}"
+            n += 1
+        if key != region.table:
+            findings.append({"check": "duplicate_table", "severity": "warning", "table": key, "code": "",
+                             "measure": "", "message": f"a second table {region.table} ({region.title or region.label}"
+                             f") on page {table.page}; kept as {key}"})
+            table.table = key
+            for rec in table.cells + table.dropped + table.findings:
+                rec["table"] = key
+        parsed[key] = table
+        findings.extend(table.findings)
+    if regions and not any(r.unit for r in regions) and not doc_unit:
+        findings.append({"check": "unit_unknown", "severity": "warning", "table": "", "code": "", "measure": "",
+                         "message": "no unit stated with the tables; values read as 万元"})
+    cells = pd.DataFrame([c for t in parsed.values() for c in t.cells])
+    if cells.empty:
+        cells = empty_frame("cells").drop(columns=["doc_id"])
+    cells.insert(0, "doc_id", doc_id)
+    cells = conform(cells, "cells")
+    checks = cells_to_findings(cells, {k: t.half_unit for k, t in parsed.items()}, doc_id)
+    department = department_of(raw)
+    year = year_of(raw)
+    facts, fact_findings = _narrative(raw, doc_id, year, cells)
+    found = pd.DataFrame(findings)
+    if not found.empty:
+        found.insert(0, "doc_id", doc_id)
+        for col in ("expected", "actual", "difference", "tolerance"):
+            found[col] = float("nan")
+        found = conform(found, "findings")
+    frames = [f for f in (found, checks, fact_findings) if not f.empty]
+    all_findings = conform(pd.concat(frames, ignore_index=True), "findings") if frames else empty_frame("findings")
+    tables = conform(pd.DataFrame([{
+        "doc_id": doc_id, "table": k, "title": t.title, "label": t.label, "page": t.page, "last_page": t.last_page,
+        "n_rows": t.n_rows, "n_cells": len(t.cells), "empty": t.empty, "note": t.note} for k, t in parsed.items()],
+        columns=[c for c in ("doc_id", "table", "title", "label", "page", "last_page", "n_rows", "n_cells", "empty",
+                             "note")]), "tables")
+    dropped = pd.DataFrame([d for t in parsed.values() for d in t.dropped] + unrecognised)
+    if dropped.empty:
+        dropped = empty_frame("dropped")
+    else:
+        dropped.insert(0, "doc_id", doc_id)
+        dropped = conform(dropped, "dropped")
+    partial = all_findings[all_findings["check"].isin(_PARTIAL_CHECKS)
+                           & all_findings["severity"].isin(["warning", "error"])]
+    meta = {
+        "doc_id": doc_id, "file": file_label, "sha256": raw.sha256, "format": raw.format, "kind": kind,
+        "year": year, "department": department, **region_of(department), "unit": doc_unit, "pages": raw.pages,
+        "tables": ",".join(parsed), "n_cells": len(cells), "n_errors": int((all_findings["severity"] == "error").sum()),
+        "status": "partial" if len(partial) else "ok",
+        "error": "; ".join(dict.fromkeys(partial["message"]))[:500] if len(partial) else "",
+    }
+    return Document(meta=meta, cells=cells, facts=facts, findings=all_findings, tables=tables, dropped=dropped,
+                    raw=raw, parsed=parsed)
+
+
+def _narrative(raw: RawDocument, doc_id: str, year: int | None, cells: pd.DataFrame):
+    """Facts from the narrative and their checks against the tables (juesuan.narrative)."""
+    import importlib.util
+
+    if importlib.util.find_spec("juesuan.narrative") is None:  # TEMPORARY while issue 4's module is written
+        return empty_frame("facts"), empty_frame("findings")
+    from . import narrative
+
+    facts = narrative.lines_to_facts(raw.lines, doc_id, year)
+    return facts, narrative.facts_to_findings(facts, cells, doc_id)
+
+
+def read(path: str | Path, file_label: str | None = None) -> Document:
+    """Read one disclosure (text export, PDF, Excel) into a Document.
+
+    ``file_label`` is the name recorded in ``meta["file"]`` (a build passes the path relative to its input folder).
+    Raises a ``JuesuanError`` subclass naming the file and the problem when the file cannot be used at all.
+    """
+    raw = read_raw(path)
+    return raw_to_document(raw, file_label or str(path))
+
+
+__all__ = ["Document", "read", "raw_to_document", "JuesuanError"]

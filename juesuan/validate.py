@@ -1,0 +1,287 @@
+"""Check the arithmetic of a document's tables: within tables, across tables. Breaks become findings, never fixes.
+
+Every identity goes through one tolerance-aware comparison, ``compare``. Each printed value was rounded to its last
+printed digit (0.01 万元 mostly), so it may be off its true value by half a unit (0.005). A total printed beside n
+printed addends can therefore differ from their sum by up to (n + 1) × 0.005 without anything being wrong
+(seed 000: 301 + 303 = 148.02 but 人员经费合计 = 148.03). Blank addends are exact zeros and add no rounding.
+A difference within that bound is reported at info level; beyond it, at error level. A fixed tolerance would be
+wrong both ways: exact equality flags honest rounding, and a 0.5 万元 slack hides real errors in small tables.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+
+import pandas as pd
+
+from .codes import parent_of
+from .schema import conform, empty_frame
+from .textnorm import match_key, strip_ordinal
+
+_EPS = 1e-9
+
+
+def tolerance(n_addends: int, half_unit: float = 0.005) -> float:
+    """Largest |printed total − Σ printed addends| that rounding explains: (n + 1) half units."""
+    return (n_addends + 1) * half_unit
+
+
+def compare(check: str, table: str, code: str, measure: str, expected: float, actual: float, n_addends: int,
+            half_unit: float, message: str) -> dict | None:
+    """One identity: a finding dict when ``actual`` differs from ``expected``, else None."""
+    diff = round(actual - expected, 10)
+    if abs(diff) <= _EPS:
+        return None
+    tol = tolerance(n_addends, half_unit)
+    severity = "info" if abs(diff) <= tol + _EPS else "error"
+    return {"check": check, "severity": severity, "table": table, "code": code, "measure": measure,
+            "expected": round(expected, 6), "actual": round(actual, 6), "difference": round(diff, 6),
+            "tolerance": round(tol, 6), "message": message + ("" if severity == "error" else " (within rounding)")}
+
+
+@dataclass(frozen=True)
+class Identity:
+    table: str
+    total: str
+    parts: tuple[tuple[int, str], ...]  # (sign, measure)
+    description: str
+
+
+def load_identities() -> list[Identity]:
+    path = resources.files("juesuan.tables").joinpath("data/identities.csv")
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            parts = tuple((-1, p[1:]) if p.startswith("-") else (1, p) for p in r["parts"].split("|"))
+            out.append(Identity(r["table"], r["total"], parts, r["description"]))
+    return out
+
+
+def _key(name: str) -> str:
+    return match_key(strip_ordinal(name))
+
+
+class _Checker:
+    def __init__(self, cells: pd.DataFrame, half_units: dict[str, float]):
+        self.cells = cells
+        self.half = half_units
+        self.found: list[dict] = []
+        self.tables = set(cells["table"]) if len(cells) else set()
+
+    def hu(self, *tables: str) -> float:
+        return max([self.half.get(t, 0.005) for t in tables] or [0.005])
+
+    def add(self, f: dict | None) -> None:
+        if f is not None:
+            self.found.append(f)
+
+    def table(self, t: str) -> pd.DataFrame:
+        return self.cells[self.cells["table"] == t]
+
+    # -- within a table ------------------------------------------------------------------------------------------
+    def hierarchy(self) -> None:
+        """类 = Σ 款 = Σ 项 in each coded table (and 经济分类 类 = Σ 款 in 06); 合计 = Σ 类."""
+        coded = self.cells[self.cells["code"] != ""]
+        for (table, classification, measure), g in coded.groupby(["table", "classification", "measure"],
+                                                                 sort=True):
+            if classification not in ("功能分类", "经济分类") or table in ("01", "04"):
+                continue
+            values = dict(zip(g["code"], g["value"]))
+            levels = dict(zip(g["code"], g["level"]))
+            printed_codes = set(self.table(table)[lambda d: d["code"] != ""]["code"])
+            for parent in sorted(printed_codes):
+                children = sorted(c for c in printed_codes if parent_of(c, classification) == parent)
+                if not children:
+                    continue
+                kids = [values[c] for c in children if c in values]
+                if parent not in values and not kids:
+                    continue
+                self.add(compare("hierarchy_sum", table, parent, measure, sum(kids), values.get(parent, 0.0),
+                                 len(kids), self.hu(table), f"{table} {parent} {measure} = Σ of its "
+                                 f"{len(children)} {'款' if levels.get(children[0]) == '款' else '项'}"))
+            # the 合计 row against the 类 rows
+            if classification == "功能分类":
+                total = self.table(table)
+                total = total[(total["code"] == "") & (total["measure"] == measure)
+                              & total["name"].map(lambda n: _key(n) in ("合计", "总计"))]
+                classes = [values[c] for c in values if levels.get(c) == "类"]
+                if len(total) == 1 and classes:
+                    self.add(compare("hierarchy_sum", table, "合计", measure, sum(classes),
+                                     float(total["value"].iloc[0]), len(classes), self.hu(table),
+                                     f"{table} 合计 {measure} = Σ 类"))
+
+    def row_identities(self) -> None:
+        """Identities between the columns of one row (02 收入合计 = Σ sources, 05 小计 = 基本 + 项目 …)."""
+        for ident in load_identities():
+            t = self.table(ident.table)
+            if t.empty:
+                continue
+            measures = {ident.total} | {m for _, m in ident.parts}
+            for (code, name), g in t[t["measure"].isin(measures)].groupby(["code", "name"], sort=True):
+                values = dict(zip(g["measure"], g["value"]))
+                parts = [(s, values[m]) for s, m in ident.parts if m in values]
+                if ident.total not in values and not parts:
+                    continue
+                if ident.total not in values and all(abs(v) <= _EPS for _, v in parts):
+                    continue
+                label = code or name
+                self.add(compare("row_identity", ident.table, label, ident.total, sum(s * v for s, v in parts),
+                                 values.get(ident.total, 0.0), len(parts), self.hu(ident.table),
+                                 f"{ident.table} {label}: {ident.description}"))
+
+    def summary_totals(self) -> None:
+        """01/04: 本年收入合计 = Σ income items; 总计 = 合计 + carry-overs; 本年支出合计 = Σ 类; the two 总计 agree."""
+        for table in ("01", "04"):
+            t = self.table(table)
+            if t.empty:
+                continue
+            totals: dict[str, dict[str, float]] = {}
+            for measure, g in t.groupby("measure", sort=True):
+                side = "收入" if measure.startswith("收入") else "支出"
+                g = g.sort_values("row")
+                keys = [_key(n) for n in g["name"]]
+                this_year = f"本年{side}合计"
+                if this_year not in keys:
+                    continue
+                pos = keys.index(this_year)
+                items = g.iloc[:pos]
+                if side == "支出":
+                    items = items[items["code"] != ""]
+                total_this_year = float(g["value"].iloc[pos])
+                self.add(compare("summary_total", table, this_year, measure, float(items["value"].sum()),
+                                 total_this_year, len(items), self.hu(table),
+                                 f"{table} {this_year} = Σ {len(items)} items above it"))
+                if "总计" in keys:
+                    end = keys.index("总计")
+                    between = g.iloc[pos + 1:end]
+                    # sub-items of 年初财政拨款结转和结余 (fund names without 结转/结余) are not added again
+                    top = between[between["name"].map(
+                        lambda n: any(w in _key(n) for w in ("结转", "结余", "弥补", "使用", "分配"))).astype(bool)]
+                    grand = float(g["value"].iloc[end])
+                    self.add(compare("summary_total", table, "总计", measure, total_this_year + float(top["value"].sum()),
+                                     grand, len(top) + 1, self.hu(table), f"{table} {side}总计 = {this_year} + "
+                                     "结转结余 items"))
+                    totals.setdefault(side, {})[measure] = grand
+            income = totals.get("收入", {})
+            spend = totals.get("支出", {})
+            if income and spend:
+                inc = next(iter(income.values()))
+                sp_measure = "支出合计" if "支出合计" in spend else next(iter(spend))
+                self.add(compare("summary_total", table, "总计", sp_measure, inc, spend[sp_measure], 1,
+                                 self.hu(table), f"{table} 收入总计 = 支出总计"))
+
+    # -- across tables -------------------------------------------------------------------------------------------
+    def _value(self, table: str, measure: str, *, code: str = "", name_key: str = "") -> float | None:
+        t = self.table(table)
+        t = t[t["measure"] == measure]
+        if code:
+            t = t[t["code"] == code]
+        if name_key:
+            t = t[t["name"].map(_key) == name_key]
+        return float(t["value"].sum()) if len(t) else None
+
+    def _per_class(self, table: str, measure: str) -> dict[str, float]:
+        t = self.table(table)
+        t = t[(t["measure"] == measure) & (t["level"] == "类")]
+        return dict(zip(t["code"], t["value"]))
+
+    def cross_classes(self, check: str, ref: tuple[str, str], other: tuple[str, str]) -> None:
+        """Per 类: the reference table's column against the other table's (missing rows count as 0)."""
+        (rt, rm), (ot, om) = ref, other
+        if rt not in self.tables or ot not in self.tables:
+            return
+        a, b = self._per_class(rt, rm), self._per_class(ot, om)
+        for code in sorted(set(a) | set(b)):
+            self.add(compare(check, ot, code, om, a.get(code, 0.0), b.get(code, 0.0), 1, self.hu(rt, ot),
+                             f"{rt} {rm} for 类 {code} = {ot} {om}"))
+
+    def cross_value(self, check: str, ref: tuple, ref_parts: list[tuple], other: tuple, message: str) -> None:
+        """A value (or Σ of values) of one table against a value of another; skipped when either table is absent."""
+        rt = ref[0]
+        ot = other[0]
+        if rt not in self.tables or ot not in self.tables:
+            return
+        vals = [self._value(*p[:2], **p[2]) for p in ref_parts]
+        printed = [v for v in vals if v is not None]
+        actual = self._value(other[0], other[1], **other[2])
+        if not printed and actual is None:
+            return
+        self.add(compare(check, ot, other[2].get("code") or other[2].get("name_key", ""), other[1], sum(printed),
+                         actual if actual is not None else 0.0, len(printed), self.hu(rt, ot), message))
+
+    def across(self) -> None:
+        total = {"name_key": "合计"}
+        inc = "收入决算数"
+        # 01 income items = 02 合计 row
+        self.cross_value("cross_01_02", ("01",), [("01", inc, {"name_key": k}) for k in
+                                                  ("一般公共预算财政拨款收入", "政府性基金预算财政拨款收入",
+                                                   "国有资本经营预算财政拨款收入")],
+                         ("02", "财政拨款收入", total), "01 财政拨款收入 (三本预算) = 02 合计 财政拨款收入")
+        for item in ("上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入", "本年收入合计"):
+            self.cross_value("cross_01_02", ("01",), [("01", inc, {"name_key": item})], ("02", item, total),
+                             f"01 {item} = 02 合计 {item}")
+        # 01 expenditure per 类 = 03
+        self.cross_classes("cross_01_03", ("01", "支出决算数"), ("03", "本年支出合计"))
+        self.cross_value("cross_01_03", ("01",), [("01", "支出决算数", {"name_key": "本年支出合计"})],
+                         ("03", "本年支出合计", total), "01 本年支出合计 = 03 合计")
+        # 04 income = 01 appropriation income
+        for fund in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"):
+            self.cross_value("cross_01_04", ("01",), [("01", inc, {"name_key": fund + "收入"})],
+                             ("04", "收入金额", {"name_key": fund}), f"01 {fund}收入 = 04 {fund}")
+        # 04 by fund per 类 = 05 / 08 / 09
+        for check, measure, t in (("cross_04_05", "支出一般公共预算财政拨款", "05"),
+                                  ("cross_04_08", "支出政府性基金预算财政拨款", "08"),
+                                  ("cross_04_09", "支出国有资本经营预算财政拨款", "09")):
+            self.cross_classes(check, ("04", measure), (t, "本年支出合计"))
+        self.cross_value("cross_04_05", ("04",), [("04", "支出一般公共预算财政拨款", {"name_key": "本年支出合计"})],
+                         ("05", "本年支出合计", total), "04 一般公共预算 本年支出合计 = 05 合计")
+        # 05 基本支出 = 06 人员经费 + 公用经费
+        self.cross_value("cross_05_06", ("06",), [("06", m, {"name_key": k}) for k in ("人员经费合计", "公用经费合计")
+                                                  for m in self._measures("06")],
+                         ("05", "基本支出", total), "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计")
+
+    def _measures(self, table: str) -> list[str]:
+        return sorted(set(self.table(table)["measure"]))
+
+    def economic_footer(self) -> None:
+        """06: 人员经费合计 + 公用经费合计 = Σ 类; 人员经费合计 = 301 + 303 (工资福利 + 对个人和家庭的补助)."""
+        t = self.table("06")
+        if t.empty:
+            return
+        for measure in self._measures("06"):
+            m = t[t["measure"] == measure]
+            classes = m[(m["level"] == "类") & (m["classification"] == "经济分类")]
+            footer = {_key(n): float(v) for n, v, code in zip(m["name"], m["value"], m["code"]) if not code}
+            staff, office = footer.get("人员经费合计"), footer.get("公用经费合计")
+            if staff is None and office is None:
+                continue
+            self.add(compare("economic_footer", "06", "人员经费合计+公用经费合计", measure,
+                             float(classes["value"].sum()), (staff or 0.0) + (office or 0.0), len(classes),
+                             self.hu("06"), "06 人员经费合计 + 公用经费合计 = Σ 经济分类 类"))
+            if staff is not None:
+                personnel = classes[classes["code"].isin(["301", "303"])]
+                self.add(compare("economic_footer", "06", "人员经费合计", measure, float(personnel["value"].sum()),
+                                 staff, len(personnel), self.hu("06"), "06 人员经费合计 = 301 + 303"))
+
+
+def cells_to_findings(cells: pd.DataFrame, half_units: dict[str, float] | None = None,
+                      doc_id: str = "") -> pd.DataFrame:
+    """All arithmetic checks on one document's cells → findings (contract columns), in a stable order.
+
+    ``half_units`` maps table id → half of its last printed digit in 万元 (0.005 for 万元 with two decimals); tables
+    not listed use 0.005.
+    """
+    if cells.empty:
+        return empty_frame("findings")
+    c = _Checker(cells, half_units or {})
+    c.hierarchy()
+    c.row_identities()
+    c.summary_totals()
+    c.economic_footer()
+    c.across()
+    df = pd.DataFrame(c.found)
+    if df.empty:
+        return empty_frame("findings")
+    df.insert(0, "doc_id", doc_id)
+    return conform(df, "findings")
