@@ -1,0 +1,173 @@
+"""From printed subject names to codes: 类 names in summary tables and 类/款/项 citations in narratives.
+
+Narratives cite subjects by name path, "卫生健康（类）医疗保障管理事务（款）行政运行（项）", or by code pieces,
+"卫生健康支出（类）210（款）15（项）01" (seed 004's 名词解释). A name path is resolved by walking the catalog down:
+the 类 name gives a class, the 款 name is matched among that class's 款 only, the 项 name among that 款's 项 only.
+Generic names such as 行政运行 occur under dozens of 款, so a global name search would be wrong; names also drift
+("其他行政单位事业医疗支出" in seed 004 for 其他行政事业单位医疗支出), so matching within a level is fuzzy.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from ..textnorm import fix_radicals, match_key, squash, strip_ordinal
+from .catalog import Catalog, default_catalog
+from .shape import FUNCTIONAL
+
+# After NFKC every bracket is half width.
+_MARK = re.compile(r"\((类|款|项)\)")
+_LEVEL_AFTER = {"类": "款", "款": "项"}
+# Where a class name cannot start: sentence punctuation, digits, ordinals ("1、", "2.").
+_NOT_NAME = re.compile(r"[^\u4e00-\u9fff]")
+_STOP = re.compile(r"[，。；;：:,!?！？]")
+# Below this a within-level match is taken as "not this subject"; the seeds' worst drift scores 0.9.
+MIN_SIMILARITY = 0.75
+
+
+def _normalise(text: str) -> str:
+    return squash(unicodedata.normalize("NFKC", fix_radicals(text or "")))
+
+
+@lru_cache(maxsize=4)
+def _class_names(catalog: Catalog) -> dict[str, str]:
+    """match key of every 类 name (all editions) → code."""
+    e = catalog.entries
+    classes = e[(e["classification"] == FUNCTIONAL) & (e["level"] == "类")]
+    return {match_key(n): c for n, c in zip(classes["name"], classes["code"])}
+
+
+def class_code_for_name(name: str, catalog: Catalog | None = None) -> str:
+    """The 功能分类 类 code for a printed class name ("九、卫生健康支出" → "210"), "" when it is not a class.
+
+    Tolerates the ordinal prefix, a missing trailing 支出 ("一般公共服务" → 201) and the 的 some documents drop
+    ("抗疫特别国债安排支出" → 234).
+    """
+    key = match_key(strip_ordinal(name or ""))
+    if not key:
+        return ""
+    names = _class_names(catalog if catalog is not None else default_catalog())
+    for candidate in (key, key + "支出", key.replace("安排支出", "安排的支出")):
+        if candidate in names:
+            return names[candidate]
+    return ""
+
+
+def _class_code_in(segment: str, catalog: Catalog) -> str:
+    """The class named at the end of ``segment`` (which may carry the sentence before the name)."""
+    tail = _STOP.split(segment)[-1]
+    tail = strip_ordinal(tail)
+    for start in range(len(tail)):
+        code = class_code_for_name(tail[start:], catalog)
+        if code:
+            return code
+    return ""
+
+
+def similarity(a: str, b: str) -> float:
+    """How alike two subject names are, 0–1, on their match keys.
+
+    The larger of the edit-based ratio and 0.9 × the shared-character (multiset Dice) share: the second catches
+    reordered characters ("其他行政单位事业医疗支出" / "其他行政事业单位医疗支出"). A trailing 支出 is ignored.
+    """
+    a, b = match_key(a), match_key(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if a.removesuffix("支出") == b.removesuffix("支出"):
+        return 0.97
+    ratio = SequenceMatcher(None, a, b).ratio()
+    dice = 2 * sum((Counter(a) & Counter(b)).values()) / (len(a) + len(b))
+    return max(ratio, 0.9 * dice)
+
+
+def _child_by_name(parent: str, name: str, edition: int | None, catalog: Catalog) -> str:
+    """The child of ``parent`` named ``name`` (fuzzy), "" when none is close enough or two are equally close."""
+    children = catalog.children(parent, FUNCTIONAL, edition)
+    best: dict[str, float] = {}
+    for code, child_name in zip(children["code"], children["name"]):
+        best[code] = max(best.get(code, 0.0), similarity(name, child_name))
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < MIN_SIMILARITY:
+        return ""
+    if len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.02:
+        return ""
+    return ranked[0][0]
+
+
+def _child_by_prefix(parent: str, text: str, edition: int | None, catalog: Catalog) -> str:
+    """The child of ``parent`` whose name starts ``text`` (longest name wins): an unmarked last level followed by
+    whatever the sentence says next ("…（款）其他行政事业单位养老支出年初预算为0")."""
+    key = match_key(text)
+    children = catalog.children(parent, FUNCTIONAL, edition)
+    hits = [(len(k), c) for c, n in zip(children["code"], children["name"]) if len(k := match_key(n)) >= 2
+            and key.startswith(k)]
+    return max(hits)[1] if hits else ""
+
+
+def resolve_subject(text: str, edition: int | None = None, catalog: Catalog | None = None) -> str:
+    """The 功能分类 code a 类/款/项 citation names; "" when it cannot be resolved.
+
+    Accepts name paths ("卫生健康（类）医疗保障管理事务（款）行政运行（项）" → "2101501"; a citation that stops at
+    the 款 gives the 款), code pieces ("卫生健康支出（类）210（款）15（项）01" → "2101501"), either bracket width,
+    spaces anywhere, an ordinal or the rest of a sentence before the class name, and text after the last marker
+    (used as an unmarked next level only when it starts with a child's name). ``edition`` limits the names matched
+    to that edition; None matches names of any edition. A citation whose first marker is not （类）, a level that
+    matches no child, or code pieces that contradict the class name give "".
+    """
+    cat = catalog if catalog is not None else default_catalog()
+    parts = _MARK.split(_normalise(text))
+    if len(parts) < 3 or parts[1] != "类":
+        return ""
+    segments = parts[0:-1:2]
+    levels = parts[1::2]
+    trailing = parts[-1]
+    if any(lv != want for lv, want in zip(levels, ["类", "款", "项"])) or len(levels) > 3:
+        return ""
+    code = _class_code_in(segments[0], cat)
+    # Code pieces: the digits follow the markers one step late ("支出（类）210（款）15（项）01").
+    if len(segments) > 1 and segments[1].isdigit():
+        pieces = segments[1:] + [m.group(0) if (m := re.match(r"\d{2}", trailing)) else ""]
+        joined = "".join(p for p in pieces if p.isdigit())
+        if len(joined) not in (3, 5, 7) or (code and not joined.startswith(code)):
+            return ""
+        return joined
+    if not code:
+        return ""
+    for segment in segments[1:]:
+        code = _child_by_name(code, segment, edition, cat)
+        if not code:
+            return ""
+    if trailing and len(code) < 7:
+        code = _child_by_prefix(code, trailing, edition, cat) or code
+    return code
+
+
+def find_subjects(text: str) -> list[str]:
+    """The 类/款/项 citations in a narrative, in order, as normalised phrases ready for ``resolve_subject``.
+
+    Lines are joined first, since citations wrap ("其他一般公\\n\\n共服务支出（项）" in seed 000). A phrase starts
+    at the class name before a （类） (the run of Chinese characters before it) and runs through the 款/项 markers
+    that follow without sentence punctuation in between, plus the text up to the next punctuation.
+    """
+    t = _normalise(text)
+    out = []
+    marks = list(re.finditer(r"\(类\)", t))
+    for i, m in enumerate(marks):
+        start = m.start()
+        while start > 0 and not _NOT_NAME.match(t[start - 1]) and m.start() - start < 20:
+            start -= 1
+        limit = marks[i + 1].start() if i + 1 < len(marks) else len(t)
+        end = m.end()
+        for follow in _MARK.finditer(t, m.end(), limit):
+            if follow.group(1) == "类" or _STOP.search(t, end, follow.start()):
+                break
+            end = follow.end()
+        stop = _STOP.search(t, end, limit)
+        end = min(stop.start() if stop else limit, end + 30)
+        out.append(t[start:end])
+    return out
