@@ -39,8 +39,10 @@ _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
 _GLUED = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})(\d{3,7})$")  # "9.6230206": amount 9.62 + code 30206
 _AMOUNT_OR_CODE = re.compile(r"^[-+(]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?$")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
-_PARA_END = "。；;：:！!？?”）)"
-_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})$")
+_PARA_END = "。；;：:！!？?”）)表"  # 表: a title or a contents entry ends there, never runs on
+_LIST_START = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|\d+[、.．]|第[一二三四五六七八九十]+部分)")
+# page numbers as printed: "- 3 -", "─ 3 ─" (江苏 2019, box-drawing dashes), "第3页 共9页", "3/9", "3"
+_PAGE_NUMBER = re.compile(r"^(?:[-—–─━]\s*\d+\s*[-—–─━]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})$")
 
 
 @dataclass
@@ -128,6 +130,45 @@ class Columns:
         return len(self.bounds) - 2
 
 
+@dataclass(frozen=True)
+class Frame:
+    """Maps PDF user space (y up) to the page as displayed (y down), honouring /Rotate.
+
+    江苏省人大常委会办公厅2019年部门预算公开表.pdf has /Rotate 90 on every page: its text runs down the user space.
+    """
+
+    rotation: int
+    w: float  # user-space width (unrotated)
+    h: float
+
+    @property
+    def size(self) -> tuple[float, float]:
+        return (self.h, self.w) if self.rotation in (90, 270) else (self.w, self.h)
+
+    def pt(self, x: float, y: float) -> tuple[float, float]:
+        if self.rotation == 90:
+            return y, x
+        if self.rotation == 180:
+            return self.w - x, y
+        if self.rotation == 270:
+            return self.h - y, self.w - x
+        return x, self.h - y
+
+    def box(self, l: float, b: float, r: float, t: float) -> tuple[float, float, float, float]:
+        """(x0, x1, top, bottom) on the displayed page."""
+        xa, ya = self.pt(l, b)
+        xb, yb = self.pt(r, t)
+        return min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
+
+
+def page_frame(page) -> Frame:
+    rot = page.get_rotation() % 360
+    w, h = page.get_size()  # pdfium reports the rotated size
+    if rot in (90, 270):
+        w, h = h, w
+    return Frame(rot, w, h)
+
+
 # ---------------------------------------------------------------------------------------------------- opening
 
 
@@ -150,7 +191,7 @@ def _open(path: Path):
 # ---------------------------------------------------------------------------------------------------- characters
 
 
-def page_chars(textpage, width: float, height: float) -> tuple[list[Char], int]:
+def page_chars(textpage, frame: Frame) -> tuple[list[Char], int]:
     """The visible characters of a page, top-down coordinates; also the count of undecodable ones."""
     import pypdfium2.raw as R
 
@@ -159,6 +200,7 @@ def page_chars(textpage, width: float, height: float) -> tuple[list[Char], int]:
     rect = R.FS_RECTF()
     out: list[Char] = []
     bad = 0
+    width, height = frame.size
     for i in range(n):
         u = R.FPDFText_GetUnicode(raw, i)
         if u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B) or u == 0:
@@ -167,16 +209,16 @@ def page_chars(textpage, width: float, height: float) -> tuple[list[Char], int]:
             continue
         if not R.FPDFText_GetLooseCharBox(raw, i, rect):
             continue
-        l, r, b, t = rect.left, rect.right, rect.bottom, rect.top
-        xc, yc = (l + r) / 2, (b + t) / 2
+        x0, x1, top, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
+        xc, yc = (x0 + x1) / 2, (top + bottom) / 2
         if not (0 <= xc <= width and 0 <= yc <= height):
             continue  # drawn outside the page: invisible (see module docstring)
         ch = chr(u) if u < 0x110000 else "\ufffd"
         if _PRIVATE_USE.match(ch) or R.FPDFText_HasUnicodeMapError(raw, i) == 1:
             bad += 1
         # FPDFText_GetFontSize ignores the text matrix (江苏 WPS files report 180–521 for 9 pt text): use the box
-        size = max(t - b, 1.0)
-        out.append(Char(fix_radicals(ch), l, r, height - t, height - b, size))
+        size = max(bottom - top, 1.0)
+        out.append(Char(fix_radicals(ch), x0, x1, top, bottom, size))
     return out, n
 
 
@@ -190,7 +232,7 @@ def _matrix_mul(m, n):
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def page_rules(page, height: float) -> tuple[list[Rule], int]:
+def page_rules(page, frame: Frame) -> tuple[list[Rule], int]:
     """Ruling lines of a page from its path objects (also inside form XObjects); also the count of image objects."""
     import pypdfium2.raw as R
 
@@ -234,7 +276,7 @@ def page_rules(page, height: float) -> tuple[list[Rule], int]:
                 R.FPDFPathSegment_GetPoint(seg, fx, fy)
                 x, y = fx.value, fy.value
                 a, b, c, d, e, f = m
-                pt = (a * x + c * y + e, height - (b * x + d * y + f))
+                pt = frame.pt(a * x + c * y + e, b * x + d * y + f)
                 typ = R.FPDFPathSegment_GetType(seg)
                 if typ == R.FPDF_SEGMENT_MOVETO or not subpaths:
                     subpaths.append([pt])
@@ -619,10 +661,10 @@ class PageResult:
 
 def read_page(page, textpage, carry: Optional[Columns]) -> PageResult:
     """One page → items in reading order. ``carry``: columns of a borderless table continued from the page before."""
-    width, height = page.get_size()
-    chars, _ = page_chars(textpage, width, height)
+    frame = page_frame(page)
+    chars, _ = page_chars(textpage, frame)
     bad = sum(1 for c in chars if _PRIVATE_USE.match(c.text))
-    rules, images = page_rules(page, height)
+    rules, images = page_rules(page, frame)
     grids = rules_to_grids(rules) if rules else []
     items: list[Item] = []
     rest = chars
@@ -663,7 +705,8 @@ def join_paragraphs(items: list[tuple[int, Item]], right: dict[int, float]) -> l
             text = prev.cells[0] or ""
             margin = right.get(ppage, 0.0)
             if prev.x1 >= margin - 1.5 * max(prev.size, 1) and text[-1:] not in _PARA_END \
-                    and not _TEXT_START.match(it.cells[0] or "") and len(text) >= 15:
+                    and not _TEXT_START.match(it.cells[0] or "") and not _LIST_START.match(it.cells[0] or "") \
+                    and not _PAGE_NUMBER.match((it.cells[0] or "").replace(" ", "")) and len(text) >= 15:
                 joined = text + (it.cells[0] or "")
                 out[-1] = (ppage, Item(prev.top, (joined,), False, prev.x0, it.x1, prev.size))
                 right_margin = right.get(page, 0.0)
