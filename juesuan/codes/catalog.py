@@ -21,7 +21,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -79,25 +79,62 @@ class Catalog:
 
     def at(self, edition: int | None = None) -> pd.DataFrame:
         """The rows in force in ``edition`` (all rows when ``edition`` is None)."""
-        e = self.entries
-        if edition is None:
-            return e
-        edition = int(edition)
-        ok = (e["first_edition"] <= edition) & (e["last_edition"].isna() | (e["last_edition"] >= edition))
-        return e[ok.fillna(False).astype(bool)]
+        return _in_edition(self.entries, edition)
+
+    # Validation calls rows_for once per printed cell, so rows are grouped once per catalog rather than filtered
+    # from the whole frame each time (cached_property writes to __dict__, which a frozen dataclass allows).
+    @cached_property
+    def _by_code(self) -> dict[str, pd.DataFrame]:
+        return {str(code): group for code, group in self.entries.groupby("code", sort=False)}
+
+    @cached_property
+    def _by_parent(self) -> dict[str, pd.DataFrame]:
+        return {str(code): group for code, group in self.entries.groupby("parent", sort=False)}
+
+    @cached_property
+    def _records_by_code(self) -> dict[str, list[dict]]:
+        return {code: group.to_dict("records") for code, group in self._by_code.items()}
+
+    @cached_property
+    def _records_by_parent(self) -> dict[str, list[dict]]:
+        return {code: group.to_dict("records") for code, group in self._by_parent.items()}
+
+    def records_for(self, code: str, classification: str | None = None, edition: int | None = None) -> list[dict]:
+        """Like ``rows_for`` as a list of row dicts: the fast path for per-cell checks."""
+        return [r for r in self._records_by_code.get(code, [])
+                if (not classification or r["classification"] == classification) and _record_in(r, edition)]
+
+    def child_records(self, code: str, classification: str, edition: int | None = None) -> list[dict]:
+        """Like ``children`` as a list of row dicts."""
+        return [r for r in self._records_by_parent.get(code, [])
+                if r["classification"] == classification and _record_in(r, edition)]
 
     def rows_for(self, code: str, classification: str | None = None, edition: int | None = None) -> pd.DataFrame:
         """Rows of one code (of one classification when given) in ``edition`` (all editions when None)."""
-        e = self.at(edition)
-        hit = e["code"] == code
+        rows = self._by_code.get(code, self.entries.iloc[0:0])
         if classification:
-            hit &= e["classification"] == classification
-        return e[hit]
+            rows = rows[rows["classification"] == classification]
+        return _in_edition(rows, edition)
 
     def children(self, code: str, classification: str, edition: int | None = None) -> pd.DataFrame:
         """Rows of the codes one level below ``code``."""
-        e = self.at(edition)
-        return e[(e["parent"] == code) & (e["classification"] == classification)]
+        rows = self._by_parent.get(code, self.entries.iloc[0:0])
+        return _in_edition(rows[rows["classification"] == classification], edition)
+
+
+def _record_in(row: dict, edition: int | None) -> bool:
+    if edition is None:
+        return True
+    last = row["last_edition"]
+    return row["first_edition"] <= int(edition) and (pd.isna(last) or last >= int(edition))
+
+
+def _in_edition(rows: pd.DataFrame, edition: int | None) -> pd.DataFrame:
+    if edition is None:
+        return rows
+    edition = int(edition)
+    ok = (rows["first_edition"] <= edition) & (rows["last_edition"].isna() | (rows["last_edition"] >= edition))
+    return rows[ok.fillna(False).astype(bool)]
 
 
 @lru_cache(maxsize=1)
@@ -183,13 +220,11 @@ def lookup(query: str, edition: int | None = None, catalog: Catalog | None = Non
 
 def standard_name(code: str, classification: str, edition: int | None = None, catalog: Catalog | None = None) -> str:
     """The catalog name of ``code`` in ``edition`` (the newest name when ``edition`` is None); "" when unknown."""
-    rows = _catalog(catalog).rows_for(code, classification, edition)
-    if rows.empty:
-        return ""
-    return str(rows.sort_values("first_edition").iloc[-1]["name"])
+    rows = _catalog(catalog).records_for(code, classification, edition)
+    return str(max(rows, key=lambda r: r["first_edition"])["name"]) if rows else ""
 
 
-def _editions(row: pd.Series) -> str:
+def _editions(row: pd.Series | dict) -> str:
     last = "" if pd.isna(row["last_edition"]) else str(row["last_edition"])
     return f"{row['first_edition']}–{last}"
 
@@ -208,32 +243,30 @@ def check_code(
     if not level_of(code, classification):
         shape = "3/5/7" if classification == FUNCTIONAL else "3/5"
         return [f"{code!r} is not a {classification} code ({shape} digits)"]
-    rows = cat.rows_for(code, classification)
-    if rows.empty:
-        other = cat.rows_for(code)
-        if not other.empty:
-            return [f"{code} is a {other.iloc[0]['classification']} code, not {classification}"]
+    rows = cat.records_for(code, classification)
+    if not rows:
+        other = cat.records_for(code)
+        if other:
+            return [f"{code} is a {other[0]['classification']} code, not {classification}"]
         return [f"unknown {classification} code {code}"]
-    in_force = cat.rows_for(code, classification, edition)
-    if in_force.empty:
-        known = "; ".join(f"{r['name']} ({_editions(r)})" for _, r in rows.iterrows())
+    in_force = cat.records_for(code, classification, edition)
+    if not in_force:
+        known = "; ".join(f"{r['name']} ({_editions(r)})" for r in rows)
         return [f"{code} is not in the {edition} edition of the catalog (known as {known})"]
-    printed = match_key(clean_name(name))
-    if not printed:
+    printed_name = clean_name(name)
+    printed = match_key(printed_name)
+    if not printed or printed in {match_key(r["name"]) for r in in_force}:
         return []
-    standard = in_force.sort_values("first_edition").iloc[-1]
-    if printed in {match_key(n) for n in in_force["name"]}:
-        return []
+    standard = max(in_force, key=lambda r: r["first_edition"])
     where = f"the {edition} edition" if edition is not None else "the catalog"
-    message = f"{code} printed as {clean_name(name)!r}; {where} has {standard['name']!r}"
-    other_names = rows[rows["name"].map(match_key) == printed]
-    children = cat.children(code, classification, edition)
-    child_names = children[children["name"].map(match_key) == printed]
-    if not other_names.empty:
-        message += f" ({clean_name(name)!r} is its name in {_editions(other_names.iloc[0])})"
-    elif not child_names.empty:
-        message += f" ({clean_name(name)!r} is the name of its child {child_names.iloc[0]['code']})"
-    if not bool(standard["certain"]):
+    message = f"{code} printed as {printed_name!r}; {where} has {standard['name']!r}"
+    other_names = [r for r in rows if match_key(r["name"]) == printed]
+    child_names = [r for r in cat.child_records(code, classification, edition) if match_key(r["name"]) == printed]
+    if other_names:
+        message += f" ({printed_name!r} is its name in {_editions(other_names[0])})"
+    elif child_names:
+        message += f" ({printed_name!r} is the name of its child {child_names[0]['code']})"
+    if not standard["certain"]:
         message += " [catalog name uncertain]"
     return [message]
 

@@ -87,10 +87,9 @@ def similarity(a: str, b: str) -> float:
 
 def _child_by_name(parent: str, name: str, edition: int | None, catalog: Catalog) -> str:
     """The child of ``parent`` named ``name`` (fuzzy), "" when none is close enough or two are equally close."""
-    children = catalog.children(parent, FUNCTIONAL, edition)
     best: dict[str, float] = {}
-    for code, child_name in zip(children["code"], children["name"]):
-        best[code] = max(best.get(code, 0.0), similarity(name, child_name))
+    for child in catalog.child_records(parent, FUNCTIONAL, edition):
+        best[child["code"]] = max(best.get(child["code"], 0.0), similarity(name, child["name"]))
     ranked = sorted(best.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < MIN_SIMILARITY:
         return ""
@@ -103,9 +102,8 @@ def _child_by_prefix(parent: str, text: str, edition: int | None, catalog: Catal
     """The child of ``parent`` whose name starts ``text`` (longest name wins): an unmarked last level followed by
     whatever the sentence says next ("…（款）其他行政事业单位养老支出年初预算为0")."""
     key = match_key(text)
-    children = catalog.children(parent, FUNCTIONAL, edition)
-    hits = [(len(k), c) for c, n in zip(children["code"], children["name"]) if len(k := match_key(n)) >= 2
-            and key.startswith(k)]
+    children = catalog.child_records(parent, FUNCTIONAL, edition)
+    hits = [(len(k), r["code"]) for r in children if len(k := match_key(r["name"])) >= 2 and key.startswith(k)]
     return max(hits)[1] if hits else ""
 
 
