@@ -20,7 +20,6 @@ from .shape import FUNCTIONAL
 
 # After NFKC every bracket is half width.
 _MARK = re.compile(r"\((类|款|项)\)")
-_LEVEL_AFTER = {"类": "款", "款": "项"}
 # Where a class name cannot start: sentence punctuation, digits, ordinals ("1、", "2.").
 _NOT_NAME = re.compile(r"[^\u4e00-\u9fff]")
 _STOP = re.compile(r"[，。；;：:,!?！？]")
