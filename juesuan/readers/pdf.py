@@ -122,6 +122,11 @@ class Columns:
     """Column slots of a borderless table: ``bounds[i]``..``bounds[i+1]`` is column i."""
 
     bounds: list[float]
+    spans: list[tuple[float, float]] = field(default_factory=list)  # extent of each column's words
+
+    def covering(self, x0: float, x1: float) -> list[int]:
+        """Columns whose words overlap ``x0``..``x1`` (a merged header cell covers several)."""
+        return [i for i, (a, b) in enumerate(self.spans) if x0 < b and a < x1]
 
     def index(self, x: float) -> int:
         for i in range(len(self.bounds) - 1):
@@ -531,54 +536,78 @@ def _unglue(chars: list[Char]) -> list[Word]:
 # ---------------------------------------------------------------------------------------------------- borderless
 
 
+def _is_colnum_line(ln: TextLine) -> bool:
+    """The 栏次 row ("栏次 1 2 3 …", or just "1 2 … 12" under a 三公 header): column numbers, a header row."""
+    if any(w.text.replace(" ", "") in ("栏次", "栏") for w in ln.words):
+        return True
+    nums = [w.text for w in ln.words]
+    return len(nums) >= 3 and all(t.isdigit() for t in nums) and \
+        [int(t) for t in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
+
+
+def _has_amount(ln: TextLine) -> bool:
+    return any(_AMOUNT_OR_CODE.match(w.text) for w in ln.words)
+
+
 def _is_data_line(ln: TextLine) -> bool:
-    return len(ln.words) >= 2 and any(_AMOUNT_OR_CODE.match(w.text) for w in ln.words[1:] + ln.words[:1]) \
-        and not _TEXT_START.match(ln.words[0].text)
+    return len(ln.words) >= 2 and _has_amount(ln) and not _TEXT_START.match(ln.words[0].text) \
+        and not _is_colnum_line(ln) and not _looks_narrative(ln)
 
 
-def _is_text_line(ln: TextLine) -> bool:
-    return len(ln.words) < 2 or bool(_TEXT_START.match(ln.words[0].text))
+def _candidate(ln: TextLine) -> bool:
+    return not _TEXT_START.match(ln.words[0].text) and not _looks_narrative(ln)
 
 
-def find_blocks(lines: list[TextLine]) -> list[tuple[int, int]]:
-    """Borderless tables: (first, last) line indexes of runs holding ≥ 2 data lines, with the header lines above."""
+def _fragment_reach(lines: list[TextLine]) -> float:
+    """How far from its data line a piece of a wrapped cell can sit: under a row pitch, about one text line."""
+    data = [ln for ln in lines if _is_data_line(ln)]
+    pitch = statistics.median([b.top - a.top for a, b in zip(data, data[1:])] or [1e9])
+    size = statistics.median([ln.size for ln in data] or [10.0])
+    return min(1.5 * size, 0.75 * pitch)
+
+
+def find_blocks(lines: list[TextLine], carry: bool = False) -> list[tuple[int, int]]:
+    """Borderless tables: (first, last) line indexes of runs holding ≥ 2 data lines.
+
+    A run is a sequence of lines close together that are not narrative, title, unit or note lines. Above its first
+    data line it keeps multi-word header lines and the pieces of a wrapped name (near the data line); below its last
+    data line, only such pieces. One data line is enough under a multi-word header (the 三公 table's single row) or
+    with ``carry`` (a table continued from the page before).
+    """
     blocks: list[tuple[int, int]] = []
-    i = 0
     n = len(lines)
+    i = 0
     while i < n:
-        if not _is_data_line(lines[i]):
+        if not _candidate(lines[i]):
             i += 1
             continue
         j = i
-        data = 1
-        while j + 1 < n:
-            nxt = lines[j + 1]
-            gap = nxt.top - lines[j].bottom
-            if gap > 3.0 * nxt.size:
-                break
-            if _is_data_line(nxt):
-                data += 1
-                j += 1
-                continue
-            # a one-word line between data lines: a wrapped name or an item without amounts
-            if len(nxt.words) >= 1 and not _TEXT_START.match(nxt.words[0].text) and j + 2 < n \
-                    and _is_data_line(lines[j + 2]) and lines[j + 2].top - nxt.bottom <= 3.0 * nxt.size:
-                j += 1
-                continue
-            if len(nxt.words) >= 2 and not _TEXT_START.match(nxt.words[0].text) and not _looks_narrative(nxt):
-                j += 1  # a row of names only (e.g. an item with no amounts)
-                continue
-            break
-        if data >= 2:
-            # header lines: multi-word lines directly above, not title/unit/department lines
-            k = i
-            while k - 1 >= 0 and len(lines[k - 1].words) >= 2 and not _TEXT_START.match(lines[k - 1].words[0].text) \
-                    and not _looks_narrative(lines[k - 1]) and lines[k].top - lines[k - 1].bottom <= 3.0 * lines[k].size \
-                    and (not blocks or k - 1 > blocks[-1][1]):
-                k -= 1
-            blocks.append((k, j))
+        while j + 1 < n and _candidate(lines[j + 1]) and lines[j + 1].top - lines[j].bottom <= 3.0 * lines[j + 1].size:
+            j += 1
+        run = lines[i:j + 1]
+        data = [k for k, ln in enumerate(run) if _is_data_line(ln)]
+        headed = data and sum(1 for ln in run[:data[0]] if len(ln.words) >= 2) >= 1  # a one-row table (三公)
+        if len(data) >= 2 or headed or (data and carry and not blocks):
+            reach = _fragment_reach(run)
+            first, last = data[0], data[-1]
+            a = first
+            while a - 1 >= 0:
+                ln = run[a - 1]
+                near = abs(_yc(ln) - _yc(run[first])) <= reach and not _has_amount(ln)
+                if near or (len(ln.words) >= 2 and a - 1 < first and _is_header_like(ln)) or _is_colnum_line(ln):
+                    a -= 1
+                else:
+                    break
+            b = last
+            while b + 1 < len(run) and abs(_yc(run[b + 1]) - _yc(run[last])) <= reach and not _has_amount(run[b + 1]):
+                b += 1
+            blocks.append((i + a, i + b))
         i = j + 1
     return blocks
+
+
+def _is_header_like(ln: TextLine) -> bool:
+    return not _has_amount(ln) or _is_colnum_line(ln)
 
 
 def _looks_narrative(ln: TextLine) -> bool:
@@ -594,11 +623,26 @@ def block_columns(lines: list[TextLine]) -> Columns:
             spans[-1][1] = max(spans[-1][1], w.x1)
         else:
             spans.append([w.x0, w.x1])
-    header_words = [w for ln in lines if not _is_data_line(ln) for w in ln.words]
-    for w in header_words:
-        if not any(w.x0 < s[1] and s[0] < w.x1 for s in spans):
-            spans.append([w.x0, w.x1])  # a column with a header and no amounts anywhere
+    # leaf header labels (none below them): a label widens the one column it sits over; a label over no column opens
+    # one (a column printed empty, e.g. 国有资本经营预算财政拨款); a label over several changes nothing
     spans.sort()
+    first_data = min((ln.top for ln in lines if _is_data_line(ln)), default=1e9)
+    # the 栏次 row's numbers are centred under their labels: they place no column; pieces of a wrapped name next to
+    # the first data line are not header labels
+    reach = _fragment_reach(lines)
+    header_lines = [ln for ln in lines if not _is_data_line(ln) and ln.top < first_data and not _is_colnum_line(ln)
+                    and first_data - ln.top > reach]
+    for k, ln in enumerate(header_lines):
+        lower = [u for h in header_lines[k + 1:] for u in h.words]
+        for w in ln.words:
+            if any(w.x0 < u.x1 and u.x0 < w.x1 for u in lower):
+                continue  # heads labels below it (a merged cell): places no column itself
+            over = [s for s in spans if w.x0 < s[1] and s[0] < w.x1]
+            if not over:
+                spans.append([w.x0, w.x1])
+                spans.sort()
+            elif len(over) == 1:
+                over[0][0], over[0][1] = min(over[0][0], w.x0), max(over[0][1], w.x1)
     merged: list[list[float]] = []
     for s in spans:
         if merged and s[0] <= merged[-1][1]:
@@ -606,43 +650,88 @@ def block_columns(lines: list[TextLine]) -> Columns:
         else:
             merged.append(list(s))
     bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
-    return Columns(bounds)
+    return Columns(bounds, [(a, b) for a, b in merged])
+
+
+def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below: list[TextLine]) -> list[int]:
+    """The columns a centred header label spans: the run of columns, holding those it overlaps, whose extent is
+    centred where the label is ("支出" over 项目…国有资本经营预算财政拨款 in a borderless 04).
+
+    Only a label with header words under it spans (a label alone in its column is a cell merged downwards), and the
+    run stops at the columns of the other labels on its line.
+    """
+    if not cols.spans:
+        return over
+    centre = (w.x0 + w.x1) / 2
+    home = over or [cols.index(centre)]
+    lo, hi = min(home), max(home)
+    under = {cols.index((u.x0 + u.x1) / 2) for h in below for u in h.words}
+    if not any(c in under for c in range(lo, hi + 1)):
+        return over
+    others = {cols.index((o.x0 + o.x1) / 2) for o in line.words if o is not w} - set(home)
+    best, best_d = home, 1e9
+    n = len(cols.spans)
+    for a in range(lo, -1, -1):
+        if a in others:
+            break
+        for b in range(hi, n):
+            if b in others:
+                break
+            d = abs((cols.spans[a][0] + cols.spans[b][1]) / 2 - centre)
+            if d < best_d - 1e-6:
+                best, best_d = list(range(a, b + 1)), d
+    size = w.chars[0].size if w.chars else 10.0
+    return best if best_d <= 0.5 * size else home
 
 
 def block_to_items(lines: list[TextLine], cols: Columns) -> list[Item]:
     """Rows of a borderless block; fragments of wrapped names are joined to the nearest data line."""
     nc = len(cols.bounds) - 1
     rows: list[tuple[TextLine, list[list[Word]], bool]] = []
-    for ln in lines:
+    first_data = min((ln.top for ln in lines if _is_data_line(ln)), default=1e9)
+    heads = [ln.top for ln in lines if ln.top < first_data and not _is_colnum_line(ln)]
+    lowest = max(heads, default=-1.0)
+    covered: dict[int, set[int]] = {}
+    for k, ln in enumerate(lines):
         cells: list[list[Word]] = [[] for _ in range(nc)]
         for w in ln.words:
-            cells[cols.index((w.x0 + w.x1) / 2)].append(w)
+            over: list[int] = []
+            if ln.top < first_data and not _is_colnum_line(ln):
+                over = cols.covering(w.x0, w.x1)
+                if ln.top < lowest:  # an upper header label: centred over the columns it heads
+                    over = _label_range(cols, w, over, ln, [h for h in lines if ln.top < h.top < first_data
+                                                             and not _is_colnum_line(h)])
+            if len(over) >= 2:  # a merged header cell: text in its first column, the others covered
+                cells[over[0]].append(w)
+                covered.setdefault(k, set()).update(over[1:])
+            else:
+                cells[cols.index((w.x0 + w.x1) / 2)].append(w)
         rows.append((ln, cells, _is_data_line(ln)))
-    # a fragment: no amount or code, one filled column, and a data line nearer than the row pitch
+    # a fragment: a line without amounts or codes next to a data line: the rest of its wrapped cells
     data_idx = [i for i, r in enumerate(rows) if r[2]]
-    pitch = statistics.median([rows[b][0].top - rows[a][0].top for a, b in zip(data_idx, data_idx[1:])] or [1e9])
-    attach: dict[int, list[tuple[int, TextLine, list[list[Word]]]]] = {}
+    reach = _fragment_reach(lines)
+    attach: dict[int, list[tuple[TextLine, list[list[Word]]]]] = {}
     skip: set[int] = set()
-    first_data = data_idx[0] if data_idx else len(rows)
     for i, (ln, cells, is_data) in enumerate(rows):
-        filled = [c for c in range(nc) if cells[c]]
-        if is_data or i < first_data or len(filled) != 1:
+        if is_data or _has_amount(ln) or _is_colnum_line(ln):
             continue
-        near = [j for j in data_idx if abs(rows[j][0].top - ln.top) < 0.75 * pitch]
+        near = [j for j in data_idx if abs(_yc(rows[j][0]) - _yc(ln)) <= reach]
         if not near:
             continue
         j = min(near, key=lambda j: abs(_yc(rows[j][0]) - _yc(ln)))
-        col = filled[0]
-        attach.setdefault(j, []).append((col, ln, cells))
+        attach.setdefault(j, []).append((ln, cells))
         skip.add(i)
     items: list[Item] = []
     for i, (ln, cells, _) in enumerate(rows):
         if i in skip:
             continue
         texts: list[list[tuple[float, str]]] = [[(ln.top, " ".join(w.text for w in c))] if c else [] for c in cells]
-        for col, fl, fcells in attach.get(i, []):
-            texts[col].append((fl.top, " ".join(w.text for w in fcells[col])))
-        out = tuple("".join(t for _, t in sorted(parts)) for parts in texts)
+        for fl, fcells in attach.get(i, []):
+            for col, words in enumerate(fcells):
+                if words:
+                    texts[col].append((fl.top, " ".join(w.text for w in words)))
+        out = tuple(None if (c in covered.get(i, ()) and not parts) else "".join(t for _, t in sorted(parts))
+                    for c, parts in enumerate(texts))
         items.append(Item(ln.top, out, True, ln.x0, ln.x1, ln.size))
     return items
 
@@ -675,8 +764,10 @@ def read_page(page, textpage, carry: Optional[Columns]) -> PageResult:
         rest = [c for c in rest if not g.contains(c)]
         items.extend(grid_to_items(g, inside))
     lines = chars_to_lines(rest)
-    lines = [ln for ln in lines if not _PAGE_NUMBER.match(ln.text.replace(" ", ""))]
-    blocks = find_blocks(lines)
+    # page numbers: at the head or foot of the page only ("7 37" inside a borderless table is a row of 行次)
+    lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln.text) and (ln.top > 0.85 * frame.size[1]
+                                                                           or ln.bottom < 0.12 * frame.size[1]))]
+    blocks = find_blocks(lines, carry is not None)
     ends: Optional[Columns] = None
     in_block: set[int] = set()
     for bi, (a, b) in enumerate(blocks):
