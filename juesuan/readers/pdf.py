@@ -184,11 +184,11 @@ def _open(path: Path):
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:
-        code = R.FPDF_GetLastError()
-        if code == R.FPDF_ERR_PASSWORD:
+        code = getattr(err, "err_code", None)  # pypdfium2 keeps pdfium's error code on the exception
+        # pdfium's last error is global and not reset on success: a stale "password" code follows an encrypted file,
+        # so an /Encrypt entry in the file decides
+        if code in (R.FPDF_ERR_PASSWORD, R.FPDF_ERR_SECURITY) and b"/Encrypt" in path.read_bytes():
             raise Encrypted(path, "encrypted PDF: a password is needed to open it") from err
-        if code == R.FPDF_ERR_SECURITY:
-            raise Encrypted(path, "PDF uses an unsupported security handler") from err
         raise Unreadable(path, f"not a readable PDF (truncated or corrupt): {err}") from err
     return pdf
 
