@@ -118,6 +118,8 @@ class _Checker:
             if t.empty:
                 continue
             measures = {ident.total} | {m for _, m in ident.parts}
+            if not {m for _, m in ident.parts} & set(t["measure"]):
+                continue  # the table has none of the part columns (a regional variant): nothing to check
             for (code, name), g in t[t["measure"].isin(measures)].groupby(["code", "name"], sort=True):
                 values = dict(zip(g["measure"], g["value"]))
                 parts = [(s, values[m]) for s, m in ident.parts if m in values]

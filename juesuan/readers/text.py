@@ -31,7 +31,8 @@ def text_to_lines(text: str) -> tuple[list[Line], int]:
     """Split a text export into Lines; returns the lines and the page count."""
     lines: list[Line] = []
     page = 1
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    # split on newlines only: str.splitlines() would also split on the form feed that marks a page break
+    for lineno, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         if "\f" in raw:
             page += raw.count("\f")
             raw = raw.replace("\f", "")

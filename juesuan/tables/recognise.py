@@ -105,6 +105,8 @@ def match_title(text: str) -> TitleMatch | None:
                 return TitleMatch(table, kind, 0.95)
     best: TitleMatch | None = None
     for tkey, table, kind in index:
+        if abs(len(key) - len(tkey)) > 1:
+            continue  # a misread character, not an extra word: 项目支出决算表 is another table than 支出决算表
         ratio = difflib.SequenceMatcher(None, key, tkey).ratio()
         if ratio >= 0.92 and (best is None or ratio > best.score):
             best = TitleMatch(table, kind, ratio)

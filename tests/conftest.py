@@ -1,0 +1,29 @@
+"""Shared fixtures: paths to the sample inputs and to ../shared (real files; tests using it skip when absent)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+SHARED = ROOT.parent / "shared"
+
+
+def seed(prefix: str) -> Path:
+    return next(RAW.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seed000():
+    import juesuan
+
+    return juesuan.read(seed("000"))
+
+
+@pytest.fixture
+def shared_real() -> Path:
+    real = SHARED / "real"
+    if not real.is_dir():
+        pytest.skip("../shared/real is not present")
+    return real

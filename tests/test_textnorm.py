@@ -1,0 +1,44 @@
+from decimal import Decimal
+
+import pytest
+
+from juesuan.textnorm import clean_name, decimals_of, fix_radicals, match_key, parse_amount, strip_ordinal
+
+
+@pytest.mark.parametrize("text, value", [
+    ("985.24", Decimal("985.24")), ("5,545.08", Decimal("5545.08")), ("１２.５", Decimal("12.5")),
+    ("4.5", Decimal("4.5")), ("4335.3", Decimal("4335.3")), ("0.00", Decimal("0")), ("-12.30", Decimal("-12.30")),
+    ("(3.10)", Decimal("-3.10")), (" 1 234.50 ", Decimal("1234.50")),
+])
+def test_parse_amount_reads_printed_forms(text, value):
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "  ", "-", "—", None])
+def test_blank_and_dash_are_no_value(text):
+    assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize("text", ["合计", "100%", "1.2.3", "9.6230206x"])
+def test_non_amounts_raise(text):
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+def test_clean_name_joins_wrapped_cells_and_uses_full_width_brackets():
+    assert clean_name("机关事业单位基本养 老保险缴费") == "机关事业单位基本养老保险缴费"
+    assert clean_name("因公出国 (境) 费") == "因公出国（境）费"
+    assert clean_name("公务用⻋运行费") == "公务用车运行费"
+
+
+def test_match_key_ignores_width_quotes_and_spaces():
+    assert match_key("一般公共预算财政拨款“三公”经费支出决算表") == match_key('一般公共预算财政拨款"三公"经费支出决算表')
+    assert match_key("收 入 决 算 表") == "收入决算表"
+
+
+def test_strip_ordinal_and_radicals_and_decimals():
+    assert strip_ordinal("二十三、其他支出") == "其他支出"
+    assert strip_ordinal("（三）其他") == "其他"
+    assert strip_ordinal("2021年度") == "2021年度"
+    assert fix_radicals("⻓期⻔诊") == "长期门诊"
+    assert decimals_of("4.5") == 1 and decimals_of("985.24") == 2 and decimals_of("12") == 0

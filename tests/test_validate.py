@@ -1,0 +1,74 @@
+"""The tolerance rule and the identities, on small inline tables with real labels."""
+import pandas as pd
+import pytest
+
+from juesuan.validate import cells_to_findings, compare, tolerance
+
+
+def cells(rows):
+    cols = ["table", "classification", "code", "level", "parent", "name", "measure", "value"]
+    df = pd.DataFrame(rows, columns=cols)
+    df["doc_id"], df["page"], df["row"] = "d", 1, range(1, len(df) + 1)
+    return df
+
+
+def test_tolerance_grows_with_the_number_of_addends():
+    assert tolerance(1) == pytest.approx(0.01)
+    assert tolerance(2) == pytest.approx(0.015)
+    assert tolerance(12) == pytest.approx(0.065)
+    assert tolerance(2, half_unit=0.00005) == pytest.approx(0.00015)  # printed in 元, read as 万元
+
+
+def test_compare_severity():
+    assert compare("c", "05", "210", "m", 10.00, 10.00, 2, 0.005, "x") is None
+    info = compare("c", "06", "人员经费合计", "决算数", 148.02, 148.03, 2, 0.005, "301 + 303")
+    assert info["severity"] == "info" and info["difference"] == pytest.approx(0.01)
+    err = compare("c", "05", "210", "m", 100.00, 100.05, 2, 0.005, "x")
+    assert err["severity"] == "error" and err["tolerance"] == pytest.approx(0.015)
+
+
+def test_hierarchy_break_is_an_error_and_names_the_parent():
+    df = cells([
+        ("05", "功能分类", "210", "类", "", "卫生健康支出", "本年支出合计", 983.24),
+        ("05", "功能分类", "21015", "款", "210", "医疗保障管理事务", "本年支出合计", 211.89),
+        ("05", "功能分类", "2101501", "项", "21015", "行政运行", "本年支出合计", 115.24),
+        ("05", "功能分类", "2101599", "项", "21015", "其他医疗保障管理事务支出", "本年支出合计", 76.65),
+    ])
+    f = cells_to_findings(df, doc_id="d")
+    errs = f[f.severity == "error"]
+    # 21015 = 115.24 + 76.65 = 191.89 ≠ 211.89; 210 = 211.89 ≠ 983.24
+    assert set(errs.code) == {"21015", "210"}
+    row = errs[errs.code == "21015"].iloc[0]
+    assert row.expected == pytest.approx(191.89) and row.actual == pytest.approx(211.89)
+    assert row.difference == pytest.approx(20.0) and row.check == "hierarchy_sum"
+
+
+def test_row_identity_and_cross_table():
+    df = cells([
+        ("05", "none", "", "", "", "合计", "本年支出合计", 100.00),
+        ("05", "none", "", "", "", "合计", "基本支出", 60.00),
+        ("05", "none", "", "", "", "合计", "项目支出", 40.10),
+        ("06", "none", "", "", "", "人员经费合计", "决算数", 50.00),
+        ("06", "none", "", "", "", "公用经费合计", "决算数", 10.00),
+    ])
+    f = cells_to_findings(df, doc_id="d")
+    assert ((f.check == "row_identity") & (f.severity == "error") & (f.table == "05")).sum() == 1
+    # 05 基本支出 60.00 = 06 50.00 + 10.00: no finding
+    assert not (f.check == "cross_05_06").any()
+    df.loc[df.name == "公用经费合计", "value"] = 10.50
+    f = cells_to_findings(df, doc_id="d")
+    cross = f[f.check == "cross_05_06"]
+    assert len(cross) == 1 and cross.iloc[0].severity == "error" and cross.iloc[0].difference == pytest.approx(-0.5)
+
+
+def test_sangong_identities():
+    df = cells([
+        ("07", "none", "", "", "", "决算数", "合计", 12.00),
+        ("07", "none", "", "", "", "决算数", "公务用车购置及运行费", 8.00),
+        ("07", "none", "", "", "", "决算数", "公务用车购置费", 5.00),
+        ("07", "none", "", "", "", "决算数", "公务用车运行费", 3.00),
+        ("07", "none", "", "", "", "决算数", "公务接待费", 3.00),
+    ])
+    f = cells_to_findings(df, doc_id="d")
+    errs = f[f.severity == "error"]
+    assert list(errs.measure) == ["合计"] and errs.iloc[0].expected == pytest.approx(11.0)
