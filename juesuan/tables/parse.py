@@ -202,6 +202,20 @@ def _is_repeat_header(line: Line, header: list[Line]) -> bool:
     return bool(key) and any(key == match_key("".join(c or "" for c in h.cells)) for h in header)
 
 
+def _drop_header_numbers(ctx: _Ctx, header: list[Line]) -> None:
+    for line in header:
+        _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "header text")
+
+
+def _body(ctx: _Ctx, header: list[Line], data: list[Line]):
+    """The data rows, less 栏次 rows and headers repeated on continuation pages (their numbers go to dropped)."""
+    for line in data:
+        if is_colnum_row(line) or _is_repeat_header(line, header):
+            _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "repeated header")
+            continue
+        yield line
+
+
 def _drop_numbers(ctx: _Ctx, line: Line, reason: str, cols: range | None = None) -> None:
     for i, c in enumerate(line.cells):
         if (cols is None or i in cols) and c and is_amount(c):
@@ -235,14 +249,10 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
         return
     first_measure = measure_cols[0] if measure_cols else ncols
     key_cols = [i for i in range(first_measure) if roles[i][0] in ("code", "name", "")]
-    for line in header:
-        _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "header text")
+    _drop_header_numbers(ctx, header)
     _report_unknown_columns(ctx, paths, roles, data, key_cols)
     printed: list[dict] = []
-    for line in data:
-        if is_colnum_row(line) or _is_repeat_header(line, header):
-            _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "repeated header")
-            continue
+    for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         code, name = _code_of([cells[i] for i in key_cols])
         values = {roles[i][1]: (i, cells[i]) for i in measure_cols if cells[i] and squash(cells[i])}
@@ -310,8 +320,7 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
     generic = [column_role(p, []) for p in paths]
     sides = _sides(paths, generic)
     roles = [column_role(p, ctx.spec.measures_for("measure", sides[i])) for i, p in enumerate(paths)]
-    for line in header:
-        _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "header text")
+    _drop_header_numbers(ctx, header)
     side_cols: dict[str, dict] = {}
     for side in ("收入", "支出"):
         cols = [i for i in range(ncols) if sides[i] == side]
@@ -323,10 +332,7 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
     known = {i for s in side_cols.values() for i in [s["name"], *s["rownum"], *s["measures"]]}
     _report_unknown_columns(ctx, paths, [r if i not in known else ("x", "") for i, r in enumerate(roles)], data, [])
     rows_out = []
-    for line in data:
-        if is_colnum_row(line) or _is_repeat_header(line, header):
-            _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "repeated header")
-            continue
+    for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         out: dict = {}
         for side, sc in side_cols.items():
@@ -386,14 +392,10 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
         for line in data:
             _drop_numbers(ctx, line, "column header not recognised")
         return
-    for line in header:
-        _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "header text")
+    _drop_header_numbers(ctx, header)
     default_measure = blocks[0]["measure_name"]
     rows_out = []
-    for line in data:
-        if is_colnum_row(line) or _is_repeat_header(line, header):
-            _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "repeated header")
-            continue
+    for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         used: set[int] = set()
         # footer labels anywhere in the row: the label, then the first amount to its right
@@ -458,14 +460,10 @@ def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
     for p in paths:
         b = next((bb.name for seg in p for bb in bases if any(a in seg for a in bb.aliases)), "")
         basis_of.append(b)
-    for line in header:
-        _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "header text")
+    _drop_header_numbers(ctx, header)
     _report_unknown_columns(ctx, paths, roles, data, [])
     rows_out: dict[str, dict] = {}
-    for line in data:
-        if is_colnum_row(line) or _is_repeat_header(line, header):
-            _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "repeated header")
-            continue
+    for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         row_label = next((c for c in cells if c and squash(c) and not is_amount(c)), "")
         row_basis = next((bb.name for bb in bases if any(a in match_key(row_label) for a in bb.aliases)), "")
