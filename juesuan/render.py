@@ -144,6 +144,8 @@ def to_xlsx(doc: Any, path: str | Path, one_sheet_per_table: bool = True, codes_
                 plain = v.replace(",", "")
                 if codes_as_numbers and v.isdigit() and len(v) in (3, 5, 7):
                     cell.value = int(v)
+                elif amounts_as_numbers and v.isdigit():
+                    cell.value = int(v)  # 行次: an integer, not an amount
                 elif amounts_as_numbers and _is_number(v):
                     cell.value = float(plain)
                     cell.number_format = "#,##0.00" if "," in v else "0.00"

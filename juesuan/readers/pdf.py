@@ -787,15 +787,23 @@ def read_page(page, textpage, carry: Optional[Columns]) -> PageResult:
     return PageResult(items, ends, len(chars), bad, images)
 
 
-def join_paragraphs(items: list[tuple[int, Item]], right: dict[int, float]) -> list[tuple[int, Item]]:
-    """Join text lines into paragraphs: a line reaching the right margin without ending a sentence runs on."""
+def join_paragraphs(items: list[tuple[int, Item]], right: dict[int, float],
+                    lefts: dict[int, float] | None = None) -> list[tuple[int, Item]]:
+    """Join text lines into paragraphs: a line reaching the right margin without ending a sentence runs on.
+
+    A centred line (a title) and a line in another font size never run on.
+    """
+    lefts = lefts or {}
     out: list[tuple[int, Item]] = []
     for page, it in items:
         if out and not it.is_row and not out[-1][1].is_row:
             ppage, prev = out[-1]
             text = prev.cells[0] or ""
             margin = right.get(ppage, 0.0)
-            if prev.x1 >= margin - 1.5 * max(prev.size, 1) and text[-1:] not in _PARA_END \
+            left = lefts.get(ppage, prev.x0)
+            centred = prev.x0 - left > 2 * prev.size and abs((prev.x0 - left) - (margin - prev.x1)) < 2 * prev.size
+            if prev.x1 >= margin - 1.5 * max(prev.size, 1) and text[-1:] not in _PARA_END and not centred \
+                    and abs(prev.size - it.size) <= 0.15 * max(prev.size, 1) \
                     and not _TEXT_START.match(it.cells[0] or "") and not _LIST_START.match(it.cells[0] or "") \
                     and not _PAGE_NUMBER.match((it.cells[0] or "").replace(" ", "")) and len(text) >= 15:
                 joined = text + (it.cells[0] or "")
@@ -825,6 +833,7 @@ def read(path: Path) -> RawDocument:
         notes: list[tuple[str, str]] = []
         placed: list[tuple[int, Item]] = []
         right: dict[int, float] = {}
+        left: dict[int, float] = {}
         carry: Optional[Columns] = None
         total_chars = total_bad = 0
         image_pages = []
@@ -848,9 +857,10 @@ def read(path: Path) -> RawDocument:
                 image_pages.append(i + 1)
             if res.bad_chars:
                 notes.append(("warning", f"page {i + 1}: {res.bad_chars} characters without a Unicode mapping"))
-            texts = [it.x1 for it in res.items if not it.is_row]
+            texts = [it for it in res.items if not it.is_row]
             if texts:
-                right[i + 1] = max(texts)
+                right[i + 1] = max(it.x1 for it in texts)
+                left[i + 1] = min(it.x0 for it in texts)
             placed.extend((i + 1, it) for it in res.items)
     finally:
         pdf.close()
@@ -864,7 +874,7 @@ def read(path: Path) -> RawDocument:
     if image_pages:
         notes.append(("warning", f"pages {', '.join(map(str, image_pages))}: images without text (scanned); "
                                  f"OCR would be needed for them"))
-    placed = join_paragraphs(placed, right)
+    placed = join_paragraphs(placed, right, left)
     lines: list[Line] = []
     row_no: dict[int, int] = {}
     for page, it in placed:
