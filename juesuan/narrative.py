@@ -575,13 +575,14 @@ class _Reader:
                         prior_mode = yoy = clause_cue = True
                     prev = tok
                     continue
-                any_number = sent_numbers = True
                 value = parse_amount(raw)
                 if value is None:
                     prev = tok
                     continue
                 if unit == "" and prev is not None and prev.kind == "stage" and t[prev.end:tok.start] in ("", "为", "是"):
                     unit = unit_hint  # seed 002: "年初预算为145.05，支出决算数670.3万元"
+                if unit in _MONEY_UNITS or unit == "%" or unit in _COUNT_UNITS:
+                    any_number = sent_numbers = True  # a list ordinal ("5、") is not a figure
                 if unit in _MONEY_UNITS:
                     money = value * _MONEY_UNITS[unit]
                     if blocked:
@@ -757,3 +758,201 @@ def _infer_year(lines: list[Line]) -> Optional[int]:
     if not years:
         return None
     return int(max(set(years), key=years.count))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Checks: narrative against tables, and against itself
+
+_EPS = 1e-9
+
+
+def half_unit(value: float) -> float:
+    """Half a unit of the last digit a value was printed with ("2" → 0.5, "53.24" → 0.005, "730.8" → 0.05).
+
+    The facts table keeps the value, not its printed text, so "2.00" counts as "2": the tolerance can only err
+    towards looser, never towards a false error.
+    """
+    d = Decimal(repr(float(value))).normalize()
+    exponent = d.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return 0.5 * 10 ** -places
+
+
+def _finding(doc_id: str, check: str, severity: str, table: str, code: str, measure: str, expected: float,
+             actual: float, tolerance: float, message: str) -> dict:
+    return {"doc_id": doc_id, "check": check, "severity": severity, "table": table, "code": code, "measure": measure,
+            "expected": expected, "actual": actual, "difference": round(actual - expected, 6),
+            "tolerance": round(tolerance, 6), "message": message}
+
+
+def _rounds_to(actual: float, expected: float, half: float) -> bool:
+    """True when ``expected`` printed to the precision of ``actual`` gives ``actual``."""
+    step = 2 * half
+    return abs(round(expected / step) * step - actual) < _EPS + step * 1e-6
+
+
+def _cell_value(cells: pd.DataFrame, table: str, name: str, code: str, measure: str) -> Optional[float]:
+    """The printed value of one cell; 0.0 when its row is printed with that column blank; None when absent."""
+    t = cells[cells["table"] == table]
+    if t.empty:
+        return None
+    if name == "{code}":
+        if not code:
+            return None
+        rows = t[t["code"] == code]
+    else:
+        want = match_key(name)
+        rows = t[t["name"].map(lambda n: match_key(strip_ordinal(str(n))) == want) & (t["code"] == "")]
+        if rows.empty:
+            rows = t[t["name"].map(lambda n: match_key(strip_ordinal(str(n))) == want)]
+    if rows.empty:
+        return None
+    if not (t["measure"] == measure).any():
+        return None  # the table does not print this column (seed 000's 05 has no 年初预算数)
+    hit = rows[rows["measure"] == measure]
+    if hit.empty:
+        return 0.0  # blank cells are not cells: a printed row with this column empty says 0
+    return float(hit["value"].iloc[0])
+
+
+def _table_findings(facts: pd.DataFrame, cells: pd.DataFrame, doc_id: str) -> list[dict]:
+    out = []
+    stated = facts[(facts["period"] == CURRENT) & (~facts["derived"].astype(bool)) & (facts["unit"] == "万元")]
+    for f in stated.itertuples(index=False):
+        info = fact_keys().get(f.key)
+        if info is None or not info.cells or not info.check:
+            continue
+        found = []
+        for table, name, measure in info.cells:
+            v = _cell_value(cells, table, name, f.code, measure)
+            if v is not None:
+                found.append((table, name, measure, v))
+        if not found:
+            continue  # the table is not there (narrative-only document) or does not print this figure
+        tol = half_unit(f.value)
+        ok = [x for x in found if abs(f.value - x[3]) <= tol + _EPS]
+        table, name, measure, v = (ok or found)[0]
+        where = f"{f.code} " if f.code else ("" if name == "{code}" else f"{name} ")
+        if ok:
+            if abs(f.value - v) < _EPS:
+                continue
+            severity, verb = "info", "within the rounding of"
+        else:
+            severity, verb = "error", "does not match"
+        out.append(_finding(doc_id, info.check, severity, table, f.code, f.key, v, float(f.value), tol,
+                            f"narrative (row {f.row}) states {f.key} {f.value:g}, {verb} table {table} "
+                            f"{where}{measure} {v:.2f}"))
+    return out
+
+
+def _nearest(facts: pd.DataFrame, key: str, code: str, period: str, row: int) -> Optional[pd.Series]:
+    """The stated money fact for key/code/period closest to ``row`` (the same sentence first, then before it)."""
+    c = facts[(facts["key"] == key) & (facts["code"] == code) & (facts["period"] == period)
+              & (facts["unit"] == "万元") & (~facts["derived"].astype(bool))]
+    if c.empty:
+        return None
+    order = c.assign(_d=(c["row"] - row).abs() + (c["row"] > row) * 0.5).sort_values("_d")
+    return order.iloc[0]
+
+
+def _ratio_finding(doc_id: str, check: str, f, part: pd.Series, whole: pd.Series, severity: str,
+                   what: str) -> Optional[dict]:
+    p, w = float(part["value"]), float(whole["value"])
+    if abs(w) < _EPS:
+        return None
+    expected = 100 * p / w
+    hp, hw, hs = half_unit(p), half_unit(w), half_unit(f.value)
+    tol = hs + 100 * (hp / abs(w) + abs(p) * hw / (w * w))
+    if _rounds_to(float(f.value), expected, hs):
+        return None
+    sev = "info" if abs(f.value - expected) <= tol + _EPS else severity
+    return _finding(doc_id, check, sev, "", f.code, f.key, round(expected, 4), float(f.value), tol,
+                    f"narrative (row {f.row}) states {what} {f.value:g}%; its figures give "
+                    f"{p:g} / {w:g} = {expected:.2f}%")
+
+
+def _narrative_findings(facts: pd.DataFrame, doc_id: str) -> list[dict]:
+    out = []
+    for f in facts[facts["unit"] == "%"].itertuples(index=False):
+        if f.key.endswith("占比"):
+            part_key = f.key[:-2]
+            a, _, b = f.formula.partition(" / ")
+            whole_key = b.replace(" (implied)", "").strip()
+            part = _nearest(facts, part_key, f.code, f.period, f.row)
+            whole = _nearest(facts, whole_key, "", f.period, f.row)
+            if part is None or whole is None:
+                continue
+            # An implied whole is our reading of the sentence, so a miss there is doubtful rather than wrong.
+            severity = "warning" if "(implied)" in f.formula else "error"
+            r = _ratio_finding(doc_id, "narrative_share", f, part, whole, severity,
+                               f"the share of {part_key} in {whole_key}")
+        elif f.key.endswith("完成率"):
+            base = f.key[:-3]
+            info = fact_keys().get(base)
+            if info is None or not info.budget:
+                continue
+            part = _nearest(facts, base, f.code, f.period, f.row)
+            whole = _nearest(facts, info.budget, f.code, f.period, f.row)
+            if part is None or whole is None:
+                continue
+            r = _ratio_finding(doc_id, "narrative_rate", f, part, whole, "error", f"{base} as a share of its budget")
+        elif f.key.endswith("增减率"):
+            base = f.key[:-3]
+            cur = _nearest(facts, base, f.code, CURRENT, f.row)
+            prior = facts[(facts["key"] == base) & (facts["code"] == f.code) & (facts["period"] == PRIOR)]
+            if cur is None or prior.empty:
+                continue
+            p = prior.iloc[0]
+            if abs(float(p["value"])) < _EPS:
+                out.append(_finding(doc_id, "narrative_change", "warning", "", f.code, f.key, float("nan"),
+                                    float(f.value), 0.0, f"narrative (row {f.row}) states a change of "
+                                    f"{f.value:g}% in {base} from a prior year of 0"))
+                continue
+            change = dict(cur)
+            change["value"] = float(cur["value"]) - float(p["value"])
+            r = _ratio_finding(doc_id, "narrative_change", f, pd.Series(change), p, "warning",
+                               f"the year-on-year change of {base}")
+        else:
+            continue
+        if r:
+            out.append(r)
+    for f in facts[facts["key"].str.endswith("增减额")].itertuples(index=False):
+        base = f.key[:-3]
+        prior = _nearest(facts, base, f.code, PRIOR, f.row)  # stated only: a derived one is this change itself
+        cur = _nearest(facts, base, f.code, CURRENT, f.row)
+        if prior is None or cur is None:
+            continue
+        expected = float(cur["value"]) - float(prior["value"])
+        tol = half_unit(f.value) + half_unit(cur["value"]) + half_unit(prior["value"])
+        if abs(f.value - expected) <= tol + _EPS:
+            if abs(f.value - expected) > _EPS:
+                out.append(_finding(doc_id, "narrative_change", "info", "", f.code, f.key, expected, float(f.value),
+                                    tol, f"narrative (row {f.row}) states a change of {f.value:g} in {base}; "
+                                    f"{cur['value']:g} − {prior['value']:g} = {expected:.2f}"))
+            continue
+        out.append(_finding(doc_id, "narrative_change", "warning", "", f.code, f.key, expected, float(f.value), tol,
+                            f"narrative (row {f.row}) states a change of {f.value:g} in {base}, but it states "
+                            f"{cur['value']:g} this year and {prior['value']:g} the year before"))
+    return out
+
+
+def facts_to_findings(facts: pd.DataFrame, cells: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """Check the narrative's figures, as rows of the ``findings`` contract.
+
+    Against the tables (``cells``, the cells contract): every stated 本年 money fact whose key names table cells in
+    fact_keys.csv (check ids narrative_total, narrative_split, narrative_sangong, narrative_subject) is compared with
+    the cell; the tolerance is half a unit of the narrative number's last printed digit ("2万元" restates 2.00
+    exactly enough). Beyond it: error; within it but not equal: info; equal: nothing. A fact whose table or row is
+    not printed is not checked. Against itself: shares (narrative_share), completion rates (narrative_rate) and
+    stated changes (narrative_change) are recomputed from the narrative's own figures, the tolerance widened by
+    the rounding of those figures; a change or an implied whole that does not fit is a warning.
+    """
+    if facts is None or facts.empty:
+        return empty_frame("findings")
+    rows: list[dict] = []
+    if cells is not None and not cells.empty:
+        rows += _table_findings(facts, cells, doc_id)
+    rows += _narrative_findings(facts, doc_id)
+    if not rows:
+        return empty_frame("findings")
+    return conform(pd.DataFrame(rows), "findings")
