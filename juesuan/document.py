@@ -17,7 +17,7 @@ from .errors import JuesuanError, NotABudgetDocument
 from .raw import RawDocument
 from .readers import read_raw
 from .schema import conform, empty_frame
-from .tables import ParsedTable, find_tables, load_specs, parse_region
+from .tables import ParsedTable, find_tables, identify_by_header, load_specs, parse_region
 from .tables.recognise import department_in
 from .textnorm import clean_name, is_amount, squash
 from .validate import cells_to_findings
@@ -178,27 +178,41 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     file_label = file_label or raw.path
     regions = find_tables(raw.lines)
     kind = kind_of(raw, regions)
-    if not regions and not kind:
-        raise NotABudgetDocument(file_label, "not a 决算/预算 document: no standard table found and the text "
-                                             "mentions neither 决算 nor 预算")
     units = [r.unit for r in regions if r.unit] or [
         _UNIT_LINE.search(squash(ln.text)).group(1) for ln in raw.lines if not ln.is_row
         and _UNIT_LINE.search(squash(ln.text))]
     doc_unit = Counter(units).most_common(1)[0][0] if units else ""
-    specs = load_specs()
     parsed: dict[str, ParsedTable] = {}
     findings: list[dict] = [{"check": "reader", "severity": sev, "table": "", "code": "", "measure": "",
                              "message": msg} for sev, msg in raw.notes]
-    unknown = [r for r in regions if r.table == "?"]
-    regions = [r for r in regions if r.table != "?"]
+    specs = load_specs()
     unrecognised: list[dict] = []
-    for region in unknown:
+    for region in [r for r in regions if r.table == "?"]:
         amounts = [(ln, i, c) for ln in region.rows for i, c in enumerate(ln.cells) if c and is_amount(c)]
+        if not region.title:
+            table_id, candidates = identify_by_header(region, specs)
+            if table_id:
+                region.table = table_id
+                findings.append({"check": "table_by_header", "severity": "info", "table": table_id, "code": "",
+                                 "measure": "", "message": f"rows on page {region.lines[0].page} have no title; "
+                                 f"their header is that of table {table_id}"})
+                continue
+            if not amounts:
+                continue  # a grid of words (a form, a contents page): nothing numeric to lose
+            what = f"untitled rows on page {region.lines[0].page}" + (
+                f" (header fits tables {', '.join(candidates)} alike)" if candidates else "")
+        else:
+            what = f"table {region.title!r} on page {region.lines[0].page}"
         findings.append({"check": "table_unrecognised", "severity": "warning", "table": "", "code": "", "measure": "",
-                         "message": f"table {region.title!r} (page {region.lines[0].page}, {len(region.rows)} rows, "
-                         f"{len(amounts)} numbers) is not a standard table; its numbers are in dropped"})
+                         "message": f"{what}, {len(region.rows)} rows and {len(amounts)} numbers, is not a standard "
+                         "table; its numbers are in dropped"})
         unrecognised += [{"table": "", "page": ln.page, "row": ln.row, "column": i, "text": c,
-                          "reason": f"table not recognised: {region.title}"} for ln, i, c in amounts]
+                          "reason": f"table not recognised: {region.title or 'untitled'}"} for ln, i, c in amounts]
+    regions = [r for r in regions if r.table != "?"]
+    kind = kind_of(raw, regions) or kind
+    if not regions and not kind:
+        raise NotABudgetDocument(file_label, "not a 决算/预算 document: no standard table found and the text "
+                                             "mentions neither 决算 nor 预算")
     for region in regions:
         table = parse_region(region, specs[region.table], kind, doc_unit)
         key = region.table

@@ -92,3 +92,28 @@ def test_unknown_column_header_is_reported_and_its_numbers_kept_in_dropped():
     assert doc.cells.value.tolist() == [5.0]
     assert doc.dropped.text.tolist() == ["7.00"] and doc.meta["status"] == "partial"
     assert "神秘列" in doc.findings[doc.findings.check == "header_unrecognised"].message.iloc[0]
+
+
+def test_untitled_table_is_recognised_by_its_header():
+    text = """部门决算
+收入决算表的数据如下
+项目\t\t本年收入合计\t财政拨款收入\t上级补助收入\t事业收入\t其他收入
+科目编码\t科目名称\t\t\t\t\t
+合计\t\t12.00\t10.00\t\t\t2.00
+201\t一般公共服务支出\t12.00\t10.00\t\t\t2.00
+"""
+    doc = doc_of(text)
+    assert doc.meta["tables"] == "02" and len(doc.cells) == 6
+    assert (doc.findings.check == "table_by_header").sum() == 1
+
+
+def test_untitled_ambiguous_rows_are_reported_not_lost():
+    text = """部门决算说明
+项目\t\t合计\t基本支出\t项目支出
+科目编码\t科目名称\t\t\t
+201\t一般公共服务支出\t12.00\t10.00\t2.00
+"""
+    doc = doc_of(text)
+    assert doc.cells.empty and sorted(doc.dropped.text) == ["10.00", "12.00", "2.00", "201"]  # a code too: unknown
+    msg = doc.findings[doc.findings.check == "table_unrecognised"].message.iloc[0]
+    assert "05" in msg and "09" in msg

@@ -480,6 +480,37 @@ def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
     ctx.out.printed = _frame(list(rows_out.values()), order)
 
 
+def identify_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> tuple[str, list[str]]:
+    """The table an untitled block of rows is, judged by its header alone: (table id or "", candidates).
+
+    Each spec scores the number of distinct measures its aliases find in the header; a table is named only when
+    one spec scores at least 3 and no other scores as much (05 and 09 print the same columns and stay undecided).
+    """
+    rows = region.rows
+    header = []
+    for line in rows[:6]:
+        if any(is_amount(c) for c in line.cells) and not is_colnum_row(line):
+            break
+        header.append(line)
+    if not header:
+        return "", []
+    ncols = max(len(r.cells) for r in rows)
+    paths = header_paths(header, ncols)
+    scores: dict[str, int] = {}
+    for spec in specs.values():
+        if spec.layout == "economic":
+            codes = sum(1 for p in paths if column_role(p, spec.measures_for("measure"))[0] == "code")
+            scores[spec.id] = 3 if codes >= 2 else 0
+            continue
+        found = {column_role(p, spec.measures_for("measure"))[1] for p in paths} - {""}
+        scores[spec.id] = len(found)
+    best = max(scores.values(), default=0)
+    top = sorted(t for t, v in scores.items() if v == best)
+    if best >= 3 and len(top) == 1:
+        return top[0], top
+    return "", top if best >= 3 else []
+
+
 LAYOUTS = {"coded": _parse_coded, "two_sided": _parse_two_sided, "economic": _parse_economic,
            "sangong": _parse_sangong}
 

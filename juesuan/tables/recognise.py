@@ -187,6 +187,10 @@ def find_tables(lines: list[Line]) -> list[TableRegion]:
             closed = False
             continue
         if current is None or closed:
+            if line.is_row:
+                # rows under no title: kept as an untitled region so they are recognised by their header or
+                # reported, never passed over in silence
+                current, closed = TableRegion(table="?", lines=[line]), False
             continue
         if not line.is_row and _PART.match(squash(line.text)):
             finish()
