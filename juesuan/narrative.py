@@ -115,7 +115,7 @@ _QUALIFIERS = {"财政拨款支出", "一般公共预算财政拨款支出", "�
                "财政拨款资金", "一般公共预算财政拨款本年支出"}
 # A key phrase must not be the tail of a longer noun (seed 000's appendix: "医保费项目支出 41 万元" is one project,
 # not 项目支出). These characters may stand before a phrase; any other Chinese character blocks it.
-_BEFORE_OK = set("年度中为及和与局位门是占其本的在对含共总各均即且或按由系另而但计")
+_BEFORE_OK = set("年度中为及和与局位门是占其本的在对含共总各均即且或按由系另而但计无")
 _BARE_BEFORE_OK = set("年度")
 
 _MONEY_UNITS = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
@@ -474,8 +474,8 @@ class _Reader:
         stage_said = False
 
         def set_subject(s: _Subject) -> None:
-            nonlocal subj, head, sent_head, stage, clause_alias
-            subj, stage, clause_alias = s, "决算", True
+            nonlocal subj, head, sent_head, stage, clause_alias, clause_tokens
+            subj, stage, clause_alias, clause_tokens = s, "决算", True, True
             if head is None:
                 head = s
             if sent_head is None:
@@ -509,8 +509,11 @@ class _Reader:
                     sent_start = tok.end
                 prev = tok
                 continue
-            if k not in ("number",) or tok.payload[1] not in ("年", "年度", "月", "日"):  # type: ignore[index]
-                clause_tokens = clause_tokens or k in ("number", "cite", "alias", "class", "bare", "count")
+            # What makes a clause "recognised" (see the topic change above): any grammar word, a figure, or a
+            # phrase that sets the subject (set_subject marks that).
+            if k in ("stage", "change", "flat", "prior", "yoy", "yearcmp", "share", "complete", "block", "count") or \
+                    (k == "number" and tok.payload[1] not in ("", "年", "年度", "月", "日")):  # type: ignore[index]
+                clause_tokens = True
             adjacent = prev is not None and prev.kind in ("alias", "cite", "class", "bare") and \
                 t[prev.end:tok.start] in ("", "的")
             if k in ("alias", "class", "bare"):
@@ -618,7 +621,9 @@ class _Reader:
                     pct = value
                     # The part is the subject named in this sentence ("其中：财政拨款收入985.24万元，占99.86%").
                     if share_mode and subj is not None and (clause_alias or subj.start == sent_start):
-                        self._share(subj, share_whole, head, pct, pi, tok, prior_mode)
+                        # The whole a share is of is the sentence's topic ("…基本支出174.72万元，其中：…占基本支出的"),
+                        # else the paragraph's.
+                        self._share(subj, share_whole, sent_head or head, pct, pi, tok, prior_mode)
                     elif complete_mode and subj is not None:
                         key = self._staged(subj, "决算")
                         if key:
