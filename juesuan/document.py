@@ -18,7 +18,7 @@ from .raw import RawDocument
 from .readers import read_raw
 from .schema import conform, empty_frame
 from .tables import ParsedTable, find_tables, identify_by_header, load_specs, parse_region
-from .tables.recognise import department_in
+from .tables.recognise import department_in, label_number
 from .textnorm import clean_name, is_amount, squash
 from .validate import cells_to_findings
 
@@ -34,7 +34,7 @@ _REGION = re.compile(
 )
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 # Checks whose findings mean a table could not be fully read: the document is then "partial", not "ok".
-_PARTIAL_CHECKS = {"header_unrecognised", "unreadable_value", "reader"}
+_PARTIAL_CHECKS = {"header_unrecognised", "unreadable_value", "reader", "table_unreadable"}
 
 
 @dataclass
@@ -191,15 +191,18 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         amounts = [(ln, i, c) for ln in region.rows for i, c in enumerate(ln.cells) if c and is_amount(c)]
         if not region.title:
             table_id, candidates = identify_by_header(region, specs)
+            how = "their header is that of table"
+            if not table_id and kind == "决算" and label_number(region.label) in specs and not candidates:
+                table_id, how = label_number(region.label), "the 决算 set numbers its tables: label of table"
             if table_id:
                 region.table = table_id
                 findings.append({"check": "table_by_header", "severity": "info", "table": table_id, "code": "",
-                                 "measure": "", "message": f"rows on page {region.lines[0].page} have no title; "
-                                 f"their header is that of table {table_id}"})
+                                 "measure": "", "message": f"rows on page {region.lines[0].page} "
+                                 f"({region.label or 'no label'}) have no title; {how} {table_id}"})
                 continue
             if not amounts:
                 continue  # a grid of words (a form, a contents page): nothing numeric to lose
-            what = f"untitled rows on page {region.lines[0].page}" + (
+            what = f"untitled rows ({region.label or 'no label'}) on page {region.lines[0].page}" + (
                 f" (header fits tables {', '.join(candidates)} alike)" if candidates else "")
         else:
             what = f"table {region.title!r} on page {region.lines[0].page}"
@@ -214,7 +217,13 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         raise NotABudgetDocument(file_label, "not a 决算/预算 document: no standard table found and the text "
                                              "mentions neither 决算 nor 预算")
     for region in regions:
-        table = parse_region(region, specs[region.table], kind, doc_unit)
+        try:
+            table = parse_region(region, specs[region.table], kind, doc_unit)
+        except Exception as err:  # noqa: BLE001 - one table we cannot read must not cost the others
+            findings.append({"check": "table_unreadable", "severity": "error", "table": region.table, "code": "",
+                             "measure": "", "message": f"table {region.table} ({region.title or region.label}) on "
+                             f"page {region.lines[0].page} could not be read: {type(err).__name__}: {err}"})
+            continue
         key = region.table
         n = 2
         while key in parsed:

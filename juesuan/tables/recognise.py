@@ -38,7 +38,7 @@ class TitleMatch:
 class TableRegion:
     """The lines of one table as found: its rows (``is_row``) and the text printed with it."""
 
-    table: str
+    table: str  # a spec id, or "?" while unrecognised
     kind: str = ""
     title: str = ""
     label: str = ""
@@ -113,6 +113,12 @@ def match_title(text: str) -> TitleMatch | None:
     return best
 
 
+def label_number(label: str) -> str:
+    """"公开05表" → "05"; "" when there is no label."""
+    m = _LABEL.search(label or "")
+    return f"{int(m.group(1)):02d}" if m else ""
+
+
 def _label_of(text: str) -> str:
     m = _LABEL.search(squash(text))
     return m.group(0) if m else ""
@@ -182,8 +188,9 @@ def find_tables(lines: list[Line]) -> list[TableRegion]:
                 current.lines.append(line)  # label repeated on a continuation page
                 continue
             finish()
-            current = TableRegion(table=f"{int(_LABEL.search(squash(candidate)).group(1)):02d}", label=label,
-                                  lines=[line])
+            # a label alone does not say which table this is: 预算 sets number their tables their own way (江苏
+            # prints 公开10表, 公开11表); the header, or for a 决算 the standard numbering, decides later
+            current = TableRegion(table="?", label=label, lines=[line])
             closed = False
             continue
         if current is None or closed:
