@@ -152,6 +152,19 @@ def to_xlsx(doc: Any, path: str | Path, one_sheet_per_table: bool = True, codes_
                 else:
                     cell.value = v
             r += 1
+        # column widths that fit the text, one page wide when printed (LibreOffice/Excel PDF export clips and splits
+        # otherwise)
+        from openpyxl.utils import get_column_letter
+
+        for c in range(width):
+            texts = [row[c] for row in (t.header + t.rows) if c < len(row) and row[c]]
+            need = max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in v) for v in texts), default=4)
+            letter = get_column_letter(c + 1)
+            sheet.column_dimensions[letter].width = max(need + 2, sheet.column_dimensions[letter].width or 0)
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
         if t.note:
             r += 1
             sheet.cell(r, 1, t.note)
@@ -188,12 +201,14 @@ def _col_widths(rows: list[list[str]], size: float, avail: float) -> tuple[list[
 
 
 def to_pdf(doc: Any, path: str | Path, ruled: bool = True, rows_per_page: int | None = None,
-           wrap_names: bool = False, font_size: float = 8.0) -> Path:
+           wrap_names: bool = False, font_size: float = 8.0, cover: bool = True) -> Path:
     """Write ``doc`` as a PDF: a cover line, the narrative, then each table on its own landscape A4 page(s).
 
     ``ruled``: cell borders drawn (as Excel/WPS export them) or not (borderless). ``rows_per_page``: data rows per
     page, the rest continuing on the next page without the header (``None``: a table on one page). ``wrap_names``:
-    long names broken over two lines inside their cell. Page numbers ("- 3 -") are printed at the foot of every page.
+    long names broken over two lines inside their cell. ``cover``: a first page with the document's title and the
+    narrative (without it, and with an empty narrative, the file is the table pages only). Page numbers ("- 3 -")
+    are printed at the foot of every page.
     Returns the path written.
     """
     from reportlab.lib import colors
@@ -215,11 +230,14 @@ def to_pdf(doc: Any, path: str | Path, ruled: bool = True, rows_per_page: int | 
         canvas.setFont(FONT, 9)
         canvas.drawCentredString(pagesize[0] / 2, 20, f"- {canvas.getPageNumber()} -")
 
-    story: list[Any] = [Paragraph(f"{doc.year}年度{doc.department}部门{doc.kind}", title), Spacer(1, 12)]
+    story: list[Any] = []
+    if cover:
+        story += [Paragraph(f"{doc.year}年度{doc.department}部门{doc.kind}", title), Spacer(1, 12)]
     for para in doc.narrative:
         story.append(Paragraph(_escape(para), body))
     for t in doc.tables:
-        story.append(PageBreak())
+        if story:
+            story.append(PageBreak())
         story.append(Paragraph(_escape(t.title), title))
         story.append(Paragraph(_escape(t.label), plain))
         story.append(Paragraph(_escape(f"部门：{doc.department}"), plain))

@@ -430,11 +430,14 @@ def grid_to_items(grid: Grid, chars: list[Char]) -> list[Item]:
             i = parent[i]
         return i
 
+    # the rules along each grid line, looked up once (a cell-by-cell scan of all rules is quadratic)
+    along_x = [[r for r in grid.rules if not r.horizontal and abs(r.pos - x) <= _SNAP] for x in xs]
+    along_y = [[r for r in grid.rules if r.horizontal and abs(r.pos - y) <= _SNAP] for y in ys]
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not _covered(grid.rules, False, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < nc and not _covered(along_x[c + 1], False, xs[c + 1], ys[r], ys[r + 1]):
                 parent[find(region[r][c + 1])] = find(region[r][c])
-            if r + 1 < nr and not _covered(grid.rules, True, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nr and not _covered(along_y[r + 1], True, ys[r + 1], xs[c], xs[c + 1]):
                 parent[find(region[r + 1][c])] = find(region[r][c])
     # the anchor of a region is its top-left cell
     anchor: dict[int, tuple[int, int]] = {}
