@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import narrative
 from .errors import JuesuanError, NotABudgetDocument
 from .raw import RawDocument
 from .readers import read_raw
@@ -284,15 +285,7 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
 
 def _narrative(raw: RawDocument, doc_id: str, year: int | None, cells: pd.DataFrame):
     """Facts from the narrative and their checks against the tables (juesuan.narrative)."""
-    import importlib.util
-
-    if importlib.util.find_spec("juesuan.narrative") is None:  # TEMPORARY while issue 4's module is written
-        return empty_frame("facts"), empty_frame("findings")
-    from . import narrative
-
     facts = narrative.lines_to_facts(raw.lines, doc_id, year)
-    if not hasattr(narrative, "facts_to_findings"):  # TEMPORARY, as above
-        return facts, empty_frame("findings")
     return facts, narrative.facts_to_findings(facts, cells, doc_id)
 
 
