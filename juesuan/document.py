@@ -21,7 +21,7 @@ from .schema import conform, empty_frame
 from .tables import ParsedTable, find_tables, identify_by_header, load_specs, parse_region
 from .tables.recognise import department_in, label_number
 from .textnorm import clean_name, is_amount, squash
-from .validate import cells_to_findings
+from .validate import cells_to_findings, codes_to_findings
 
 _YEAR = re.compile(r"(20\d{2})\s*年\s*度?")
 _ORG = r"(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|学校|校|馆|会|社|署|人民政府|政府|街道办事处|镇|乡|公司|集团)"
@@ -257,7 +257,8 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         for col in ("expected", "actual", "difference", "tolerance"):
             found[col] = float("nan")
         found = conform(found, "findings")
-    frames = [f for f in (found, checks, fact_findings) if not f.empty]
+    code_findings = codes_to_findings(cells, year, doc_id)
+    frames = [f for f in (found, checks, code_findings, fact_findings) if not f.empty]
     all_findings = conform(pd.concat(frames, ignore_index=True), "findings") if frames else empty_frame("findings")
     tables = conform(pd.DataFrame([{
         "doc_id": doc_id, "table": k, "title": t.title, "label": t.label, "page": t.page, "last_page": t.last_page,

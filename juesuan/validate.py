@@ -267,6 +267,41 @@ class _Checker:
                                  staff, len(personnel), self.hu("06"), "06 人员经费合计 = 301 + 303"))
 
 
+# The catalog is sure of editions from 2019 on; for an earlier document "not in this edition" would say nothing
+# about the document, so its codes are checked against all editions.
+_FIRST_CERTAIN_EDITION = 2019
+
+
+def codes_to_findings(cells: pd.DataFrame, year: int | None = None, doc_id: str = "") -> pd.DataFrame:
+    """Each (classification, code, name) printed, against the code catalog (``juesuan.codes.check_code``).
+
+    An unknown code is a warning (``code_unknown``): it stays in cells, the catalog may simply not know it yet. A
+    name printed differently from the catalog is info (``name_differs``): names are kept as printed, codes are the
+    key. One finding per distinct pair, on the first table that prints it.
+    """
+    from .codes import check_code
+
+    coded = cells[(cells["code"] != "") & cells["classification"].isin(["功能分类", "经济分类"])]
+    if coded.empty:
+        return empty_frame("findings")
+    edition = year if year and year >= _FIRST_CERTAIN_EDITION else None
+    found = []
+    pairs = coded.drop_duplicates(["classification", "code", "name"]).sort_values(["classification", "code", "name"])
+    for r in pairs.itertuples(index=False):
+        for problem in check_code(r.code, strip_ordinal(r.name), r.classification, edition):
+            differs = " printed as " in problem
+            found.append({"check": "name_differs" if differs else "code_unknown",
+                          "severity": "info" if differs else "warning", "table": r.table, "code": r.code,
+                          "measure": "", "message": problem})
+    if not found:
+        return empty_frame("findings")
+    df = pd.DataFrame(found)
+    df.insert(0, "doc_id", doc_id)
+    for col in ("expected", "actual", "difference", "tolerance"):
+        df[col] = float("nan")
+    return conform(df, "findings")
+
+
 def cells_to_findings(cells: pd.DataFrame, half_units: dict[str, float] | None = None,
                       doc_id: str = "") -> pd.DataFrame:
     """All arithmetic checks on one document's cells → findings (contract columns), in a stable order.

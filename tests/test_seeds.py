@@ -93,3 +93,29 @@ def test_seed_metadata(prefix, year, department, region):
     assert m["status"] == "ok" and re.fullmatch(r"[0-9a-f]{16}", m["doc_id"])
     if prefix != "000":
         assert m["tables"] == "" and doc.cells.empty  # narrative-only: a table of contents is not a table
+
+
+def test_seed000_codes_against_the_catalog(seed000):
+    """21012 is printed with its 项's name (DESIGN §2): flagged, kept as printed; every other code is known."""
+    f = seed000.findings
+    coded = f[f.check.isin(["name_differs", "code_unknown"])]
+    assert list(zip(coded.check, coded.code)) == [("name_differs", "21012")]
+    c = seed000.cells
+    assert set(c[c.code == "21012"].name) == {"财政对城乡居民基本医疗保险基金的补助"}
+
+
+def test_unknown_code_is_a_warning_and_stays_in_cells():
+    from juesuan.validate import codes_to_findings
+
+    cells = pd.DataFrame([{"doc_id": "d", "table": "05", "classification": "功能分类", "code": "2109876",
+                           "level": "项", "parent": "21098", "name": "某某支出", "measure": "本年支出合计",
+                           "value": 1.0, "page": 1, "row": 1}])
+    f = codes_to_findings(cells, 2021, "d")
+    assert list(f.check) == ["code_unknown"] and list(f.severity) == ["warning"] and "2109876" in f.message.iloc[0]
+
+
+def test_seed000_narrative_mismatch_is_the_only_error(seed000):
+    errors = seed000.findings[seed000.findings.severity == "error"]
+    assert len(errors) == 1
+    e = errors.iloc[0]
+    assert (e.table, e.code, e.expected, e.actual) == ("05", "2109999", 53.28, 53.24)
