@@ -1,0 +1,446 @@
+"""Helpers the notebooks use: key figures per document, year over year, cross-region comparison, structure and shares.
+
+Every function here is pure: DataFrames of the data contract (§5: ``documents``, ``cells``, ``facts``, ``tables``) in,
+one tidy DataFrame out. A figure comes from the tables (``cells``) where the document prints them, else from the
+narrative (``facts``), and every output row says which (``source``) and where exactly (``ref``: table/row/measure for
+cells, the sentence for facts), so a number in a chart can be traced to the page it came from.
+
+Which cells hold which figure is not repeated here: ``juesuan/data/fact_keys.csv`` already maps each narrative key to
+the cells it restates (``03/合计/本年支出合计`` …), and the same map decides where a key figure is read from.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from .schema import TABLES, conform
+from .textnorm import clean_name, strip_ordinal
+
+CURRENT, PRIOR = "本年", "上年"
+CELLS, FACTS, EMPTY_TABLE = "cells", "facts", "empty_table"
+
+# The figures compared across years and regions, in the order a reader meets them in a 决算.
+KEY_FIGURES: tuple[str, ...] = (
+    "收入合计", "支出合计", "财政拨款收入", "基本支出", "项目支出", "财政拨款支出", "财政拨款基本支出", "财政拨款项目支出",
+    "人员经费", "公用经费", "三公经费", "因公出国（境）费", "公务用车购置及运行费", "公务接待费", "机关运行经费", "政府采购",
+)
+
+# Parts and the whole they split: (split name, parts, whole). 人员/公用 split 财政拨款基本支出, the 05 基本支出 that
+# table 06 details; when a document states no 财政拨款基本支出 the sum of the parts stands for it.
+SPLITS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("基本/项目", ("基本支出", "项目支出"), "支出合计"),
+    ("人员/公用", ("人员经费", "公用经费"), "财政拨款基本支出"),
+    ("三公", ("因公出国（境）费", "公务用车购置及运行费", "公务接待费"), "三公经费"),
+)
+
+FIGURE_COLUMNS = ["doc_id", "department", "region", "year", "kind", "period", "fiscal_year", "key", "value", "unit",
+                  "source", "table", "ref", "derived", "n_values", "sentence"]
+
+
+# --------------------------------------------------------------------------------------------------------- loading
+
+def default_clean_dir() -> Path:
+    """The data/clean/ folder of this checkout (``$JUESUAN_CLEAN`` overrides), found from the package, not the cwd."""
+    env = os.environ.get("JUESUAN_CLEAN")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / "data" / "clean"
+
+
+def read_clean(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """The CSVs ``juesuan build`` wrote (documents, tables, cells, facts, findings, dropped) with the contract's dtypes.
+
+    Codes stay strings (``"210"``, never 210.0). Raises FileNotFoundError naming the folder when a CSV is missing.
+    """
+    folder = Path(folder) if folder is not None else default_clean_dir()
+    out = {}
+    for name, fields in TABLES.items():
+        path = folder / f"{name}.csv"
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} not found: run `juesuan build` to write {folder}")
+        strings = {f.name: str for f in fields if f.type == "string"}
+        df = pd.read_csv(path, encoding="utf-8-sig", dtype=strings, keep_default_na=False,
+                         na_values={f.name: [""] for f in fields if f.type != "string"})
+        for f in fields:
+            if f.type == "boolean" and f.name in df:
+                df[f.name] = df[f.name].map({"True": True, "False": False, True: True, False: False})
+        out[name] = conform(df, name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _cell_refs() -> dict[str, list[tuple[str, str, str]]]:
+    """Fact key → the cells (table, row name, measure) that hold it, in order of preference (fact_keys.csv)."""
+    with resources.files("juesuan").joinpath("data/fact_keys.csv").open(encoding="utf-8") as fh:
+        keys = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    refs = {}
+    for row in keys.itertuples():
+        parts = [r.split("/") for r in row.cells.split(";") if r.count("/") == 2 and "{" not in r]
+        refs[row.key] = [(t, n, m) for t, n, m in parts]
+    return refs
+
+
+# ----------------------------------------------------------------------------------------------------- key figures
+
+def department_kind(department: str, region: str = "") -> str:
+    """The kind of department without its region: "株洲市石峰区医疗保障局" → "医疗保障局".
+
+    ``region`` is the documents row's region; when empty or not a prefix, the name is returned whole.
+    """
+    department = clean_name(department)
+    region = clean_name(region)
+    if region and department.startswith(region) and len(department) > len(region):
+        return department[len(region):]
+    return department
+
+
+def _doc_frame(documents: pd.DataFrame) -> pd.DataFrame:
+    docs = documents[["doc_id", "department", "region", "year", "kind"]].copy()
+    docs["department"] = docs["department"].map(clean_name)
+    return docs.drop_duplicates("doc_id")
+
+
+def _value_from_cells(cells: pd.DataFrame, refs: list[tuple[str, str, str]]) -> dict | None:
+    for table, name, measure in refs:
+        hit = cells[(cells["table"] == table) & (cells["_name"] == name) & (cells["measure"] == measure)]
+        if len(hit):
+            r = hit.iloc[0]
+            return {"value": float(r["value"]), "source": CELLS, "table": table,
+                    "ref": f"{table}/{name}/{measure} (page {r['page']}, row {r['row']})", "derived": False,
+                    "n_values": int(hit["value"].nunique()), "sentence": ""}
+    return None
+
+
+def _value_from_facts(facts: pd.DataFrame) -> dict | None:
+    """The first stated (else derived) fact in reading order; ``n_values`` counts the distinct values offered."""
+    if facts.empty:
+        return None
+    ordered = facts.sort_values(["derived", "row"], kind="stable")
+    r = ordered.iloc[0]
+    return {"value": float(r["value"]), "source": FACTS, "table": "", "ref": f"row {r['row']}",
+            "derived": bool(r["derived"]), "n_values": int(facts["value"].round(2).nunique()),
+            "sentence": r["sentence"], "formula": r["formula"]}
+
+
+def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFrame,
+                tables: pd.DataFrame | None = None, keys: Iterable[str] = KEY_FIGURES) -> pd.DataFrame:
+    """One row per document × key × period: the key figures (万元) and where each came from.
+
+    Period 本年 comes from the cells where the document prints the table that holds the key (fact_keys.csv says
+    which), else from the narrative's facts, else — when that table is printed empty ("故本表无数据") — it is 0 with
+    source ``empty_table``. Period 上年 comes from the narrative only (facts with period 上年, stated or derived from
+    a stated change). ``fiscal_year`` is the year the figure is about (year − 1 for 上年). ``n_values`` > 1 says the
+    source offered several different values for the key; the first in reading order is kept.
+
+    Columns: ``FIGURE_COLUMNS``. Raises KeyError when an input lacks a contract column.
+    """
+    refs = _cell_refs()
+    docs = _doc_frame(documents)
+    cells = cells.assign(_name=cells["name"].map(lambda n: strip_ordinal(clean_name(n))))
+    money = facts[facts["unit"].isin(["万元", ""])]
+    empty = set()
+    if tables is not None and len(tables):
+        empty = set(zip(tables.loc[tables["empty"].fillna(False).astype(bool), "doc_id"],
+                        tables.loc[tables["empty"].fillna(False).astype(bool), "table"]))
+    cells_by_doc = dict(tuple(cells.groupby("doc_id")))
+    facts_by = dict(tuple(money.groupby(["doc_id", "key", "period"])))
+    rows = []
+    for doc in docs.itertuples():
+        doc_cells = cells_by_doc.get(doc.doc_id, cells.iloc[0:0])
+        for key in keys:
+            key_refs = refs.get(key, [])
+            for period in (CURRENT, PRIOR):
+                hit = _value_from_cells(doc_cells, key_refs) if period == CURRENT else None
+                if hit is None:
+                    hit = _value_from_facts(facts_by.get((doc.doc_id, key, period), money.iloc[0:0]))
+                if hit is None and period == CURRENT:
+                    printed_empty = [t for t, _, _ in key_refs if (doc.doc_id, t) in empty]
+                    if printed_empty:
+                        hit = {"value": 0.0, "source": EMPTY_TABLE, "table": printed_empty[0],
+                               "ref": f"table {printed_empty[0]} printed empty", "derived": True, "n_values": 1,
+                               "sentence": ""}
+                if hit is None:
+                    continue
+                year = doc.year if pd.notna(doc.year) else pd.NA
+                rows.append({"doc_id": doc.doc_id, "department": doc.department, "region": doc.region,
+                             "year": year, "kind": doc.kind, "period": period,
+                             "fiscal_year": year if period == CURRENT or pd.isna(year) else year - 1,
+                             "key": key, "unit": "万元", **{k: v for k, v in hit.items() if k != "formula"}})
+    out = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+    for col in ("year", "fiscal_year", "n_values"):
+        out[col] = out[col].astype("Int64")
+    out["value"] = out["value"].astype(float)
+    return out
+
+
+# -------------------------------------------------------------------------------------------------- year over year
+
+def department_groups(departments: Iterable[str], regions: Iterable[str] = ()) -> dict[str, str]:
+    """Department name → the name its group is known by, so one department printed two ways compares with itself.
+
+    Names match after whitespace and bracket width are normalised; a shorter name that ends another ("石峰区医疗保障局"
+    within "株洲市石峰区医疗保障局") joins it only when it still names a region of its own, so the bare kind
+    "医疗保障局" never swallows every region's bureau. The longest spelling names the group.
+    """
+    names = sorted({clean_name(d) for d in departments if d}, key=len, reverse=True)
+    region_of_name = dict(zip((clean_name(d) for d in departments), (clean_name(r) for r in regions)))
+    groups: dict[str, str] = {}
+    for name in names:
+        own_region = region_of_name.get(name, "")
+        target = next((g for g in dict.fromkeys(groups.values()) if g.endswith(name) and own_region
+                       and department_kind(name, own_region) != name), name)
+        groups[name] = target
+    return groups
+
+
+def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> pd.DataFrame:
+    """Each department's key figures against the year before.
+
+    ``figures`` is ``key_figures`` output. For a document of year Y the prior value is, first, the 本年 figure of the
+    same department's document for Y − 1 (``prior_source`` "document", ``prior_doc_id`` names it), else the
+    narrative's own 上年 figure (``prior_source`` "上年 fact"). ``stated_prior`` always carries the narrative's 上年
+    value when it has one, and ``prior_gap`` = prior_value − stated_prior shows where the earlier document and the
+    later narrative disagree. Rows without any prior value are kept with the change empty.
+
+    Columns: department, key, year, value, source, doc_id, prior_year, prior_value, prior_source, prior_doc_id,
+    stated_prior, prior_gap, change, change_pct (percent).
+    """
+    fig = figures if keys is None else figures[figures["key"].isin(list(keys))]
+    groups = department_groups(fig["department"], fig["region"])
+    fig = fig.assign(group=fig["department"].map(lambda d: groups.get(clean_name(d), clean_name(d))))
+    current = fig[fig["period"] == CURRENT]
+    prior = fig[fig["period"] == PRIOR]
+    cols = ["department", "key", "year", "value", "source", "doc_id", "prior_year", "prior_value", "prior_source",
+            "prior_doc_id", "stated_prior", "prior_gap", "change", "change_pct"]
+    rows = []
+    by_year = {(r.group, r.key, int(r.fiscal_year)): r for r in current.sort_values("doc_id").itertuples()
+               if pd.notna(r.fiscal_year)}
+    stated = {(r.doc_id, r.key): r.value for r in prior.itertuples()}
+    for r in current.sort_values(["group", "key", "fiscal_year"]).itertuples():
+        if pd.isna(r.fiscal_year):
+            continue
+        year = int(r.fiscal_year)
+        earlier = by_year.get((r.group, r.key, year - 1))
+        stated_prior = stated.get((r.doc_id, r.key), float("nan"))
+        if earlier is not None:
+            prior_value, prior_source, prior_doc = earlier.value, "document", earlier.doc_id
+        elif pd.notna(stated_prior):
+            prior_value, prior_source, prior_doc = stated_prior, "上年 fact", r.doc_id
+        else:
+            prior_value, prior_source, prior_doc = float("nan"), "", ""
+        change = r.value - prior_value
+        rows.append({"department": r.group, "key": r.key, "year": year, "value": r.value, "source": r.source,
+                     "doc_id": r.doc_id, "prior_year": year - 1, "prior_value": prior_value,
+                     "prior_source": prior_source, "prior_doc_id": prior_doc, "stated_prior": stated_prior,
+                     "prior_gap": prior_value - stated_prior if prior_source == "document" else float("nan"),
+                     "change": round(change, 2) if pd.notna(change) else change,
+                     "change_pct": round(100 * change / prior_value, 2) if pd.notna(change) and prior_value
+                     else float("nan")})
+    out = pd.DataFrame(rows, columns=cols)
+    for col in ("year", "prior_year"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+def series(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every value known per department × key × fiscal year, from any document and either period.
+
+    Where several documents speak of one fiscal year (a 2021 document's 本年 and a 2022 document's 上年), the 本年
+    figure wins: it is the year's own account. Columns: department, key, fiscal_year, value, period, source, doc_id.
+    """
+    fig = figures if keys is None else figures[figures["key"].isin(list(keys))]
+    groups = department_groups(fig["department"], fig["region"])
+    fig = fig.assign(department=fig["department"].map(lambda d: groups.get(clean_name(d), clean_name(d))),
+                     _rank=(fig["period"] != CURRENT).astype(int))
+    fig = fig.dropna(subset=["fiscal_year"]).sort_values(["department", "key", "fiscal_year", "_rank", "doc_id"])
+    out = fig.drop_duplicates(["department", "key", "fiscal_year"])
+    return out[["department", "key", "fiscal_year", "value", "period", "source", "doc_id"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------------- cross region
+
+def cross_region(figures: pd.DataFrame, keys: Iterable[str] | None = None, kind: str | None = None,
+                 year: int | None = None) -> pd.DataFrame:
+    """The same kind of department in different regions, side by side, one row per document × key (本年 only).
+
+    ``kind`` keeps one kind of department ("医疗保障局"); None keeps all and compares within each kind. ``year``
+    keeps the documents of one fiscal year (else documents of different years are compared as they are). Per kind and
+    key: ``rank`` (1 = largest), ``median`` over the documents that have the key, and ``vs_median`` = value / median.
+    Columns: kind, department, region, year, key, value, source, doc_id, rank, n, median, vs_median.
+    """
+    fig = figures[figures["period"] == CURRENT]
+    if keys is not None:
+        fig = fig[fig["key"].isin(list(keys))]
+    fig = fig.assign(kind=[department_kind(d, r) for d, r in zip(fig["department"], fig["region"])])
+    if kind is not None:
+        fig = fig[fig["kind"] == kind]
+    if year is not None:
+        fig = fig[fig["fiscal_year"] == year]
+    grouped = fig.groupby(["kind", "key"])["value"]
+    out = fig.assign(rank=grouped.rank(ascending=False, method="min").astype("Int64"),
+                     n=grouped.transform("count").astype("Int64"), median=grouped.transform("median"))
+    out["vs_median"] = (out["value"] / out["median"]).where(out["median"] != 0)
+    cols = ["kind", "department", "region", "year", "key", "value", "source", "doc_id", "rank", "n", "median",
+            "vs_median"]
+    return out[cols].sort_values(["kind", "key", "rank", "doc_id"]).reset_index(drop=True)
+
+
+def structure(figures: pd.DataFrame, splits: Iterable[tuple[str, tuple[str, ...], str]] = SPLITS) -> pd.DataFrame:
+    """Each document's spending split into parts (基本/项目, 人员/公用, 三公), with each part's share of the whole.
+
+    The whole is the document's figure for the split's total key; when the document gives none, the sum of the
+    parts stands for it (``whole_source`` "Σ parts"). ``gap`` = whole − Σ parts shows a split that does not add up
+    (a 决算 whose 基本 + 项目 falls short of 支出合计 spends on something else: 上缴上级, 经营 …). Splits with no part
+    known are left out; a missing part is left out, not taken as 0.
+
+    Columns: doc_id, department, region, year, split, part, value, source, whole, whole_source, share (percent), gap.
+    """
+    cur = figures[figures["period"] == CURRENT]
+    rows = []
+    for doc_id, fig in cur.groupby("doc_id", sort=True):
+        val = dict(zip(fig["key"], fig["value"]))
+        src = dict(zip(fig["key"], fig["source"]))
+        first = fig.iloc[0]
+        for split, parts, whole_key in splits:
+            known = [p for p in parts if p in val]
+            if not known:
+                continue
+            total = sum(val[p] for p in known)
+            whole, whole_source = (val[whole_key], src[whole_key]) if whole_key in val else (total, "Σ parts")
+            for p in known:
+                rows.append({"doc_id": doc_id, "department": first["department"], "region": first["region"],
+                             "year": first["year"], "split": split, "part": p, "value": val[p], "source": src[p],
+                             "whole": whole, "whole_source": whole_source,
+                             "share": round(100 * val[p] / whole, 2) if whole else float("nan"),
+                             "gap": round(whole - total, 2)})
+    cols = ["doc_id", "department", "region", "year", "split", "part", "value", "source", "whole", "whole_source",
+            "share", "gap"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ 功能分类 类/款 shares
+
+_LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
+
+
+def _subjects_from_cells(cells: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """本年支出合计 per 功能分类 code of one level: table 03 (all funds) where printed, else 05."""
+    coded = cells[(cells["classification"] == "功能分类") & (cells["code"].str.len() == digits)
+                  & (cells["measure"] == "本年支出合计")]
+    for table in ("03", "05"):
+        hit = coded[coded["table"] == table]
+        if len(hit):
+            hit = hit.drop_duplicates("code")
+            return pd.DataFrame({"code": hit["code"], "name": hit["name"], "value": hit["value"].astype(float),
+                                 "source": CELLS, "ref": table + "/" + hit["code"] + "/本年支出合计"})
+    return pd.DataFrame(columns=["code", "name", "value", "source", "ref"])
+
+
+def _subjects_from_facts(facts: pd.DataFrame, digits: int) -> pd.DataFrame:
+    """科目决算 facts at one level; a code the narrative does not state is summed from the level below it."""
+    stated = (facts[(facts["key"] == "科目决算") & (facts["period"] == CURRENT) & facts["code"].str.fullmatch(r"\d+")]
+              .sort_values("row", kind="stable").drop_duplicates("code"))
+    resolved: dict[int, pd.DataFrame] = {}
+    for d in (7, 5, 3):
+        own = stated[stated["code"].str.len() == d]
+        level = pd.DataFrame({"code": own["code"], "value": own["value"].astype(float), "source": FACTS,
+                              "ref": "row " + own["row"].astype(str)})
+        below = resolved.get(d + 2)
+        if below is not None and len(below):
+            sums = (below.assign(code=below["code"].str[:d]).groupby("code", as_index=False)["value"].sum())
+            sums = sums[~sums["code"].isin(level["code"])]
+            label = {5: "项", 3: "款"}[d]
+            level = pd.concat([level, sums.assign(source=f"{FACTS} (Σ {label})", ref="")], ignore_index=True)
+        resolved[d] = level
+        if d == digits:
+            break
+    out = resolved[digits]
+    return out.assign(name="")[["code", "name", "value", "source", "ref"]]
+
+
+def _standard_names(codes: Iterable[str]) -> dict[str, str]:
+    from .codes import default_catalog
+
+    entries = default_catalog().entries
+    hit = entries[(entries["classification"] == "功能分类") & entries["code"].isin(list(codes))]
+    hit = hit.sort_values("first_edition").drop_duplicates("code", keep="last")
+    return dict(zip(hit["code"], hit["name"]))
+
+
+def functional_shares(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFrame,
+                      level: str = "类") -> pd.DataFrame:
+    """Each document's spending per 功能分类 类 (or 款, 项) and its share of the document's spending.
+
+    Values come from the cells (table 03 本年支出合计, else 05) when the document prints them, else from the
+    narrative's 科目决算 facts (a subject it does not state is summed from the subjects it states below it, source
+    "facts (Σ 项)"). ``share`` (percent) is of the sum over the level in that document, and ``coverage`` (percent) is
+    that sum against the document's 支出合计 (from ``key_figures``): 100 for a full table, less where a narrative
+    names only some subjects; ``share_of_total`` (percent) is the value against 支出合计, so shares of a partial
+    narrative do not pass for the whole. ``name`` is the printed name, else the catalog's.
+
+    Columns: doc_id, department, region, year, level, code, name, value, source, ref, share, share_of_total, coverage.
+    Raises ValueError for a level other than 类, 款 or 项.
+    """
+    if level not in _LEVEL_DIGITS:
+        raise ValueError(f"level must be 类, 款 or 项, not {level!r}")
+    digits = _LEVEL_DIGITS[level]
+    totals = key_figures(documents, cells, facts, keys=("支出合计",))
+    totals = dict(zip(totals.loc[totals["period"] == CURRENT, "doc_id"], totals.loc[totals["period"] == CURRENT,
+                                                                                     "value"]))
+    frames = []
+    for doc in _doc_frame(documents).itertuples():
+        part = _subjects_from_cells(cells[cells["doc_id"] == doc.doc_id], digits)
+        if part.empty:
+            part = _subjects_from_facts(facts[facts["doc_id"] == doc.doc_id], digits)
+        if part.empty:
+            continue
+        level_sum = part["value"].sum()
+        total = totals.get(doc.doc_id)
+        frames.append(part.assign(doc_id=doc.doc_id, department=doc.department, region=doc.region, year=doc.year,
+                                  level=level,
+                                  share=(100 * part["value"] / level_sum).round(2) if level_sum else float("nan"),
+                                  share_of_total=(100 * part["value"] / total).round(2) if total else float("nan"),
+                                  coverage=round(100 * level_sum / total, 2) if total else float("nan")))
+    cols = ["doc_id", "department", "region", "year", "level", "code", "name", "value", "source", "ref", "share",
+            "share_of_total", "coverage"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)[cols]
+    missing = out["name"].eq("")
+    if missing.any():
+        names = _standard_names(out.loc[missing, "code"].unique())
+        out.loc[missing, "name"] = out.loc[missing, "code"].map(names).fillna("")
+    out["name"] = out["name"].map(lambda n: strip_ordinal(clean_name(n)))
+    out["year"] = out["year"].astype("Int64")
+    return out.sort_values(["doc_id", "code"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------------------- findings
+
+def findings_summary(documents: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings counted per document × check × severity, with the department; documents without findings kept.
+
+    Columns: doc_id, department, year, status, check, severity, n, largest (the largest |difference| in 万元).
+    """
+    docs = _doc_frame(documents).merge(documents[["doc_id", "status"]], on="doc_id")
+    f = findings.assign(absdiff=findings["difference"].abs())
+    counts = (f.groupby(["doc_id", "check", "severity"], as_index=False)
+              .agg(n=("check", "size"), largest=("absdiff", "max")))
+    out = docs[["doc_id", "department", "year", "status"]].merge(counts, on="doc_id", how="left")
+    out["n"] = out["n"].fillna(0).astype(int)
+    out[["check", "severity"]] = out[["check", "severity"]].fillna("")
+    return out.sort_values(["doc_id", "severity", "check"]).reset_index(drop=True)
+
+
+__all__ = [
+    "CELLS", "CURRENT", "EMPTY_TABLE", "FACTS", "KEY_FIGURES", "PRIOR", "SPLITS", "cross_region", "default_clean_dir",
+    "department_groups", "department_kind", "findings_summary", "functional_shares", "key_figures", "read_clean",
+    "series", "structure", "year_over_year",
+]

@@ -1,0 +1,238 @@
+"""juesuan.analysis on synthetic corpora with known values: two years of one department, three regions, and
+narrative-only documents given as small inline fact tables."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import juesuan
+from juesuan import analysis as A
+from juesuan.corpus import write_clean
+from juesuan.schema import conform, empty_frame
+from juesuan.synth import make_document, to_text
+
+# (file, seed, department as printed, year, with 三公): 石峰区 twice (printed with and without its city), two more regions
+SPECS = [
+    ("a_2021.txt", 11, "株洲市石峰区医疗保障局", 2021, True),
+    ("a_2022.txt", 12, "石峰区医疗保障局", 2022, True),
+    ("b_2021.txt", 13, "衡阳市衡南县医疗保障局", 2021, False),
+    ("c_2021.txt", 14, "乐山市金口河区医疗保障局", 2021, True),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synth")
+    synth = {}
+    for name, seed, dept, year, sangong in SPECS:
+        doc = make_document(seed=seed, department=dept, year=year, with_sangong=sangong)
+        (folder / name).write_text(to_text(doc), encoding="utf-8")
+        synth[name] = doc
+    c = juesuan.read_all(folder)
+    assert (c.documents["status"] == "ok").all(), c.documents[["file", "status", "error"]]
+    ids = dict(zip(c.documents["file"], c.documents["doc_id"]))
+    return c, {ids[k]: v for k, v in synth.items()}, ids
+
+
+def expected(doc, table: str, name: str, measure: str, code: str = "") -> float:
+    e = doc.expected
+    hit = e[(e["table"] == table) & (e["name"] == name) & (e["measure"] == measure) & (e["code"] == code)]
+    assert len(hit) == 1, (table, name, measure)
+    return float(hit["value"].iloc[0])
+
+
+@pytest.fixture(scope="module")
+def figures(corpus):
+    c, _, _ = corpus
+    return A.key_figures(c.documents, c.cells, c.facts, c.tables)
+
+
+def fig_value(figures, doc_id, key, period="本年"):
+    row = figures[(figures["doc_id"] == doc_id) & (figures["key"] == key) & (figures["period"] == period)]
+    assert len(row) == 1, (doc_id, key, period, row)
+    return row.iloc[0]
+
+
+def test_key_figures_come_from_the_tables_with_their_reference(corpus, figures):
+    _, synth, _ = corpus
+    for doc_id, doc in synth.items():
+        spend = fig_value(figures, doc_id, "支出合计")
+        assert spend["value"] == pytest.approx(expected(doc, "03", "合计", "本年支出合计"))
+        # the narrative states 支出合计 too, but the printed table wins and says where it is
+        assert spend["source"] == "cells" and spend["ref"].startswith("03/合计/本年支出合计")
+        assert fig_value(figures, doc_id, "人员经费")["value"] == pytest.approx(
+            expected(doc, "06", "人员经费合计", "决算数"))
+        assert fig_value(figures, doc_id, "财政拨款基本支出")["value"] == pytest.approx(
+            expected(doc, "05", "合计", "基本支出"))
+
+
+def test_sangong_from_table_07_and_zero_from_an_empty_07(corpus, figures):
+    _, synth, ids = corpus
+    a = ids["a_2021.txt"]
+    row = fig_value(figures, a, "三公经费")
+    assert row["source"] == "cells" and row["value"] == pytest.approx(expected(synth[a], "07", "决算数", "合计"))
+    b = fig_value(figures, ids["b_2021.txt"], "三公经费")
+    assert (b["source"], b["value"], b["table"]) == ("empty_table", 0.0, "07")
+
+
+def test_year_over_year_matches_the_two_documents_of_one_department(corpus, figures):
+    _, synth, ids = corpus
+    early, late = ids["a_2021.txt"], ids["a_2022.txt"]
+    yoy = A.year_over_year(figures)
+    row = yoy[(yoy["doc_id"] == late) & (yoy["key"] == "支出合计")].iloc[0]
+    v21 = expected(synth[early], "03", "合计", "本年支出合计")
+    v22 = expected(synth[late], "03", "合计", "本年支出合计")
+    # "石峰区医疗保障局" (2022) is matched to "株洲市石峰区医疗保障局" (2021) by name
+    assert row["department"] == "株洲市石峰区医疗保障局"
+    assert (row["prior_source"], row["prior_doc_id"], row["prior_year"]) == ("document", early, 2021)
+    assert row["prior_value"] == pytest.approx(v21)
+    assert row["change"] == pytest.approx(round(v22 - v21, 2))
+    assert row["change_pct"] == pytest.approx(round(100 * (v22 - v21) / v21, 2))
+    # other regions have no earlier document and no 上年 statement: no change is invented
+    other = yoy[(yoy["doc_id"] == ids["b_2021.txt"]) & (yoy["key"] == "支出合计")].iloc[0]
+    assert other["prior_source"] == "" and math.isnan(other["change"])
+
+
+def test_department_groups_join_spellings_of_one_department_only():
+    groups = A.department_groups(
+        ["株洲市石峰区医疗保障局", "石峰区医疗保障局", "医疗保障局", "株洲市荷塘区医疗保障局"],
+        ["株洲市石峰区", "石峰区", "", "株洲市荷塘区"])
+    assert groups["石峰区医疗保障局"] == "株洲市石峰区医疗保障局"
+    assert groups["医疗保障局"] == "医疗保障局"  # the bare kind names no region: it joins nobody
+    assert groups["株洲市荷塘区医疗保障局"] == "株洲市荷塘区医疗保障局"
+
+
+def test_cross_region_ranks_the_three_regions_of_one_year(corpus, figures):
+    _, synth, ids = corpus
+    cross = A.cross_region(figures, keys=["支出合计"], kind="医疗保障局", year=2021)
+    assert len(cross) == 3 and set(cross["doc_id"]) == {ids["a_2021.txt"], ids["b_2021.txt"], ids["c_2021.txt"]}
+    values = {d: expected(synth[d], "03", "合计", "本年支出合计") for d in cross["doc_id"]}
+    median = sorted(values.values())[1]
+    for r in cross.itertuples():
+        assert r.value == pytest.approx(values[r.doc_id])
+        assert r.rank == 1 + sum(v > values[r.doc_id] for v in values.values())
+        assert r.median == pytest.approx(median) and r.vs_median == pytest.approx(values[r.doc_id] / median)
+    assert set(cross["kind"]) == {"医疗保障局"}
+
+
+def test_structure_shares_add_to_100_and_match_the_tables(corpus, figures):
+    _, synth, ids = corpus
+    st = A.structure(figures)
+    for doc_id, doc in synth.items():
+        total = expected(doc, "03", "合计", "本年支出合计")
+        basic = st[(st["doc_id"] == doc_id) & (st["part"] == "基本支出")].iloc[0]
+        assert basic["share"] == pytest.approx(round(100 * expected(doc, "03", "合计", "基本支出") / total, 2))
+        people = st[(st["doc_id"] == doc_id) & (st["split"] == "人员/公用")]
+        assert people["share"].sum() == pytest.approx(100, abs=0.02)
+        assert (st.loc[st["doc_id"] == doc_id, "gap"].abs() < 0.01).all()
+    # 衡南 prints an empty 三公 table: its parts are 0 of a 0 whole, shares undefined rather than made up
+    b = st[(st["doc_id"] == ids["b_2021.txt"]) & (st["split"] == "三公")]
+    assert (b["value"] == 0).all() and b["share"].isna().all()
+
+
+def test_functional_shares_by_class_and_kuan_from_table_03(corpus):
+    c, synth, _ = corpus
+    for level, digits in (("类", 3), ("款", 5)):
+        shares = A.functional_shares(c.documents, c.cells, c.facts, level)
+        for doc_id, doc in synth.items():
+            mine = shares[shares["doc_id"] == doc_id]
+            e = doc.expected
+            want = e[(e["table"] == "03") & (e["measure"] == "本年支出合计") & (e["code"].str.len() == digits)]
+            assert dict(zip(mine["code"], mine["value"])) == pytest.approx(dict(zip(want["code"], want["value"])))
+            assert mine["share"].sum() == pytest.approx(100, abs=0.05)
+            assert (mine["coverage"] == 100).all() and (mine["source"] == "cells").all()
+
+
+# ------------------------------------------------------------------------- narrative-only documents (inline)
+
+def _docs(rows):
+    cols = {"file": "", "sha256": "", "format": "text", "kind": "决算", "province": "", "city": "", "county": "",
+            "unit": "", "pages": 1, "tables": "", "n_cells": 0, "n_errors": 0, "status": "ok", "error": ""}
+    return conform(pd.DataFrame([{**cols, **r} for r in rows]), "documents")
+
+
+def _facts(rows):
+    base = {"code": "", "unit": "万元", "derived": False, "formula": "", "sentence": "…", "row": 1}
+    return conform(pd.DataFrame([{**base, **r} for r in rows]), "facts")
+
+
+@pytest.fixture
+def narrative_only():
+    docs = _docs([{"doc_id": "n1", "department": "衡南县医疗保障局", "region": "衡南县", "year": 2021}])
+    facts = _facts([
+        {"doc_id": "n1", "key": "支出合计", "period": "本年", "value": 1656.95, "row": 10},
+        {"doc_id": "n1", "key": "支出合计", "period": "上年", "value": 1600.00, "derived": True,
+         "formula": "1656.95 - 56.95", "row": 10},
+        {"doc_id": "n1", "key": "项目支出", "period": "本年", "value": 332.51, "row": 12},
+        {"doc_id": "n1", "key": "项目支出", "period": "本年", "value": 340.00, "row": 30},
+        {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "210", "value": 1351.73, "row": 40},
+        {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2080505", "value": 76.40, "row": 41},
+        {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2080599", "value": 1.92, "row": 42},
+        {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2101501", "value": 591.22, "row": 43},
+    ])
+    return docs, empty_frame("cells"), facts
+
+
+def test_narrative_only_figures_and_prior_year_from_the_same_document(narrative_only):
+    docs, cells, facts = narrative_only
+    fig = A.key_figures(docs, cells, facts)
+    spend = fig_value(fig, "n1", "支出合计")
+    assert (spend["source"], spend["value"], spend["ref"]) == ("facts", 1656.95, "row 10")
+    prior = fig_value(fig, "n1", "支出合计", "上年")
+    assert (prior["fiscal_year"], prior["value"], bool(prior["derived"])) == (2020, 1600.00, True)
+    # two different 项目支出 stated: the first in reading order is kept and the disagreement is counted
+    project = fig_value(fig, "n1", "项目支出")
+    assert (project["value"], project["n_values"]) == (332.51, 2)
+    yoy = A.year_over_year(fig, keys=["支出合计"]).iloc[0]
+    assert (yoy["prior_source"], yoy["prior_value"], yoy["change"]) == ("上年 fact", 1600.00, 56.95)
+    assert yoy["change_pct"] == pytest.approx(3.56)
+
+
+def test_earlier_document_wins_over_the_stated_prior_and_the_gap_is_shown(narrative_only):
+    docs, cells, facts = narrative_only
+    docs = pd.concat([docs, _docs([{"doc_id": "n0", "department": "衡南县医疗保障局", "region": "衡南县",
+                                    "year": 2020}])], ignore_index=True)
+    facts = pd.concat([facts, _facts([{"doc_id": "n0", "key": "支出合计", "period": "本年", "value": 1590.0}])],
+                      ignore_index=True)
+    yoy = A.year_over_year(A.key_figures(docs, cells, facts), keys=["支出合计"])
+    row = yoy[yoy["doc_id"] == "n1"].iloc[0]
+    assert (row["prior_source"], row["prior_doc_id"], row["prior_value"]) == ("document", "n0", 1590.0)
+    assert row["stated_prior"] == 1600.0 and row["prior_gap"] == pytest.approx(-10.0)
+    ser = A.series(A.key_figures(docs, cells, facts), keys=["支出合计"])
+    # 2020 is told twice (n0's 本年 1590, n1's 上年 1600): the year's own account wins
+    assert ser.set_index("fiscal_year").loc[2020, "value"] == 1590.0
+
+
+def test_functional_shares_from_facts_sum_unstated_kuan_from_their_xiang(narrative_only):
+    docs, cells, facts = narrative_only
+    kuan = A.functional_shares(docs, cells, facts, "款").set_index("code")
+    assert kuan.loc["20805", "value"] == pytest.approx(78.32) and kuan.loc["20805", "source"] == "facts (Σ 项)"
+    assert kuan.loc["21015", "value"] == pytest.approx(591.22)
+    assert kuan.loc["20805", "name"] == "行政事业单位养老支出"  # from the catalog: the narrative printed no name
+    cls = A.functional_shares(docs, cells, facts, "类").set_index("code")
+    assert cls.loc["210", "value"] == 1351.73 and cls.loc["210", "source"] == "facts"  # stated beats summed
+    assert cls.loc["208", "value"] == pytest.approx(78.32)
+    assert cls.loc["210", "coverage"] == pytest.approx(round(100 * (1351.73 + 78.32) / 1656.95, 2))
+    assert cls.loc["210", "share_of_total"] == pytest.approx(round(100 * 1351.73 / 1656.95, 2))
+    with pytest.raises(ValueError, match="level"):
+        A.functional_shares(docs, cells, facts, "目")
+
+
+def test_read_clean_round_trips_codes_as_strings(corpus, tmp_path):
+    c, _, _ = corpus
+    write_clean(c, tmp_path)
+    back = A.read_clean(tmp_path)
+    assert set(back["cells"]["code"]) == set(c.cells["code"])
+    assert back["cells"]["value"].sum() == pytest.approx(c.cells["value"].sum())
+    assert back["facts"]["derived"].dtype == "boolean"
+    with pytest.raises(FileNotFoundError, match="juesuan build"):
+        A.read_clean(tmp_path / "nowhere")
+
+
+def test_findings_summary_keeps_clean_documents(corpus):
+    c, _, _ = corpus
+    s = A.findings_summary(c.documents, c.findings)
+    assert set(s["doc_id"]) == set(c.documents["doc_id"])
+    assert s["n"].sum() == len(c.findings)
