@@ -1,6 +1,7 @@
 """The ``juesuan`` command: build | show | check | codes, each a thin layer over the library.
 
-    juesuan build [RAW] [CLEAN]        read every file under RAW (data/raw) and write the clean CSVs to CLEAN (data/clean)
+    juesuan build [RAW] [CLEAN]        read every file under RAW (data/raw) and write the clean tables to CLEAN
+                                       (data/clean): CSV + Parquet + datapackage.json; --workers N, --no-cache
     juesuan show FILE [--table 02]     a document's summary, or one table as printed
     juesuan check FILE                 the findings; exit status 1 when there are errors
     juesuan codes QUERY                look up a classification code or name in the catalog
@@ -10,6 +11,7 @@ Bad input is one line naming the file and the problem (exit status 2), never a t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,7 +33,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not raw.exists():
         print(f"{raw}: no such folder or file", file=sys.stderr)
         return 2
-    corpus = read_all(raw, progress=args.progress)
+    if args.workers is not None and args.workers < 1:
+        print(f"--workers {args.workers}: give 1 or more", file=sys.stderr)
+        return 2
+    formats = ("csv", "parquet") if args.format == "both" else (args.format,)
+    cache = False if args.no_cache else (os.environ.get("JUESUAN_CACHE_DIR")
+                                         or Path(args.clean).resolve().parent / ".juesuan-cache")
+    corpus = read_all(raw, progress=args.progress, workers=args.workers, cache=cache)
     for row in corpus.documents.itertuples():
         if row.status == "failed":
             print(f"{row.file}: FAILED {row.error}")
@@ -39,8 +47,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             extra = f" ({row.error})" if row.error else ""
             print(f"{row.file}: {row.status} {row.kind} {row.year} {row.department} tables={row.tables or '-'} "
                   f"cells={row.n_cells} errors={row.n_errors}{extra}")
-    written = write_clean(corpus, args.clean)
+    written = write_clean(corpus, args.clean, formats=formats)
+    st = corpus.stats
     print(f"wrote {', '.join(p.name for p in written.values())} to {args.clean}")
+    print(f"{st['files']} files: {st['read']} read, {st['cached']} from the cache"
+          f"{' (' + str(cache) + ')' if cache else ''}, {st['failed']} failed, in {st['wall_seconds']:.1f} s",
+          file=sys.stderr)
     return 0
 
 
@@ -95,10 +107,17 @@ def cmd_codes(args: argparse.Namespace) -> int:
 def make_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="juesuan", description="Read 部门决算/预算 disclosures into tidy, checked tables.")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="read every document under RAW and write clean CSVs to CLEAN")
+    b = sub.add_parser("build", help="read every document under RAW and write the clean tables (CSV, Parquet, datapackage.json) to CLEAN")
     b.add_argument("raw", nargs="?", default="data/raw", help="input folder or file (default data/raw)")
     b.add_argument("clean", nargs="?", default="data/clean", help="output folder (default data/clean)")
     b.add_argument("--progress", action="store_true", help="show a progress bar")
+    b.add_argument("--workers", type=int, metavar="N",
+                   help="processes reading files in parallel (default: all cores; 1: no worker processes)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="read every file again; by default results are cached by file content in .juesuan-cache/ "
+                        "beside CLEAN (or $JUESUAN_CACHE_DIR) and invalidated by any code or data change")
+    b.add_argument("--format", choices=("both", "csv", "parquet"), default="both",
+                   help="output format(s) (default both: CSV UTF-8 with BOM, and Parquet); datapackage.json always")
     b.set_defaults(func=cmd_build)
     s = sub.add_parser("show", help="a document's summary, or one table as printed")
     s.add_argument("file")

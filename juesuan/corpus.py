@@ -1,14 +1,39 @@
 """Many files → one panel: ``read_all`` concatenates the contract's tables; ``write_clean`` writes data/clean/.
 
 Each file is read on its own: a file that fails becomes a ``documents`` row with status "failed" and its error, and
-the others go through. Files are taken in sorted order of their path relative to the input folder, and every output
-table is sorted on stable keys, so the same inputs always give byte-identical CSVs.
+the others go through. Every output table is sorted on stable keys and file names are relative to the input folder,
+so the same inputs give byte-identical outputs whatever the worker count or the order the files come in.
+
+Parallel: files are read in worker processes (``workers``, default all cores) or on any
+``concurrent.futures.Executor`` you pass (``executor=``; e.g. ``dask.distributed.Client().get_executor()``).
+
+Cache: a file's result is stored under a key made of the file's SHA-256 and a *fingerprint* of the code that read it
+(juesuan's version, a hash of every source and data file in the package, and the versions of the libraries the
+readers use), so an unchanged file is not read again and any change to code, data or readers reads everything afresh.
+Entries are pickled ``Document`` objects (or failed ``documents`` rows) in ``<cache>/<fingerprint>/<sha256>.pkl``.
+Where: ``read_all(cache=True)`` uses ``$JUESUAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/juesuan``, else
+``~/.cache/juesuan``; ``juesuan build RAW CLEAN`` uses ``.juesuan-cache/`` beside CLEAN (``data/.juesuan-cache`` for
+the default ``data/clean``) unless ``$JUESUAN_CACHE_DIR`` is set. Deleting the folder is always safe. Only load a
+cache folder you wrote yourself: entries are pickles.
+
+Outputs (``write_clean``): each table as CSV (UTF-8 with BOM, "\\n" line ends) and as Parquet (pyarrow, a main
+dependency; skipped with a warning when it cannot be imported), and ``datapackage.json`` describing every resource
+and field, generated from ``juesuan.schema`` (see ``juesuan.datapackage``).
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+import warnings
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -18,6 +43,10 @@ from .readers import SUFFIXES, _sniff, sha256_of
 from .schema import TABLES, conform, empty_frame
 
 OUTPUTS = ("documents", "tables", "cells", "facts", "findings", "dropped")
+FORMATS = ("csv", "parquet")
+# libraries whose version changes what a file reads into: part of the cache fingerprint
+_READER_LIBS = ("pandas", "numpy", "pypdfium2", "python-calamine", "openpyxl", "pdfplumber", "camelot-py")
+_FINGERPRINT_SUFFIXES = (".py", ".csv", ".json", ".yaml", ".yml", ".txt", ".tsv")
 
 
 @dataclass
@@ -31,6 +60,7 @@ class Corpus:
     findings: pd.DataFrame
     dropped: pd.DataFrame
     docs: dict[str, Document] = field(default_factory=dict, repr=False)
+    stats: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
@@ -86,9 +116,12 @@ def failed_row(path: Path, label: str, err: Exception) -> dict:
     return row
 
 
-def read_one(path: Path, root: Path) -> Document | dict:
-    """Read one file; a failure comes back as its documents row, never as an exception."""
-    label = _label(path, root)
+def read_one(path: Path, root: Path | None = None, label: str | None = None) -> Document | dict:
+    """Read one file; a failure comes back as its documents row, never as an exception.
+
+    The file is recorded as ``label`` when given, else as its path relative to ``root`` (default: as given).
+    """
+    label = label if label is not None else _label(path, root if root is not None else Path("."))
     try:
         return read(path, file_label=label)
     except JuesuanError as err:
@@ -120,27 +153,235 @@ def assemble(results: list[Document | dict]) -> Corpus:
     return Corpus(**frames, docs=docs)
 
 
-def read_all(source: str | Path | Iterable[str | Path], progress: bool = False) -> Corpus:
+def default_cache_dir() -> Path:
+    """Where ``read_all(cache=True)`` keeps its cache: $JUESUAN_CACHE_DIR, $XDG_CACHE_HOME/juesuan or ~/.cache/juesuan."""
+    if os.environ.get("JUESUAN_CACHE_DIR"):
+        return Path(os.environ["JUESUAN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "juesuan"
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A hash of what decides a file's result: juesuan's version, every source/data file of the package, the
+    versions of the reader libraries and Python's minor version. Any change gives a new cache key.
+
+    Computed once per process: a running process keeps the code it imported, so its key stays that code's.
+    """
+    from importlib import metadata
+
+    from . import __version__
+
+    versions = {}
+    for lib in _READER_LIBS:
+        try:
+            versions[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            versions[lib] = "-"
+    return code_fingerprint(Path(__file__).resolve().parent, __version__, versions)
+
+
+def code_fingerprint(package: Path, version: str, libraries: dict[str, str]) -> str:
+    """16 hex digits hashing ``version``, ``libraries`` (name → version), Python's minor version and every source or
+    data file under ``package`` (names and bytes; ``__pycache__`` and hidden files left out)."""
+    h = hashlib.sha256()
+    h.update(f"juesuan {version}\npython {sys.version_info[0]}.{sys.version_info[1]}\n".encode())
+    for lib, v in sorted(libraries.items()):
+        h.update(f"{lib} {v}\n".encode())
+    for p in sorted(package.rglob("*")):
+        rel = p.relative_to(package)
+        if (p.is_file() and p.suffix in _FINGERPRINT_SUFFIXES and "__pycache__" not in rel.parts
+                and not any(part.startswith(".") for part in rel.parts)):
+            h.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+class Cache:
+    """Per-document results on disk, keyed by file content and the code's ``fingerprint()``.
+
+    ``get(sha256)`` returns the stored Document (or failed documents row) or None; ``put(sha256, result)`` stores
+    one atomically (write to a temporary file, then rename), so an interrupted build leaves no half entries.
+    A damaged entry is treated as missing.
+    """
+
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.folder = self.root / fingerprint()
+
+    def _path(self, sha: str) -> Path:
+        return self.folder / f"{sha}.pkl"
+
+    def get(self, sha: str) -> Document | dict | None:
+        path = self._path(sha)
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - a damaged or foreign entry: read the file again
+            return None
+
+    def put(self, sha: str, result: Document | dict) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self._path(sha))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _relabel(result: Document | dict, label: str) -> Document | dict:
+    """A cached result under this build's file name (the same content may sit at another path)."""
+    if isinstance(result, Document):
+        result.meta = {**result.meta, "file": label}
+        return result
+    return {**result, "file": label}
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (0 where the platform cannot say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 1024 / 1024 if sys.platform == "darwin" else rss / 1024
+
+
+def _task(path: Path, label: str) -> tuple[Document | dict, int, float, float]:
+    """What a worker runs: read one file; returns (result, worker pid, seconds, the worker's peak RSS in MB)."""
+    t0 = time.perf_counter()
+    result = read_one(path, label=label)
+    return result, os.getpid(), time.perf_counter() - t0, _peak_rss_mb()
+
+
+def _resolve_cache(cache: bool | str | Path | Cache | None) -> Cache | None:
+    if cache is None or cache is False:
+        return None
+    if isinstance(cache, Cache):
+        return cache
+    return Cache(default_cache_dir() if cache is True else cache)
+
+
+def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, workers: int | None = None,
+             executor: Executor | None = None, cache: bool | str | Path | Cache | None = True) -> Corpus:
     """Read every document in a folder (recursively) or a list of paths into one Corpus.
 
-    Never raises for a bad file: it becomes a failed row in ``documents`` with the error.
+    ``workers``: processes to read in (default: all cores; 1 reads in this process). ``executor``: any
+    ``concurrent.futures.Executor`` to submit the reads to instead (it is not shut down; e.g. a
+    ``dask.distributed`` client's ``get_executor()``). ``cache``: True for the default folder
+    (``default_cache_dir()``), a folder, or False for none. ``progress`` shows a tqdm bar.
+
+    Never raises for a bad file: it becomes a failed row in ``documents`` with the error. ``Corpus.stats`` says how
+    many files were read, taken from the cache, failed, and each worker's peak memory.
     """
+    t0 = time.perf_counter()
     files, root = find_inputs(source)
-    iterator = files
+    labels = [_label(p, root) for p in files]
+    store = _resolve_cache(cache)
+    results: dict[int, Document | dict] = {}
+    shas: dict[int, str] = {}
+    todo: list[int] = []
+    for i, path in enumerate(files):
+        if store is not None:
+            try:
+                shas[i] = sha256_of(path)
+            except OSError:
+                todo.append(i)
+                continue
+            hit = store.get(shas[i])
+            if hit is not None:
+                results[i] = _relabel(hit, labels[i])
+                continue
+        todo.append(i)
+    n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    bar = None
     if progress:
         from tqdm import tqdm
 
-        iterator = tqdm(files, unit="file")
-    return assemble([read_one(p, root) for p in iterator])
+        bar = tqdm(total=len(files), initial=len(results), unit="file")
+    peaks: dict[int, float] = {}
+    seconds = 0.0
+
+    def done(i: int, result: Document | dict, pid: int, secs: float, peak: float, keep: bool = True) -> None:
+        nonlocal seconds
+        results[i] = result
+        peaks[pid] = max(peaks.get(pid, 0.0), peak)
+        seconds += secs
+        # what the content decides is kept; not a file that vanished mid-build nor a worker that died
+        if keep and store is not None and i in shas and (isinstance(result, Document)
+                                                          or result.get("sha256") == shas[i]):
+            store.put(shas[i], result)
+        if bar is not None:
+            bar.update(1)
+
+    own_pool = executor is None and n_workers > 1 and len(todo) > 1
+    try:
+        if executor is None and not own_pool:
+            for i in todo:
+                done(i, *_task(files[i], labels[i]))
+        else:
+            pool = executor or ProcessPoolExecutor(max_workers=min(n_workers, len(todo)))
+            try:
+                futures: dict[Future, int] = {pool.submit(_task, files[i], labels[i]): i for i in todo}
+                for fut in as_completed(futures):
+                    i = futures[fut]
+                    try:
+                        done(i, *fut.result())
+                    except Exception as err:  # noqa: BLE001 - a worker that died (crash, lost node) fails its file only
+                        done(i, failed_row(files[i], labels[i], RuntimeError(f"worker failed: {err!r}")), 0, 0.0,
+                             0.0, keep=False)
+            finally:
+                if own_pool:
+                    pool.shutdown()
+    finally:
+        if bar is not None:
+            bar.close()
+    ordered = [results[i] for i in sorted(results, key=lambda i: labels[i])]
+    corpus = assemble(ordered)
+    corpus.stats = {
+        "files": len(files), "read": len(todo), "cached": len(files) - len(todo),
+        "failed": int((corpus.documents["status"] == "failed").sum()),
+        "workers": 1 if executor is None and not own_pool else (n_workers if own_pool else None),
+        "read_seconds": seconds, "wall_seconds": time.perf_counter() - t0,
+        "pages": int(pd.to_numeric(corpus.documents["pages"], errors="coerce").fillna(0).sum()),
+        "peak_rss_mb": {pid: round(mb, 1) for pid, mb in peaks.items() if pid},
+    }
+    return corpus
 
 
-def write_clean(corpus: Corpus, out: str | Path) -> dict[str, Path]:
-    """Write the corpus's tables as CSV (UTF-8 with BOM, "\\n" line ends) into ``out``; returns name → path."""
+def write_clean(corpus: Corpus, out: str | Path, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
+    """Write the corpus's tables into ``out`` and describe them in ``datapackage.json``; returns file name → path.
+
+    ``formats``: "csv" (UTF-8 with BOM, "\\n" line ends, stable row order) and/or "parquet" (pyarrow, column types
+    and field descriptions from the schema). Parquet is skipped with a warning when pyarrow cannot be imported.
+    Same corpus → byte-identical files.
+    """
+    from .datapackage import parquet_available, write_datapackage, write_parquet
+
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown output format(s) {sorted(unknown)}; choose from {', '.join(FORMATS)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written = {}
+    formats = [f for f in FORMATS if f in formats]
+    if "parquet" in formats and not parquet_available():
+        warnings.warn("pyarrow is not installed: Parquet outputs skipped (pip install pyarrow); CSVs written",
+                      stacklevel=2)
+        formats.remove("parquet")
+    written: dict[str, Path] = {}
     for name in OUTPUTS:
-        path = out / f"{name}.csv"
-        corpus[name].to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
-        written[name] = path
+        if "csv" in formats:
+            path = out / f"{name}.csv"
+            corpus[name].to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+            written[path.name] = path
+        if "parquet" in formats:
+            path = out / f"{name}.parquet"
+            write_parquet(corpus[name], name, path)
+            written[path.name] = path
+    path = write_datapackage(out, formats)
+    written[path.name] = path
     return written

@@ -1,0 +1,309 @@
+"""The corpus build: known values through a whole build, the cache, byte-identical outputs whatever the worker count
+or file order, per-file isolation, Parquet and datapackage.json."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import juesuan
+from juesuan import corpus as corpus_mod
+from juesuan.cli import main
+from juesuan.corpus import Cache, read_all, write_clean
+from juesuan.datapackage import check_package, descriptor
+from juesuan.schema import TABLES
+from juesuan.synth import make_document, to_text
+
+KEY = ["table", "classification", "code", "name", "measure"]
+DEPARTMENTS = ["湘潭市雨湖区民政局", "株洲市石峰区卫生健康局", "长沙市财政局", "岳阳县农业农村局", "衡阳市人力资源和社会保障局"]
+
+
+def _variant(i: int) -> dict:
+    return {"seed": 100 + i, "department": DEPARTMENTS[i % len(DEPARTMENTS)], "year": 2020 + i % 4,
+            "unit": "元" if i % 3 == 0 else "万元", "n_items": 6 + i % 7, "with_fund": i % 4 != 1,
+            "with_sangong": i % 5 != 2}
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame]]:
+    """12 text exports in three folders, one XLSX and one PDF (when the renderers' libraries are there), and two bad
+    files; returns the folder and each good file's expected cells by its label."""
+    root = tmp_path_factory.mktemp("corpus") / "raw"
+    (root / "a").mkdir(parents=True)
+    (root / "b" / "c").mkdir(parents=True)
+    expected: dict[str, pd.DataFrame] = {}
+    for i in range(12):
+        synth = make_document(**_variant(i))
+        label = f"{'a' if i % 2 else 'b/c'}/doc{i:02d}.txt"
+        (root / label).write_text(to_text(synth, rows_per_page=6 if i % 3 == 1 else None), encoding="utf-8")
+        expected[label] = synth.expected
+    try:
+        from juesuan.render import to_pdf, to_xlsx
+
+        synth = make_document(**_variant(20))
+        to_xlsx(synth, root / "a" / "book.xlsx")
+        expected["a/book.xlsx"] = synth.expected
+        synth = make_document(**_variant(21))
+        to_pdf(synth, root / "b" / "ruled.pdf")
+        expected["b/ruled.pdf"] = synth.expected
+    except ImportError:  # reportlab/openpyxl absent: text exports only
+        pass
+    (root / "a" / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    (root / "b" / "empty.txt").write_bytes(b"")
+    return root, expected
+
+
+def _outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def _build(raw: Path, out: Path, **kw) -> juesuan.Corpus:
+    c = read_all(raw, **kw)
+    write_clean(c, out)
+    return c
+
+
+@pytest.fixture(scope="module")
+def serial(corpus_dir, tmp_path_factory):
+    """One build in this process (workers=1) with a fresh cache: the reference outputs."""
+    raw, _ = corpus_dir
+    base = tmp_path_factory.mktemp("serial")
+    c = _build(raw, base / "out", workers=1, cache=base / "cache")
+    return c, base
+
+
+def test_build_matches_known_values(corpus_dir, serial):
+    raw, expected = corpus_dir
+    c, base = serial
+    docs = pd.read_csv(base / "out" / "documents.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(docs.file) == sorted(docs.file)
+    assert set(docs.file) == set(expected) | {"a/corrupt.pdf", "b/empty.txt"}
+    status = dict(zip(docs.file, docs.status))
+    assert all(status[label] == "ok" for label in expected), docs[["file", "status", "error"]]
+    cells = pd.read_csv(base / "out" / "cells.csv", encoding="utf-8-sig", dtype={k: str for k in KEY},
+                        keep_default_na=False, na_values={"value": [""]})
+    doc_id = dict(zip(docs.file, docs.doc_id))
+    for label, exp in expected.items():
+        got = cells[cells.doc_id == doc_id[label]][KEY + ["value"]].copy()
+        e = exp[KEY + ["value"]].copy()
+        for df in (got, e):
+            df["value"] = df["value"].astype(float).round(2)
+            df["code"] = df["code"].fillna("").astype(str)
+        m = e.merge(got, how="outer", indicator=True)
+        assert len(got) == len(e) and (m["_merge"] == "both").all(), (label, m[m["_merge"] != "both"])
+    meta = docs.set_index("file")
+    assert meta.loc["a/doc01.txt", "department"] == DEPARTMENTS[1] and meta.loc["a/doc01.txt", "year"] == "2021"
+    assert meta.loc["b/c/doc00.txt", "unit"] == "元"
+    assert c.stats["files"] == len(expected) + 2 and c.stats["read"] == c.stats["files"]
+
+
+def test_bad_files_do_not_stop_the_batch(serial):
+    c, _ = serial
+    failed = c.documents[c.documents.status == "failed"].set_index("file")
+    assert sorted(failed.index) == ["a/corrupt.pdf", "b/empty.txt"]
+    assert "PDF" in failed.loc["a/corrupt.pdf", "error"] and "empty file" in failed.loc["b/empty.txt", "error"]
+    assert (c.documents.status != "failed").sum() == len(c.documents) - 2
+    assert c.stats["failed"] == 2
+
+
+def test_warm_cache_reads_no_file_again(corpus_dir, serial, tmp_path, monkeypatch):
+    raw, _ = corpus_dir
+    _, base = serial
+    calls = []
+    monkeypatch.setattr(corpus_mod, "read_one", lambda *a, **k: calls.append(a) or pytest.fail("read again"))
+    c = _build(raw, tmp_path / "warm", workers=1, cache=base / "cache")
+    assert calls == [] and c.stats["read"] == 0 and c.stats["cached"] == c.stats["files"]
+    assert _outputs(tmp_path / "warm") == _outputs(base / "out")
+    # a cached Document is whole: its printed tables are there without reading the file
+    any_doc = next(iter(c.docs.values()))
+    assert len(any_doc.table("03")) > 0
+
+
+def test_changed_file_alone_is_read_again(corpus_dir, serial, tmp_path, monkeypatch):
+    raw, _ = corpus_dir
+    _, base = serial
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    shutil.copytree(base / "cache", tmp_path / "cache")
+    (copy / "a" / "doc01.txt").write_text(to_text(make_document(seed=999)), encoding="utf-8")
+    read = []
+    real = corpus_mod.read_one
+    monkeypatch.setattr(corpus_mod, "read_one", lambda path, *a, **k: read.append(Path(path).name) or real(path, *a, **k))
+    c = read_all(copy, workers=1, cache=tmp_path / "cache")
+    assert read == ["doc01.txt"] and c.stats["read"] == 1
+    # the same content under another name comes from the cache, under its new name
+    (copy / "a" / "doc01.txt").rename(copy / "a" / "renamed.txt")
+    read.clear()
+    c = read_all(copy, workers=1, cache=tmp_path / "cache")
+    assert read == [] and "a/renamed.txt" in set(c.documents.file)
+
+
+def test_code_or_data_change_invalidates_the_cache(tmp_path):
+    pkg = tmp_path / "juesuan"
+    (pkg / "data").mkdir(parents=True)
+    (pkg / "__pycache__").mkdir()
+    (pkg / "reader.py").write_text("X = 1\n")
+    (pkg / "data" / "labels.csv").write_text("a,b\n")
+    libs = {"pandas": "3.0"}
+    key = corpus_mod.code_fingerprint(pkg, "0.1.0", libs)
+    assert corpus_mod.code_fingerprint(pkg, "0.1.0", libs) == key
+    (pkg / "__pycache__" / "reader.pyc").write_bytes(b"\0")
+    assert corpus_mod.code_fingerprint(pkg, "0.1.0", libs) == key  # compiled files are not the code
+    changed = []
+    (pkg / "reader.py").write_text("X = 2\n")
+    changed.append(corpus_mod.code_fingerprint(pkg, "0.1.0", libs))
+    (pkg / "data" / "labels.csv").write_text("a,b,c\n")
+    changed.append(corpus_mod.code_fingerprint(pkg, "0.1.0", libs))
+    changed.append(corpus_mod.code_fingerprint(pkg, "0.2.0", libs))
+    changed.append(corpus_mod.code_fingerprint(pkg, "0.2.0", {"pandas": "3.1"}))
+    assert len({key, *changed}) == 5
+    assert Cache(tmp_path / "c").folder.name == corpus_mod.fingerprint()
+
+
+def test_damaged_cache_entry_is_read_again(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text(to_text(make_document(seed=5)), encoding="utf-8")
+    c1 = read_all([path], workers=1, cache=tmp_path / "cache")
+    entry = next((tmp_path / "cache").rglob("*.pkl"))
+    entry.write_bytes(b"not a pickle")
+    c2 = read_all([path], workers=1, cache=tmp_path / "cache")
+    assert c2.stats["read"] == 1 and c2.cells.equals(c1.cells)
+
+
+def test_two_workers_change_no_byte(corpus_dir, serial, tmp_path):
+    raw, _ = corpus_dir
+    _, base = serial
+    c = _build(raw, tmp_path / "w2", workers=2, cache=False)
+    assert c.stats["read"] == c.stats["files"] and len(c.stats["peak_rss_mb"]) >= 1
+    assert _outputs(tmp_path / "w2") == _outputs(base / "out")
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.fixture(scope="module")
+def subset(corpus_dir, serial, tmp_path_factory) -> tuple[Path, Path]:
+    """Folder a/ of the corpus and its outputs, built from the warm cache (labels relative to a/)."""
+    raw, _ = corpus_dir
+    _, base = serial
+    out = tmp_path_factory.mktemp("subset") / "out"
+    c = _build(raw / "a", out, workers=1, cache=base / "cache")
+    assert c.stats["read"] == 0 and "doc01.txt" in set(c.documents.file)
+    return raw / "a", out
+
+
+def test_file_order_changes_no_byte(subset, tmp_path, monkeypatch):
+    raw, reference = subset
+    real = corpus_mod.find_inputs
+
+    def shuffled(source):
+        files, root = real(source)
+        files = list(files)
+        random.Random(7).shuffle(files)
+        assert files != sorted(files)
+        return files, root
+
+    monkeypatch.setattr(corpus_mod, "find_inputs", shuffled)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        c = _build(raw, tmp_path / "shuffled", executor=pool, cache=False)
+    assert c.stats["read"] == c.stats["files"]
+    assert _outputs(tmp_path / "shuffled") == _outputs(reference)
+
+
+def test_dask_executor(subset, tmp_path):
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import Client, LocalCluster
+
+    raw, reference = subset
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        c = _build(raw, tmp_path / "dask", executor=client.get_executor(), cache=False)
+    assert c.stats["read"] == c.stats["files"]
+    assert _outputs(tmp_path / "dask") == _outputs(reference)
+
+
+def test_parquet_equals_csv(serial):
+    _, base = serial
+    out = base / "out"
+    for name in TABLES:
+        csv = pd.read_csv(out / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        pq = pd.read_parquet(out / f"{name}.parquet")
+        assert list(pq.columns) == [f.name for f in TABLES[name]] == list(csv.columns)
+        assert len(pq) == len(csv)
+        for f in TABLES[name]:
+            if f.type == "string":
+                assert pq[f.name].fillna("").tolist() == csv[f.name].tolist(), (name, f.name)
+            elif f.type in ("number", "integer"):
+                a = pd.to_numeric(csv[f.name].replace("", None))
+                assert ((pq[f.name].astype(float) - a).abs().fillna(0) < 1e-9).all() and \
+                    (pq[f.name].isna() == a.isna()).all(), (name, f.name)
+    import pyarrow.parquet as papq
+
+    field = papq.read_schema(out / "cells.parquet").field("value")
+    assert field.metadata[b"unit"].decode() == "万元"
+
+
+def test_datapackage_describes_every_resource_and_field(serial):
+    _, base = serial
+    out = base / "out"
+    pkg = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert pkg == descriptor(("csv", "parquet"))
+    assert [r["name"] for r in pkg["resources"]] == list(TABLES)
+    for res in pkg["resources"]:
+        fields = res["schema"]["fields"]
+        assert [(f["name"], f["type"], f["description"], f.get("unit", "")) for f in fields] == \
+            [(f.name, f.type, f.description, f.unit) for f in TABLES[res["name"]]]
+        assert (out / res["path"]).is_file() and (out / res["parquet"]).is_file()
+    assert check_package(out) == []
+
+
+def test_datapackage_check_finds_problems(serial, tmp_path):
+    _, base = serial
+    bad = tmp_path / "bad"
+    shutil.copytree(base / "out", bad)
+    text = (bad / "cells.csv").read_text(encoding="utf-8-sig").splitlines()
+    text[0] = text[0].replace("measure", "measures")
+    (bad / "cells.csv").write_text("\n".join(text) + "\n", encoding="utf-8-sig")
+    rows = (bad / "documents.csv").read_text(encoding="utf-8-sig").splitlines()
+    cols = rows[0].split(",")
+    first = rows[1].split(",")
+    first[cols.index("year")] = "twenty"
+    rows[1] = ",".join(first)
+    (bad / "documents.csv").write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    (bad / "facts.parquet").unlink()
+    problems = "\n".join(check_package(bad))
+    assert "cells.csv: header" in problems and "year='twenty' is not a integer" in problems
+    assert "facts.parquet missing" in problems
+
+
+def test_frictionless_validates_the_package(serial):
+    frictionless = pytest.importorskip("frictionless")
+    _, base = serial
+    report = frictionless.validate(str(base / "out" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch):
+    raw, _ = corpus_dir
+    _, base = serial
+    raw = raw / "b" / "c"
+    monkeypatch.delenv("JUESUAN_CACHE_DIR", raising=False)
+    reference = tmp_path / "reference"
+    _build(raw, reference, workers=1, cache=base / "cache")
+    out = tmp_path / "data" / "clean"
+    assert main(["build", str(raw), str(out), "--workers", "2", "--format", "csv", "--no-cache"]) == 0
+    assert not (tmp_path / "data" / ".juesuan-cache").exists()
+    assert not list(out.glob("*.parquet"))
+    for name in TABLES:
+        assert (out / f"{name}.csv").read_bytes() == (reference / f"{name}.csv").read_bytes()
+    assert check_package(out) == []
+    # by default the cache is .juesuan-cache/ beside the output folder: with it warm, the build reads nothing
+    shutil.copytree(base / "cache", tmp_path / "data" / ".juesuan-cache")
+    calls = []
+    monkeypatch.setattr(corpus_mod, "read_one", lambda *a, **k: calls.append(a))
+    assert main(["build", str(raw), str(out), "--workers", "1"]) == 0
+    assert calls == [] and _outputs(out) == _outputs(reference)
+    assert main(["build", str(raw), str(out), "--workers", "0"]) == 2
