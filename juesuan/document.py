@@ -242,12 +242,9 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     if regions and not any(r.unit for r in regions) and not doc_unit:
         findings.append({"check": "unit_unknown", "severity": "warning", "table": "", "code": "", "measure": "",
                          "message": "no unit stated with the tables; values read as 万元"})
-    cells = pd.DataFrame([c for t in parsed.values() for c in t.cells])
-    if cells.empty:
-        cells = empty_frame("cells").drop(columns=["doc_id"])
-    cells.insert(0, "doc_id", doc_id)
-    cells = conform(cells, "cells")
-    checks = cells_to_findings(cells, {k: t.half_unit for k, t in parsed.items()}, doc_id)
+    records = [dict(c, doc_id=doc_id) for t in parsed.values() for c in t.cells]
+    cells = conform(pd.DataFrame(records), "cells") if records else empty_frame("cells")
+    checks = cells_to_findings(records, {k: t.half_unit for k, t in parsed.items()}, doc_id)
     department = department_of(raw)
     year = year_of(raw)
     facts, fact_findings = _narrative(raw, doc_id, year, cells)
@@ -257,7 +254,7 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         for col in ("expected", "actual", "difference", "tolerance"):
             found[col] = float("nan")
         found = conform(found, "findings")
-    code_findings = codes_to_findings(cells, year, doc_id)
+    code_findings = codes_to_findings(records, year, doc_id)
     frames = [f for f in (found, checks, code_findings, fact_findings) if not f.empty]
     all_findings = conform(pd.concat(frames, ignore_index=True), "findings") if frames else empty_frame("findings")
     tables = conform(pd.DataFrame([{

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 # CJK Radicals Supplement code points that fonts without a proper ToUnicode map emit instead of the ideograph
@@ -63,6 +64,7 @@ def strip_ordinal(text: str) -> str:
     return _ORDINAL.sub("", text, count=1)
 
 
+@lru_cache(maxsize=1 << 16)
 def match_key(text: str | None) -> str:
     """A loose key for matching titles, headers and item names: NFKC, no whitespace, no punctuation."""
     if not text:

@@ -10,7 +10,9 @@ wrong both ways: exact equality flags honest rounding, and a 0.5 万元 slack hi
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -48,14 +50,15 @@ class Identity:
     description: str
 
 
-def load_identities() -> list[Identity]:
+@lru_cache(maxsize=1)
+def load_identities() -> tuple[Identity, ...]:
     path = resources.files("juesuan.tables").joinpath("data/identities.csv")
     out = []
     with path.open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             parts = tuple((-1, p[1:]) if p.startswith("-") else (1, p) for p in r["parts"].split("|"))
             out.append(Identity(r["table"], r["total"], parts, r["description"]))
-    return out
+    return tuple(out)
 
 
 def _key(name: str) -> str:
@@ -63,11 +66,16 @@ def _key(name: str) -> str:
 
 
 class _Checker:
-    def __init__(self, cells: pd.DataFrame, half_units: dict[str, float]):
-        self.cells = cells
+    """The identities over one document's cells, held as plain records indexed by table (pandas row selection
+    per identity cost more than reading the PDF)."""
+
+    def __init__(self, cells: list[dict], half_units: dict[str, float]):
         self.half = half_units
         self.found: list[dict] = []
-        self.tables = set(cells["table"]) if len(cells) else set()
+        self.by_table: dict[str, list[dict]] = defaultdict(list)
+        for rec in cells:
+            self.by_table[rec["table"]].append(dict(rec, key=_key(rec["name"])))
+        self.tables = set(self.by_table)
 
     def hu(self, *tables: str) -> float:
         return max([self.half.get(t, 0.005) for t in tables] or [0.005])
@@ -76,97 +84,101 @@ class _Checker:
         if f is not None:
             self.found.append(f)
 
-    def table(self, t: str) -> pd.DataFrame:
-        return self.cells[self.cells["table"] == t]
+    def table(self, t: str) -> list[dict]:
+        return self.by_table.get(t, [])
 
     # -- within a table ------------------------------------------------------------------------------------------
     def hierarchy(self) -> None:
         """类 = Σ 款 = Σ 项 in each coded table (and 经济分类 类 = Σ 款 in 06); 合计 = Σ 类."""
-        coded = self.cells[self.cells["code"] != ""]
-        for (table, classification, measure), g in coded.groupby(["table", "classification", "measure"],
-                                                                 sort=True):
-            if classification not in ("功能分类", "经济分类") or table in ("01", "04"):
+        for table in sorted(self.by_table):
+            if table in ("01", "04"):
                 continue
-            values = dict(zip(g["code"], g["value"]))
-            levels = dict(zip(g["code"], g["level"]))
-            printed_codes = set(self.table(table)[lambda d: d["code"] != ""]["code"])
-            for parent in sorted(printed_codes):
-                children = sorted(c for c in printed_codes if parent_of(c, classification) == parent)
-                if not children:
+            recs = self.by_table[table]
+            for classification in ("功能分类", "经济分类"):
+                coded = [r for r in recs if r["code"] and r["classification"] == classification]
+                if not coded:
                     continue
-                kids = [values[c] for c in children if c in values]
-                if parent not in values and not kids:
-                    continue
-                self.add(compare("hierarchy_sum", table, parent, measure, sum(kids), values.get(parent, 0.0),
-                                 len(kids), self.hu(table), f"{table} {parent} {measure} = Σ of its "
-                                 f"{len(children)} {'款' if levels.get(children[0]) == '款' else '项'}"))
-            # the 合计 row against the 类 rows
-            if classification == "功能分类":
-                total = self.table(table)
-                total = total[(total["code"] == "") & (total["measure"] == measure)
-                              & total["name"].map(lambda n: _key(n) in ("合计", "总计"))]
-                classes = [values[c] for c in values if levels.get(c) == "类"]
-                if len(total) == 1 and classes:
-                    self.add(compare("hierarchy_sum", table, "合计", measure, sum(classes),
-                                     float(total["value"].iloc[0]), len(classes), self.hu(table),
-                                     f"{table} 合计 {measure} = Σ 类"))
+                printed = sorted({r["code"] for r in coded})
+                children: dict[str, list[str]] = defaultdict(list)
+                for c in printed:
+                    parent = parent_of(c, classification)
+                    if parent:
+                        children[parent].append(c)
+                levels = {r["code"]: r["level"] for r in coded}
+                for measure in sorted({r["measure"] for r in coded}):
+                    values = {r["code"]: r["value"] for r in coded if r["measure"] == measure}
+                    for parent in printed:
+                        kids_codes = children.get(parent)
+                        if not kids_codes:
+                            continue
+                        kids = [values[c] for c in kids_codes if c in values]
+                        if parent not in values and not kids:
+                            continue
+                        kind = "款" if levels.get(kids_codes[0]) == "款" else "项"
+                        self.add(compare("hierarchy_sum", table, parent, measure, sum(kids), values.get(parent, 0.0),
+                                         len(kids), self.hu(table), f"{table} {parent} {measure} = Σ of its "
+                                         f"{len(kids_codes)} {kind}"))
+                    if classification == "功能分类":  # the 合计 row against the 类 rows
+                        total = [r for r in recs if not r["code"] and r["measure"] == measure
+                                 and r["key"] in ("合计", "总计")]
+                        classes = [v for c, v in values.items() if levels.get(c) == "类"]
+                        if len(total) == 1 and classes:
+                            self.add(compare("hierarchy_sum", table, "合计", measure, sum(classes),
+                                             float(total[0]["value"]), len(classes), self.hu(table),
+                                             f"{table} 合计 {measure} = Σ 类"))
 
     def row_identities(self) -> None:
         """Identities between the columns of one row (02 收入合计 = Σ sources, 05 小计 = 基本 + 项目 …)."""
         for ident in load_identities():
-            t = self.table(ident.table)
-            if t.empty:
-                continue
-            measures = {ident.total} | {m for _, m in ident.parts}
-            if not {m for _, m in ident.parts} & set(t["measure"]):
+            recs = self.table(ident.table)
+            part_measures = {m for _, m in ident.parts}
+            if not part_measures & {r["measure"] for r in recs}:
                 continue  # the table has none of the part columns (a regional variant): nothing to check
-            for (code, name), g in t[t["measure"].isin(measures)].groupby(["code", "name"], sort=True):
-                values = dict(zip(g["measure"], g["value"]))
-                parts = [(s, values[m]) for s, m in ident.parts if m in values]
-                if ident.total not in values and not parts:
-                    continue
+            measures = {ident.total} | part_measures
+            rows: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+            for r in recs:
+                if r["measure"] in measures:
+                    rows[(r["code"], r["name"])][r["measure"]] = r["value"]
+            for (code, name) in sorted(rows):
+                values = rows[(code, name)]
+                parts = [(sign, values[m]) for sign, m in ident.parts if m in values]
                 if ident.total not in values and all(abs(v) <= _EPS for _, v in parts):
                     continue
                 label = code or name
-                self.add(compare("row_identity", ident.table, label, ident.total, sum(s * v for s, v in parts),
+                self.add(compare("row_identity", ident.table, label, ident.total, sum(sg * v for sg, v in parts),
                                  values.get(ident.total, 0.0), len(parts), self.hu(ident.table),
                                  f"{ident.table} {label}: {ident.description}"))
 
     def summary_totals(self) -> None:
         """01/04: 本年收入合计 = Σ income items; 总计 = 合计 + carry-overs; 本年支出合计 = Σ 类; the two 总计 agree."""
         for table in ("01", "04"):
-            t = self.table(table)
-            if t.empty:
+            recs = self.table(table)
+            if not recs:
                 continue
             totals: dict[str, dict[str, float]] = {}
-            for measure, g in t.groupby("measure", sort=True):
+            for measure in sorted({r["measure"] for r in recs}):
                 side = "收入" if measure.startswith("收入") else "支出"
-                g = g.sort_values("row")
-                keys = [_key(n) for n in g["name"]]
+                g = sorted((r for r in recs if r["measure"] == measure), key=lambda r: r["row"])
+                keys = [r["key"] for r in g]
                 this_year = f"本年{side}合计"
                 if this_year not in keys:
                     continue
                 pos = keys.index(this_year)
-                items = g.iloc[:pos]
-                if side == "支出":
-                    items = items[items["code"] != ""]
-                total_this_year = float(g["value"].iloc[pos])
-                self.add(compare("summary_total", table, this_year, measure, float(items["value"].sum()),
+                items = [r for r in g[:pos] if side == "收入" or r["code"]]
+                total_this_year = float(g[pos]["value"])
+                self.add(compare("summary_total", table, this_year, measure, sum(r["value"] for r in items),
                                  total_this_year, len(items), self.hu(table),
                                  f"{table} {this_year} = Σ {len(items)} items above it"))
                 if "总计" in keys:
                     end = keys.index("总计")
-                    between = g.iloc[pos + 1:end]
                     # sub-items of 年初财政拨款结转和结余 (fund names without 结转/结余) are not added again
-                    top = between[between["name"].map(
-                        lambda n: any(w in _key(n) for w in ("结转", "结余", "弥补", "使用", "分配"))).astype(bool)]
-                    grand = float(g["value"].iloc[end])
-                    self.add(compare("summary_total", table, "总计", measure, total_this_year + float(top["value"].sum()),
-                                     grand, len(top) + 1, self.hu(table), f"{table} {side}总计 = {this_year} + "
-                                     "结转结余 items"))
+                    top = [r for r in g[pos + 1:end] if any(w in r["key"] for w in ("结转", "结余", "弥补", "使用", "分配"))]
+                    grand = float(g[end]["value"])
+                    self.add(compare("summary_total", table, "总计", measure,
+                                     total_this_year + sum(r["value"] for r in top), grand, len(top) + 1,
+                                     self.hu(table), f"{table} {side}总计 = {this_year} + 结转结余 items"))
                     totals.setdefault(side, {})[measure] = grand
-            income = totals.get("收入", {})
-            spend = totals.get("支出", {})
+            income, spend = totals.get("收入", {}), totals.get("支出", {})
             if income and spend:
                 inc = next(iter(income.values()))
                 sp_measure = "支出合计" if "支出合计" in spend else next(iter(spend))
@@ -175,18 +187,12 @@ class _Checker:
 
     # -- across tables -------------------------------------------------------------------------------------------
     def _value(self, table: str, measure: str, *, code: str = "", name_key: str = "") -> float | None:
-        t = self.table(table)
-        t = t[t["measure"] == measure]
-        if code:
-            t = t[t["code"] == code]
-        if name_key:
-            t = t[t["name"].map(_key) == name_key]
-        return float(t["value"].sum()) if len(t) else None
+        vals = [r["value"] for r in self.table(table) if r["measure"] == measure
+                and (not code or r["code"] == code) and (not name_key or r["key"] == name_key)]
+        return float(sum(vals)) if vals else None
 
     def _per_class(self, table: str, measure: str) -> dict[str, float]:
-        t = self.table(table)
-        t = t[(t["measure"] == measure) & (t["level"] == "类")]
-        return dict(zip(t["code"], t["value"]))
+        return {r["code"]: r["value"] for r in self.table(table) if r["measure"] == measure and r["level"] == "类"}
 
     def cross_classes(self, check: str, ref: tuple[str, str], other: tuple[str, str]) -> None:
         """Per 类: the reference table's column against the other table's (missing rows count as 0)."""
@@ -200,12 +206,10 @@ class _Checker:
 
     def cross_value(self, check: str, ref: tuple, ref_parts: list[tuple], other: tuple, message: str) -> None:
         """A value (or Σ of values) of one table against a value of another; skipped when either table is absent."""
-        rt = ref[0]
-        ot = other[0]
+        rt, ot = ref[0], other[0]
         if rt not in self.tables or ot not in self.tables:
             return
-        vals = [self._value(*p[:2], **p[2]) for p in ref_parts]
-        printed = [v for v in vals if v is not None]
+        printed = [v for v in (self._value(*p[:2], **p[2]) for p in ref_parts) if v is not None]
         actual = self._value(other[0], other[1], **other[2])
         if not printed and actual is None:
             return
@@ -244,27 +248,25 @@ class _Checker:
                          ("05", "基本支出", total), "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计")
 
     def _measures(self, table: str) -> list[str]:
-        return sorted(set(self.table(table)["measure"]))
+        return sorted({r["measure"] for r in self.table(table)})
 
     def economic_footer(self) -> None:
         """06: 人员经费合计 + 公用经费合计 = Σ 类; 人员经费合计 = 301 + 303 (工资福利 + 对个人和家庭的补助)."""
-        t = self.table("06")
-        if t.empty:
-            return
+        recs = self.table("06")
         for measure in self._measures("06"):
-            m = t[t["measure"] == measure]
-            classes = m[(m["level"] == "类") & (m["classification"] == "经济分类")]
-            footer = {_key(n): float(v) for n, v, code in zip(m["name"], m["value"], m["code"]) if not code}
+            m = [r for r in recs if r["measure"] == measure]
+            classes = [r for r in m if r["level"] == "类" and r["classification"] == "经济分类"]
+            footer = {r["key"]: float(r["value"]) for r in m if not r["code"]}
             staff, office = footer.get("人员经费合计"), footer.get("公用经费合计")
             if staff is None and office is None:
                 continue
             self.add(compare("economic_footer", "06", "人员经费合计+公用经费合计", measure,
-                             float(classes["value"].sum()), (staff or 0.0) + (office or 0.0), len(classes),
+                             sum(r["value"] for r in classes), (staff or 0.0) + (office or 0.0), len(classes),
                              self.hu("06"), "06 人员经费合计 + 公用经费合计 = Σ 经济分类 类"))
             if staff is not None:
-                personnel = classes[classes["code"].isin(["301", "303"])]
-                self.add(compare("economic_footer", "06", "人员经费合计", measure, float(personnel["value"].sum()),
-                                 staff, len(personnel), self.hu("06"), "06 人员经费合计 = 301 + 303"))
+                personnel = [r["value"] for r in classes if r["code"] in ("301", "303")]
+                self.add(compare("economic_footer", "06", "人员经费合计", measure, sum(personnel), staff,
+                                 len(personnel), self.hu("06"), "06 人员经费合计 = 301 + 303"))
 
 
 # The catalog is sure of editions from 2019 on; for an earlier document "not in this edition" would say nothing
@@ -272,7 +274,11 @@ class _Checker:
 _FIRST_CERTAIN_EDITION = 2019
 
 
-def codes_to_findings(cells: pd.DataFrame, year: int | None = None, doc_id: str = "") -> pd.DataFrame:
+def _records(cells: pd.DataFrame | list[dict]) -> list[dict]:
+    return cells.to_dict("records") if isinstance(cells, pd.DataFrame) else cells
+
+
+def codes_to_findings(cells: pd.DataFrame | list[dict], year: int | None = None, doc_id: str = "") -> pd.DataFrame:
     """Each (classification, code, name) printed, against the code catalog (``juesuan.codes.check_code``).
 
     An unknown code is a warning (``code_unknown``): it stays in cells, the catalog may simply not know it yet. A
@@ -281,17 +287,17 @@ def codes_to_findings(cells: pd.DataFrame, year: int | None = None, doc_id: str 
     """
     from .codes import check_code
 
-    coded = cells[(cells["code"] != "") & cells["classification"].isin(["功能分类", "经济分类"])]
-    if coded.empty:
-        return empty_frame("findings")
     edition = year if year and year >= _FIRST_CERTAIN_EDITION else None
+    first_table: dict[tuple[str, str, str], str] = {}
+    for r in _records(cells):
+        if r["code"] and r["classification"] in ("功能分类", "经济分类"):
+            first_table.setdefault((r["classification"], r["code"], r["name"]), r["table"])
     found = []
-    pairs = coded.drop_duplicates(["classification", "code", "name"]).sort_values(["classification", "code", "name"])
-    for r in pairs.itertuples(index=False):
-        for problem in check_code(r.code, strip_ordinal(r.name), r.classification, edition):
+    for (classification, code, name), table in sorted(first_table.items()):
+        for problem in check_code(code, strip_ordinal(name), classification, edition):
             differs = " printed as " in problem
             found.append({"check": "name_differs" if differs else "code_unknown",
-                          "severity": "info" if differs else "warning", "table": r.table, "code": r.code,
+                          "severity": "info" if differs else "warning", "table": table, "code": code,
                           "measure": "", "message": problem})
     if not found:
         return empty_frame("findings")
@@ -302,16 +308,17 @@ def codes_to_findings(cells: pd.DataFrame, year: int | None = None, doc_id: str 
     return conform(df, "findings")
 
 
-def cells_to_findings(cells: pd.DataFrame, half_units: dict[str, float] | None = None,
+def cells_to_findings(cells: pd.DataFrame | list[dict], half_units: dict[str, float] | None = None,
                       doc_id: str = "") -> pd.DataFrame:
     """All arithmetic checks on one document's cells → findings (contract columns), in a stable order.
 
     ``half_units`` maps table id → half of its last printed digit in 万元 (0.005 for 万元 with two decimals); tables
     not listed use 0.005.
     """
-    if cells.empty:
+    records = _records(cells)
+    if not records:
         return empty_frame("findings")
-    c = _Checker(cells, half_units or {})
+    c = _Checker(records, half_units or {})
     c.hierarchy()
     c.row_identities()
     c.summary_totals()

@@ -36,9 +36,18 @@ class ParsedTable:
     cells: list[dict] = field(default_factory=list)
     dropped: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
-    printed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    printed_rows: list[dict] = field(default_factory=list, repr=False)
+    printed_columns: list[str] = field(default_factory=list, repr=False)
     note: str = ""
     half_unit: float = 0.005  # half of the last printed digit, in 万元: what rounding one printed value can explain
+
+    def set_printed(self, rows: list[dict], columns: list[str]) -> None:
+        self.printed_rows, self.printed_columns = rows, list(dict.fromkeys(columns))
+
+    @property
+    def printed(self) -> pd.DataFrame:
+        """The table as printed (built when asked for: most reads never look at it)."""
+        return pd.DataFrame(self.printed_rows).reindex(columns=self.printed_columns)
 
     @property
     def empty(self) -> bool:
@@ -275,7 +284,7 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
             out[measure] = value
         rows_out.append(out | {"page": p["line"].page, "row": p["line"].row})
     order = ["code", "name"] + [roles[i][1] for i in measure_cols] + ["page", "row"]
-    ctx.out.printed = _frame(rows_out, order)
+    ctx.out.set_printed(rows_out, order)
 
 
 def _report_unknown_columns(ctx: _Ctx, paths, roles, data: list[Line], key_cols: list[int]) -> None:
@@ -362,7 +371,7 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
     order = [c for side, sc in side_cols.items()
              for c in [f"{side}项目"] + (["支出code"] if side == "支出" else []) + [roles[i][1] for i in sc["measures"]]]
     order += ["page", "row"]
-    ctx.out.printed = _frame(rows_out, order)
+    ctx.out.set_printed(rows_out, order)
 
 
 def _parse_economic(ctx: _Ctx, ncols: int) -> None:
@@ -440,7 +449,7 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
                 ctx.drop(line, i, c, "amount outside any 经济分类 block")
                 ctx.finding("row_unlabelled", "warning", f"page {line.page} row {line.row}: {c} outside any block")
     order = ["code", "name"] + [m.name for m in ctx.spec.measures_for("measure")] + ["page", "row"]
-    ctx.out.printed = _frame(rows_out, order)
+    ctx.out.set_printed(rows_out, order)
 
 
 def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
@@ -477,7 +486,7 @@ def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
             ctx.cell(line, "none", "", basis, roles[i][1], value)
             rows_out.setdefault(basis, {"name": basis, "page": line.page, "row": line.row})[roles[i][1]] = value
     order = ["name"] + [m.name for m in measures] + ["page", "row"]
-    ctx.out.printed = _frame(list(rows_out.values()), order)
+    ctx.out.set_printed(list(rows_out.values()), order)
 
 
 def identify_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> tuple[str, list[str]]:
@@ -513,11 +522,6 @@ def identify_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> tupl
 
 LAYOUTS = {"coded": _parse_coded, "two_sided": _parse_two_sided, "economic": _parse_economic,
            "sangong": _parse_sangong}
-
-
-def _frame(rows: list[dict], order: list[str]) -> pd.DataFrame:
-    df = pd.DataFrame(rows)
-    return df.reindex(columns=list(dict.fromkeys(order)))
 
 
 def parse_region(region: TableRegion, spec: TableSpec, kind: str, default_unit: str) -> ParsedTable:
