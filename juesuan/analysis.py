@@ -26,7 +26,7 @@ CELLS, FACTS, EMPTY_TABLE = "cells", "facts", "empty_table"
 
 # The figures compared across years and regions, in the order a reader meets them in a 决算.
 KEY_FIGURES: tuple[str, ...] = (
-    "收入合计", "支出合计", "财政拨款收入", "基本支出", "项目支出", "财政拨款支出", "财政拨款基本支出", "财政拨款项目支出",
+    "收支总计", "收入合计", "支出合计", "财政拨款收入", "基本支出", "项目支出", "财政拨款支出", "财政拨款基本支出", "财政拨款项目支出",
     "人员经费", "公用经费", "三公经费", "因公出国（境）费", "公务用车购置及运行费", "公务接待费", "机关运行经费", "政府采购",
 )
 

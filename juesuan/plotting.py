@@ -197,12 +197,16 @@ def plot_structure(structure: pd.DataFrame, split: str = "基本/项目", title:
     if rows.empty:
         raise KeyError(f"no document has the split {split!r}")
     wide = rows.pivot_table(index=["department", "year"], columns="part", values="share", aggfunc="first").fillna(0)
+    wide = wide[[p for p in dict.fromkeys(rows["part"]) if p in wide.columns]]
+    rest = (100 - wide.sum(axis=1)).clip(lower=0)
+    if (rest > 0.5).any():
+        wide["其余（未分项）"] = rest.where(rest > 0.5, 0)
     fig, axes = _new(height=0.5 * len(wide) + 1.8)
     ax = axes[0, 0]
     left = pd.Series(0.0, index=wide.index)
     labels = [f"{d}（{y}）" for d, y in wide.index]
     for part in wide.columns:
-        ax.barh(labels, wide[part], left=left, label=part)
+        ax.barh(labels, wide[part], left=left, label=part, color="#cccccc" if part.startswith("其余") else None)
         for i, (lft, v) in enumerate(zip(left, wide[part])):
             if v >= 6:
                 ax.text(lft + v / 2, i, f"{v:.1f}%", ha="center", va="center", fontsize=8, color="white")
@@ -251,28 +255,35 @@ def plot_shares(shares: pd.DataFrame, title: str | None = None, top: int = 6) ->
 
 
 def plot_year_over_year(yoy: pd.DataFrame, department: str | None = None, title: str | None = None) -> Figure:
-    """Prior year against this year per key for one department (``analysis.year_over_year`` rows with a prior)."""
+    """Change on the prior year in percent, one bar per key, for one department (``analysis.year_over_year``).
+
+    Percentages keep 三公经费 of a few 万元 and 支出合计 of a thousand on one axis; each bar is labelled with both
+    values in 万元 and where the prior value came from. A key whose prior value is 0 has no percentage: it is listed
+    with its values and no bar. Raises KeyError when no row has a prior value.
+    """
     rows = yoy.dropna(subset=["prior_value"])
     if department is not None:
         rows = rows[rows["department"] == department]
     if rows.empty:
         raise KeyError(f"no year-over-year rows{' for ' + department if department else ''}")
     department = rows["department"].iloc[0]
-    rows = rows[rows["department"] == department]
-    fig, axes = _new(height=0.55 * len(rows) + 1.8)
+    rows = rows[rows["department"] == department].iloc[::-1]
+    fig, axes = _new(height=0.45 * len(rows) + 1.6, width=9)
     ax = axes[0, 0]
-    y = range(len(rows))
+    pct = rows["change_pct"].fillna(0)
     labels = [f"{k}（{int(a)}→{int(b)}）" for k, a, b in zip(rows["key"], rows["prior_year"], rows["year"])]
-    ax.barh([i + 0.2 for i in y], rows["prior_value"], height=0.4, label="上年", color="#a1a9b8")
-    ax.barh([i - 0.2 for i in y], rows["value"], height=0.4, label="本年", color="#4c72b0")
-    for i, (v, pct) in enumerate(zip(rows["value"], rows["change_pct"])):
-        ax.annotate("" if pd.isna(pct) else f"{pct:+.1f}%", (v, i - 0.2), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8)
-    ax.set_yticks(list(y), labels)
-    ax.set_xlabel("万元")
+    ax.barh(labels, pct, color=["#c44e52" if v < 0 else "#55a868" for v in pct])
+    ax.axvline(0, color="#444444", linewidth=0.8)
+    span = max(float(pct.abs().max()), 1.0)
+    for i, r in enumerate(rows.itertuples()):
+        where = "上年文件" if r.prior_source == "document" else "情况说明上年数"
+        text = (f"{r.prior_value:,.2f} → {r.value:,.2f} 万元（{where}）" if pd.notna(r.change_pct)
+                else f"{r.prior_value:,.2f} → {r.value:,.2f} 万元，上年为0，无增减率")
+        ax.annotate(text, (0, i), xytext=(4 if (r.change_pct or 0) < 0 else -4, 0), textcoords="offset points",
+                    va="center", ha="left" if (r.change_pct or 0) < 0 else "right", fontsize=8)
+    ax.set_xlim(-1.6 * span, 1.6 * span)
+    ax.set_xlabel("与上年相比（%）")
     ax.set_title(title or f"{department}：与上年相比")
-    ax.legend(frameon=False)
-    ax.margins(x=0.15)
     fig.tight_layout()
     return fig
 

@@ -9,7 +9,7 @@ import pytest
 
 import juesuan
 from juesuan import analysis as A
-from juesuan.corpus import write_clean
+from juesuan.corpus import assemble, write_clean
 from juesuan.schema import conform, empty_frame
 from juesuan.synth import make_document, to_text
 
@@ -30,7 +30,8 @@ def corpus(tmp_path_factory):
         doc = make_document(seed=seed, department=dept, year=year, with_sangong=sangong)
         (folder / name).write_text(to_text(doc), encoding="utf-8")
         synth[name] = doc
-    c = juesuan.read_all(folder)
+    # read one by one and assemble: no cache folder, no worker processes, whatever read_all's defaults become
+    c = assemble([juesuan.read(folder / name, file_label=name) for name, *_ in SPECS])
     assert (c.documents["status"] == "ok").all(), c.documents[["file", "status", "error"]]
     ids = dict(zip(c.documents["file"], c.documents["doc_id"]))
     return c, {ids[k]: v for k, v in synth.items()}, ids
