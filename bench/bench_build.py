@@ -1,0 +1,164 @@
+"""Build throughput: documents per minute and pages per second for ``read_all`` + ``write_clean`` on a generated corpus.
+
+    .venv/bin/python bench/bench_build.py              # 200 documents: ~85% text exports, the rest XLSX and PDF
+    .venv/bin/python bench/bench_build.py --n 400 --workers 1 2 4
+
+For each worker count: a cold build (empty cache: every file read) and a warm build (the same cache: nothing read),
+each in a fresh Python process so that peak-memory figures are that build's own. Figures: wall time, documents per
+minute, pages per second, warm-over-cold speed-up, peak RSS of the main process and of each worker process
+(``resource.getrusage``; for workers=1 the reading happens in the main process). Every build's output files are
+compared byte for byte with the first one's.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEPARTMENTS = ["湘潭市雨湖区民政局", "株洲市石峰区卫生健康局", "长沙市财政局", "岳阳县农业农村局", "衡阳市人力资源和社会保障局",
+               "常德市武陵区教育局", "郴州市住房和城乡建设局", "益阳市赫山区水利局"]
+
+
+def make_corpus(folder: Path, n: int, share_binary: float = 0.15) -> dict[str, int]:
+    """Write ``n`` synthetic 决算 documents into ``folder``: text exports, and ``share_binary`` of them as XLSX/PDF
+    when juesuan.render's libraries are installed. Returns the count per format."""
+    from juesuan.synth import make_document, to_text
+
+    try:
+        from juesuan.render import to_pdf, to_xlsx
+    except ImportError:
+        to_pdf = to_xlsx = None
+    every = round(1 / share_binary) if share_binary and to_pdf else 0
+    counts = {"text": 0, "xlsx": 0, "pdf": 0}
+    for i in range(n):
+        doc = make_document(seed=1000 + i, department=DEPARTMENTS[i % len(DEPARTMENTS)], year=2019 + i % 5,
+                            unit="元" if i % 4 == 0 else "万元", n_items=5 + i % 10, with_fund=i % 3 != 0,
+                            with_sangong=i % 7 != 0)
+        sub = folder / f"{2019 + i % 5}"
+        sub.mkdir(parents=True, exist_ok=True)
+        if every and i % every == every - 1:
+            if (i // every) % 2:
+                to_pdf(doc, sub / f"doc{i:04d}.pdf", ruled=(i // every) % 4 == 1)
+                counts["pdf"] += 1
+            else:
+                to_xlsx(doc, sub / f"doc{i:04d}.xlsx")
+                counts["xlsx"] += 1
+        else:
+            (sub / f"doc{i:04d}.txt").write_text(to_text(doc, rows_per_page=12 if i % 2 else None), encoding="utf-8")
+            counts["text"] += 1
+    return counts
+
+
+def _burn(n: int) -> float:
+    t = time.perf_counter()
+    s = 0
+    for i in range(n):
+        s += i * i
+    return time.perf_counter() - t
+
+
+def available_parallelism(workers: int, n: int = 5_000_000) -> float:
+    """How many cores' worth of pure-Python work ``workers`` processes get right now (other load on the machine
+    lowers it): ``workers`` × one process's time alone / their mean time together."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    alone = min(_burn(n) for _ in range(2))
+    with ProcessPoolExecutor(workers) as pool:
+        together = list(pool.map(_burn, [n] * workers))
+    return workers * alone / (sum(together) / len(together))
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.iterdir()):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def one_build(raw: Path, out: Path, cache: Path, workers: int) -> dict:
+    """One build in this process; returns its figures (run by ``--one`` in a fresh process)."""
+    from juesuan.corpus import read_all, write_clean
+
+    t0 = time.perf_counter()
+    corpus = read_all(raw, workers=workers, cache=cache)
+    write_clean(corpus, out)
+    wall = time.perf_counter() - t0
+    st = corpus.stats
+    main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers_rss = {pid: mb for pid, mb in st["peak_rss_mb"].items() if pid != os.getpid()}
+    return {"workers": workers, "files": st["files"], "read": st["read"], "cached": st["cached"],
+            "failed": st["failed"], "pages": st["pages"], "wall_s": wall, "read_s": st["read_seconds"],
+            "docs_per_min": st["files"] / wall * 60, "pages_per_s": st["pages"] / wall,
+            "main_peak_rss_mb": round(main_rss, 1),
+            "worker_peak_rss_mb": sorted(workers_rss.values()), "digest": _digest(out)}
+
+
+def run_in_fresh_process(raw: Path, out: Path, cache: Path, workers: int) -> dict:
+    cmd = [sys.executable, __file__, "--one", str(raw), str(out), str(cache), str(workers)]
+    r = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--n", type=int, default=200, help="documents to generate (default 200)")
+    p.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to compare (default 1 2)")
+    p.add_argument("--binary-share", type=float, default=0.15, help="share of XLSX/PDF documents (default 0.15)")
+    p.add_argument("--keep", help="folder to keep the corpus and outputs in (default: a temporary folder)")
+    p.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.one:
+        raw, out, cache, workers = args.one
+        print(json.dumps(one_build(Path(raw), Path(out), Path(cache), int(workers))))
+        return 0
+    base = Path(args.keep or tempfile.mkdtemp(prefix="juesuan-bench-"))
+    raw = base / "raw"
+    t0 = time.perf_counter()
+    counts = make_corpus(raw, args.n, args.binary_share)
+    print(f"corpus: {args.n} documents ({', '.join(f'{v} {k}' for k, v in counts.items())}) in {raw}, "
+          f"generated in {time.perf_counter() - t0:.0f} s; {os.cpu_count()} cores; Python "
+          f"{sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}", flush=True)
+    for w in args.workers:
+        if w > 1:
+            print(f"available parallelism now: {available_parallelism(w):.2f} of {w} (CPU burn in {w} processes; "
+                  f"other load on the machine lowers it)", flush=True)
+    rows = []
+    for w in args.workers:
+        for state in ("cold", "warm"):
+            r = run_in_fresh_process(raw, base / f"out-w{w}-{state}", base / f"cache-w{w}", w)
+            r["state"] = state
+            rows.append(r)
+            print(f"  workers={w} {state}: {r['wall_s']:.1f} s, read {r['read']}, cached {r['cached']}", flush=True)
+    print()
+    print(f"{'workers':>7} {'cache':>5} {'files':>5} {'read':>4} {'pages':>5} {'wall s':>7} {'docs/min':>8} "
+          f"{'pages/s':>7} {'main MB':>7}  worker peak RSS MB")
+    for r in rows:
+        print(f"{r['workers']:>7} {r['state']:>5} {r['files']:>5} {r['read']:>4} {r['pages']:>5} {r['wall_s']:>7.1f} "
+              f"{r['docs_per_min']:>8.0f} {r['pages_per_s']:>7.1f} {r['main_peak_rss_mb']:>7.0f}  "
+              f"{', '.join(f'{m:.0f}' for m in r['worker_peak_rss_mb']) or '(in main)'}")
+    cold = {r["workers"]: r for r in rows if r["state"] == "cold"}
+    warm = {r["workers"]: r for r in rows if r["state"] == "warm"}
+    print()
+    for w in args.workers:
+        print(f"workers={w}: warm cache {cold[w]['wall_s'] / warm[w]['wall_s']:.1f}x faster than cold")
+    if len(cold) > 1:
+        w0 = args.workers[0]
+        for w in args.workers[1:]:
+            print(f"cold, workers={w} vs {w0}: {cold[w0]['wall_s'] / cold[w]['wall_s']:.2f}x")
+    digests = {r["digest"] for r in rows}
+    print(f"outputs byte-identical across all builds: {'yes' if len(digests) == 1 else 'NO: ' + str(digests)}")
+    return 0 if len(digests) == 1 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
