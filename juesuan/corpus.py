@@ -31,6 +31,7 @@ import tempfile
 import time
 import warnings
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -261,6 +262,29 @@ def _task(path: Path, label: str) -> tuple[Document | dict, int, float, float]:
     return result, os.getpid(), time.perf_counter() - t0, _peak_rss_mb()
 
 
+def _warm_up_file(files: list[Path], pending: list[int]) -> int | None:
+    """The first pending file that is a text export (read in the main process before forking), if any."""
+    from .readers import detect_format
+
+    for i in pending:
+        try:
+            if detect_format(files[i]) == "text" and files[i].stat().st_size > 0:
+                return i
+        except (OSError, JuesuanError):
+            continue
+    return None
+
+
+def _isolated(path: Path, label: str, context) -> tuple[Document | dict, int, float, float]:
+    """Read one file in a process of its own; if that process dies, the file is a failed row (not cached)."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        try:
+            return pool.submit(_task, path, label).result()
+        except BrokenProcessPool:
+            err = JuesuanError(None, "the process reading this file died (a crash in a reader library?)")
+            return failed_row(path, label, err), 0, 0.0, 0.0
+
+
 def _resolve_cache(cache: bool | str | Path | Cache | None) -> Cache | None:
     if cache is None or cache is False:
         return None
@@ -327,28 +351,35 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
             for i in todo:
                 done(i, *_task(files[i], labels[i]))
         else:
-            context = None
-            if own_pool and _FORK_OK:
-                # Read the first file here, then fork: the workers start with the modules imported and the
-                # catalogs and specs loaded (seconds per process otherwise).
-                first, todo_rest = todo[0], todo[1:]
+            context = multiprocessing.get_context("fork") if own_pool and _FORK_OK else None
+            pending = list(todo)
+            first = _warm_up_file(files, pending) if context is not None else None
+            if first is not None:
+                # Read one text export here, then fork: the workers start with the modules imported and the catalogs
+                # and specs loaded. A text export, because the pure-Python reader cannot crash this process.
+                pending.remove(first)
                 done(first, *_task(files[first], labels[first]))
-                context = multiprocessing.get_context("fork")
-            else:
-                todo_rest = todo
-            pool = executor or ProcessPoolExecutor(max_workers=min(n_workers, len(todo_rest)), mp_context=context)
+            pool = executor or ProcessPoolExecutor(max_workers=min(n_workers, len(pending)), mp_context=context)
+            broken: list[int] = []
             try:
-                futures: dict[Future, int] = {pool.submit(_task, files[i], labels[i]): i for i in todo_rest}
+                futures: dict[Future, int] = {pool.submit(_task, files[i], labels[i]): i for i in pending}
                 for fut in as_completed(futures):
                     i = futures[fut]
                     try:
                         done(i, *fut.result())
-                    except Exception as err:  # noqa: BLE001 - a worker that died (crash, lost node) fails its file only
+                    except BrokenProcessPool:
+                        broken.append(i)
+                    except Exception as err:  # noqa: BLE001 - a lost worker (dask node, pickling) fails its file only
                         done(i, failed_row(files[i], labels[i], RuntimeError(f"worker failed: {err!r}")), 0, 0.0,
                              0.0, keep=False)
             finally:
                 if own_pool:
                     pool.shutdown()
+            # A worker process died (a crash in a native library): the files it took down with it are read again,
+            # each in a process of its own, so only the file that crashes fails.
+            for i in sorted(broken, key=lambda i: labels[i]):
+                result, pid, secs, peak = _isolated(files[i], labels[i], context)
+                done(i, result, pid, secs, peak, keep=pid != 0)  # pid 0: the process died; not kept
     finally:
         if bar is not None:
             bar.close()

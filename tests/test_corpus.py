@@ -307,3 +307,30 @@ def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch):
     assert main(["build", str(raw), str(out), "--workers", "1"]) == 0
     assert calls == [] and _outputs(out) == _outputs(reference)
     assert main(["build", str(raw), str(out), "--workers", "0"]) == 2
+
+
+def _crash_on_marked(path, *args, **kwargs):
+    """Stands in for read_one in forked workers: dies like a segfaulting reader on files named *crash* (sorted after the text export read before forking)."""
+    import os
+
+    if "crash" in Path(path).name:
+        os._exit(11)
+    return _REAL_READ_ONE(path, *args, **kwargs)
+
+
+_REAL_READ_ONE = corpus_mod.read_one
+
+
+@pytest.mark.skipif(not corpus_mod._FORK_OK, reason="needs forked worker processes")
+def test_a_crashing_reader_fails_its_file_only(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(5):
+        (raw / f"doc{i}.txt").write_text(to_text(make_document(seed=300 + i)), encoding="utf-8")
+    (raw / "zz_crash.txt").write_text(to_text(make_document(seed=399)), encoding="utf-8")
+    monkeypatch.setattr(corpus_mod, "read_one", _crash_on_marked)  # inherited by the forked workers
+    c = read_all(raw, workers=2, cache=tmp_path / "cache")
+    status = dict(zip(c.documents.file, c.documents.status))
+    assert status.pop("zz_crash.txt") == "failed" and set(status.values()) == {"ok"} and len(status) == 5
+    assert "died" in c.documents.set_index("file").loc["zz_crash.txt", "error"]
+    assert len(list((tmp_path / "cache").rglob("*.pkl"))) == 5  # the crash is not cached
