@@ -105,26 +105,43 @@ def _doc_frame(documents: pd.DataFrame) -> pd.DataFrame:
     return docs.drop_duplicates("doc_id")
 
 
-def _value_from_cells(cells: pd.DataFrame, refs: list[tuple[str, str, str]]) -> dict | None:
+def _value_from_cells(index: dict[tuple, dict], doc_id: str, refs: list[tuple[str, str, str]]) -> dict | None:
     for table, name, measure in refs:
-        hit = cells[(cells["table"] == table) & (cells["_name"] == name) & (cells["measure"] == measure)]
-        if len(hit):
-            r = hit.iloc[0]
+        r = index.get((doc_id, table, name, measure))
+        if r is not None:
             return {"value": float(r["value"]), "source": CELLS, "table": table,
                     "ref": f"{table}/{name}/{measure} (page {r['page']}, row {r['row']})", "derived": False,
-                    "n_values": int(hit["value"].nunique()), "sentence": ""}
+                    "n_values": r["n_values"], "sentence": ""}
     return None
 
 
-def _value_from_facts(facts: pd.DataFrame) -> dict | None:
-    """The first stated (else derived) fact in reading order; ``n_values`` counts the distinct values offered."""
-    if facts.empty:
-        return None
-    ordered = facts.sort_values(["derived", "row"], kind="stable")
-    r = ordered.iloc[0]
-    return {"value": float(r["value"]), "source": FACTS, "table": "", "ref": f"row {r['row']}",
-            "derived": bool(r["derived"]), "n_values": int(facts["value"].round(2).nunique()),
-            "sentence": r["sentence"], "formula": r["formula"]}
+def _cell_index(cells: pd.DataFrame, refs: dict[str, list[tuple[str, str, str]]]) -> dict[tuple, dict]:
+    """(doc_id, table, row name, measure) → the first such cell, for the cells any key figure is read from."""
+    wanted = {(t, n, m) for rs in refs.values() for t, n, m in rs}
+    tables = {t for t, _, _ in wanted}
+    c = cells[cells["table"].isin(tables)]
+    c = c.assign(_name=c["name"].map(lambda n: strip_ordinal(clean_name(n))))
+    c = c[pd.Series([(t, n, m) in wanted for t, n, m in zip(c["table"], c["_name"], c["measure"])], index=c.index,
+                    dtype=bool)]
+    keys = ["doc_id", "table", "_name", "measure"]
+    c = c.assign(n_values=c.groupby(keys)["value"].transform("nunique")).drop_duplicates(keys)
+    return {tuple(k): r for k, r in zip(c[keys].itertuples(index=False, name=None),
+                                         c[["value", "page", "row", "n_values"]].to_dict("records"))}
+
+
+def _fact_index(facts: pd.DataFrame, keys: list[str]) -> dict[tuple, dict]:
+    """(doc_id, key, period) → the first stated (else derived) money fact in reading order, with ``n_values``, the
+    number of distinct values the narrative offers for it."""
+    f = facts[facts["key"].isin(keys) & facts["unit"].isin(["万元", ""])]
+    f = f.assign(_derived=f["derived"].fillna(False).astype(bool))
+    f = f.sort_values(["doc_id", "key", "period", "_derived", "row"], kind="stable")
+    group = ["doc_id", "key", "period"]
+    f = f.assign(n_values=f["value"].round(2).groupby([f[c] for c in group]).transform("nunique"))
+    f = f.drop_duplicates(group)
+    records = f[["value", "row", "_derived", "n_values", "sentence"]].to_dict("records")
+    return {k: {"value": float(r["value"]), "source": FACTS, "table": "", "ref": f"row {r['row']}",
+                "derived": bool(r["_derived"]), "n_values": int(r["n_values"]), "sentence": r["sentence"]}
+            for k, r in zip(f[group].itertuples(index=False, name=None), records)}
 
 
 def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFrame,
@@ -140,24 +157,22 @@ def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFram
     Columns: ``FIGURE_COLUMNS``. Raises KeyError when an input lacks a contract column.
     """
     refs = _cell_refs()
+    keys = list(keys)
     docs = _doc_frame(documents)
-    cells = cells.assign(_name=cells["name"].map(lambda n: strip_ordinal(clean_name(n))))
-    money = facts[facts["unit"].isin(["万元", ""])]
+    index = _cell_index(cells, {k: refs.get(k, []) for k in keys})
     empty = set()
     if tables is not None and len(tables):
         empty = set(zip(tables.loc[tables["empty"].fillna(False).astype(bool), "doc_id"],
                         tables.loc[tables["empty"].fillna(False).astype(bool), "table"]))
-    cells_by_doc = dict(tuple(cells.groupby("doc_id")))
-    facts_by = dict(tuple(money.groupby(["doc_id", "key", "period"])))
+    stated = _fact_index(facts, keys)
     rows = []
     for doc in docs.itertuples():
-        doc_cells = cells_by_doc.get(doc.doc_id, cells.iloc[0:0])
         for key in keys:
             key_refs = refs.get(key, [])
             for period in (CURRENT, PRIOR):
-                hit = _value_from_cells(doc_cells, key_refs) if period == CURRENT else None
+                hit = _value_from_cells(index, doc.doc_id, key_refs) if period == CURRENT else None
                 if hit is None:
-                    hit = _value_from_facts(facts_by.get((doc.doc_id, key, period), money.iloc[0:0]))
+                    hit = stated.get((doc.doc_id, key, period))
                 if hit is None and period == CURRENT:
                     printed_empty = [t for t, _, _ in key_refs if (doc.doc_id, t) in empty]
                     if printed_empty:
@@ -170,7 +185,7 @@ def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFram
                 rows.append({"doc_id": doc.doc_id, "department": doc.department, "region": doc.region,
                              "year": year, "kind": doc.kind, "period": period,
                              "fiscal_year": year if period == CURRENT or pd.isna(year) else year - 1,
-                             "key": key, "unit": "万元", **{k: v for k, v in hit.items() if k != "formula"}})
+                             "key": key, "unit": "万元", **hit})
     out = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     for col in ("year", "fiscal_year", "n_values"):
         out[col] = out[col].astype("Int64")
@@ -190,11 +205,15 @@ def department_groups(departments: Iterable[str], regions: Iterable[str] = ()) -
     names = sorted({clean_name(d) for d in departments if d}, key=len, reverse=True)
     region_of_name = dict(zip((clean_name(d) for d in departments), (clean_name(r) for r in regions)))
     groups: dict[str, str] = {}
+    by_suffix: dict[str, str] = {}  # every ending of a group's name → the first group with that ending
     for name in names:
         own_region = region_of_name.get(name, "")
-        target = next((g for g in dict.fromkeys(groups.values()) if g.endswith(name) and own_region
-                       and department_kind(name, own_region) != name), name)
+        joins = own_region and department_kind(name, own_region) != name
+        target = by_suffix.get(name, name) if joins else name
         groups[name] = target
+        if target == name:
+            for i in range(len(name)):
+                by_suffix.setdefault(name[i:], name)
     return groups
 
 
@@ -330,39 +349,40 @@ def structure(figures: pd.DataFrame, splits: Iterable[tuple[str, tuple[str, ...]
 _LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
 
 
+_SUBJECT_COLUMNS = ["doc_id", "code", "name", "value", "source", "ref"]
+
+
 def _subjects_from_cells(cells: pd.DataFrame, digits: int) -> pd.DataFrame:
-    """本年支出合计 per 功能分类 code of one level: table 03 (all funds) where printed, else 05."""
+    """本年支出合计 per document and 功能分类 code of one level: table 03 (all funds) where printed, else 05."""
     coded = cells[(cells["classification"] == "功能分类") & (cells["code"].str.len() == digits)
-                  & (cells["measure"] == "本年支出合计")]
-    for table in ("03", "05"):
-        hit = coded[coded["table"] == table]
-        if len(hit):
-            hit = hit.drop_duplicates("code")
-            return pd.DataFrame({"code": hit["code"], "name": hit["name"], "value": hit["value"].astype(float),
-                                 "source": CELLS, "ref": table + "/" + hit["code"] + "/本年支出合计"})
-    return pd.DataFrame(columns=["code", "name", "value", "source", "ref"])
+                  & (cells["measure"] == "本年支出合计") & cells["table"].isin(["03", "05"])]
+    with_03 = set(coded.loc[coded["table"] == "03", "doc_id"])
+    hit = coded[(coded["table"] == "03") | ~coded["doc_id"].isin(with_03)].drop_duplicates(["doc_id", "code"])
+    return pd.DataFrame({"doc_id": hit["doc_id"], "code": hit["code"], "name": hit["name"],
+                         "value": hit["value"].astype(float), "source": CELLS,
+                         "ref": hit["table"] + "/" + hit["code"] + "/本年支出合计"}, columns=_SUBJECT_COLUMNS)
 
 
 def _subjects_from_facts(facts: pd.DataFrame, digits: int) -> pd.DataFrame:
-    """科目决算 facts at one level; a code the narrative does not state is summed from the level below it."""
-    stated = (facts[(facts["key"] == "科目决算") & (facts["period"] == CURRENT) & facts["code"].str.fullmatch(r"\d+")]
-              .sort_values("row", kind="stable").drop_duplicates("code"))
-    resolved: dict[int, pd.DataFrame] = {}
+    """科目决算 facts per document at one level; a code the narrative does not state is summed from the level below."""
+    stated = facts[(facts["key"] == "科目决算") & (facts["period"] == CURRENT) & facts["code"].str.fullmatch(r"\d+")]
+    stated = stated.sort_values(["doc_id", "row"], kind="stable").drop_duplicates(["doc_id", "code"])
+    below = None
     for d in (7, 5, 3):
         own = stated[stated["code"].str.len() == d]
-        level = pd.DataFrame({"code": own["code"], "value": own["value"].astype(float), "source": FACTS,
-                              "ref": "row " + own["row"].astype(str)})
-        below = resolved.get(d + 2)
+        level = pd.DataFrame({"doc_id": own["doc_id"], "code": own["code"], "value": own["value"].astype(float),
+                              "source": FACTS, "ref": "row " + own["row"].astype(str)})
         if below is not None and len(below):
-            sums = (below.assign(code=below["code"].str[:d]).groupby("code", as_index=False)["value"].sum())
-            sums = sums[~sums["code"].isin(level["code"])]
-            label = {5: "项", 3: "款"}[d]
-            level = pd.concat([level, sums.assign(source=f"{FACTS} (Σ {label})", ref="")], ignore_index=True)
-        resolved[d] = level
+            sums = below.assign(code=below["code"].str[:d]).groupby(["doc_id", "code"], as_index=False)["value"].sum()
+            known = set(zip(level["doc_id"], level["code"]))
+            sums = sums[pd.Series([k not in known for k in zip(sums["doc_id"], sums["code"])], index=sums.index,
+                                  dtype=bool)]
+            level = pd.concat([level, sums.assign(source=f"{FACTS} (Σ {'项' if d == 5 else '款'})", ref="")],
+                              ignore_index=True)
         if d == digits:
-            break
-    out = resolved[digits]
-    return out.assign(name="")[["code", "name", "value", "source", "ref"]]
+            return level.assign(name="")[_SUBJECT_COLUMNS]
+        below = level
+    raise ValueError(f"no level of {digits} digits")
 
 
 def _standard_names(codes: Iterable[str]) -> dict[str, str]:
@@ -394,25 +414,19 @@ def functional_shares(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.Da
     totals = key_figures(documents, cells, facts, keys=("支出合计",))
     totals = dict(zip(totals.loc[totals["period"] == CURRENT, "doc_id"], totals.loc[totals["period"] == CURRENT,
                                                                                      "value"]))
-    frames = []
-    for doc in _doc_frame(documents).itertuples():
-        part = _subjects_from_cells(cells[cells["doc_id"] == doc.doc_id], digits)
-        if part.empty:
-            part = _subjects_from_facts(facts[facts["doc_id"] == doc.doc_id], digits)
-        if part.empty:
-            continue
-        level_sum = part["value"].sum()
-        total = totals.get(doc.doc_id)
-        frames.append(part.assign(doc_id=doc.doc_id, department=doc.department, region=doc.region, year=doc.year,
-                                  level=level,
-                                  share=(100 * part["value"] / level_sum).round(2) if level_sum else float("nan"),
-                                  share_of_total=(100 * part["value"] / total).round(2) if total else float("nan"),
-                                  coverage=round(100 * level_sum / total, 2) if total else float("nan")))
+    from_cells = _subjects_from_cells(cells, digits)
+    from_facts = _subjects_from_facts(facts[~facts["doc_id"].isin(set(from_cells["doc_id"]))], digits)
     cols = ["doc_id", "department", "region", "year", "level", "code", "name", "value", "source", "ref", "share",
             "share_of_total", "coverage"]
-    if not frames:
+    parts = [p for p in (from_cells, from_facts) if len(p)]
+    if not parts:
         return pd.DataFrame(columns=cols)
-    out = pd.concat(frames, ignore_index=True)[cols]
+    out = pd.concat(parts, ignore_index=True).merge(_doc_frame(documents), on="doc_id", how="inner")
+    level_sum = out.groupby("doc_id")["value"].transform("sum")
+    total = out["doc_id"].map(totals).astype(float)
+    out = out.assign(level=level, share=(100 * out["value"] / level_sum.where(level_sum != 0)).round(2),
+                     share_of_total=(100 * out["value"] / total.where(total != 0)).round(2),
+                     coverage=(100 * level_sum / total.where(total != 0)).round(2))[cols]
     missing = out["name"].eq("")
     if missing.any():
         names = _standard_names(out.loc[missing, "code"].unique())
