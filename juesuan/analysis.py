@@ -85,6 +85,14 @@ def _cell_refs() -> dict[str, list[tuple[str, str, str]]]:
     return refs
 
 
+def _refs_for(kind: str, refs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """A 预算 prints 预算数 where a 决算 prints 决算数 (01 支出预算数, 07's 预算数 row): fact_keys.csv names the 决算
+    cells, so a 预算 reads the same cells under their 预算 names, and never a 决算 column it may also print."""
+    if kind != "预算":
+        return refs
+    return list(dict.fromkeys((t, n.replace("决算", "预算"), m.replace("决算", "预算")) for t, n, m in refs))
+
+
 # ----------------------------------------------------------------------------------------------------- key figures
 
 def department_kind(department: str, region: str = "") -> str:
@@ -97,6 +105,9 @@ def department_kind(department: str, region: str = "") -> str:
     if region and department.startswith(region) and len(department) > len(region):
         return department[len(region):]
     return department
+
+
+_department_kind_of = department_kind  # for functions whose parameter is called department_kind
 
 
 def _doc_frame(documents: pd.DataFrame) -> pd.DataFrame:
@@ -149,17 +160,17 @@ def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFram
     """One row per document × key × period: the key figures (万元) and where each came from.
 
     Period 本年 comes from the cells where the document prints the table that holds the key (fact_keys.csv says
-    which), else from the narrative's facts, else — when that table is printed empty ("故本表无数据") — it is 0 with
+    which; a 预算 reads them under their 预算 names), else from the narrative's facts, else — when that table is printed empty ("故本表无数据") — it is 0 with
     source ``empty_table``. Period 上年 comes from the narrative only (facts with period 上年, stated or derived from
     a stated change). ``fiscal_year`` is the year the figure is about (year − 1 for 上年). ``n_values`` > 1 says the
     source offered several different values for the key; the first in reading order is kept.
 
     Columns: ``FIGURE_COLUMNS``. Raises KeyError when an input lacks a contract column.
     """
-    refs = _cell_refs()
     keys = list(keys)
+    by_kind = {kind: {k: _refs_for(kind, _cell_refs().get(k, [])) for k in keys} for kind in ("决算", "预算")}
     docs = _doc_frame(documents)
-    index = _cell_index(cells, {k: refs.get(k, []) for k in keys})
+    index = _cell_index(cells, {f"{kind}{k}": r for kind, refs in by_kind.items() for k, r in refs.items()})
     empty = set()
     if tables is not None and len(tables):
         empty = set(zip(tables.loc[tables["empty"].fillna(False).astype(bool), "doc_id"],
@@ -167,8 +178,9 @@ def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFram
     stated = _fact_index(facts, keys)
     rows = []
     for doc in docs.itertuples():
+        refs = by_kind["预算" if doc.kind == "预算" else "决算"]
         for key in keys:
-            key_refs = refs.get(key, [])
+            key_refs = refs[key]
             for period in (CURRENT, PRIOR):
                 hit = _value_from_cells(index, doc.doc_id, key_refs) if period == CURRENT else None
                 if hit is None:
@@ -222,11 +234,11 @@ def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> 
 
     ``figures`` is ``key_figures`` output. For a document of year Y the prior value is, first, the 本年 figure of the
     same department's document for Y − 1 (``prior_source`` "document", ``prior_doc_id`` names it), else the
-    narrative's own 上年 figure (``prior_source`` "上年 fact"). ``stated_prior`` always carries the narrative's 上年
+    narrative's own 上年 figure (``prior_source`` "上年 fact"). A 决算 is compared with 决算 and a 预算 with 预算. ``stated_prior`` always carries the narrative's 上年
     value when it has one, and ``prior_gap`` = prior_value − stated_prior shows where the earlier document and the
     later narrative disagree. Rows without any prior value are kept with the change empty.
 
-    Columns: department, key, year, value, source, doc_id, prior_year, prior_value, prior_source, prior_doc_id,
+    Columns: department, kind, key, year, value, source, doc_id, prior_year, prior_value, prior_source, prior_doc_id,
     stated_prior, prior_gap, change, change_pct (percent).
     """
     fig = figures if keys is None else figures[figures["key"].isin(list(keys))]
@@ -234,17 +246,17 @@ def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> 
     fig = fig.assign(group=fig["department"].map(lambda d: groups.get(clean_name(d), clean_name(d))))
     current = fig[fig["period"] == CURRENT]
     prior = fig[fig["period"] == PRIOR]
-    cols = ["department", "key", "year", "value", "source", "doc_id", "prior_year", "prior_value", "prior_source",
+    cols = ["department", "kind", "key", "year", "value", "source", "doc_id", "prior_year", "prior_value", "prior_source",
             "prior_doc_id", "stated_prior", "prior_gap", "change", "change_pct"]
     rows = []
-    by_year = {(r.group, r.key, int(r.fiscal_year)): r for r in current.sort_values("doc_id").itertuples()
+    by_year = {(r.group, r.kind, r.key, int(r.fiscal_year)): r for r in current.sort_values("doc_id").itertuples()
                if pd.notna(r.fiscal_year)}
     stated = {(r.doc_id, r.key): r.value for r in prior.itertuples()}
-    for r in current.sort_values(["group", "key", "fiscal_year"]).itertuples():
+    for r in current.sort_values(["group", "kind", "key", "fiscal_year"]).itertuples():
         if pd.isna(r.fiscal_year):
             continue
         year = int(r.fiscal_year)
-        earlier = by_year.get((r.group, r.key, year - 1))
+        earlier = by_year.get((r.group, r.kind, r.key, year - 1))
         stated_prior = stated.get((r.doc_id, r.key), float("nan"))
         if earlier is not None:
             prior_value, prior_source, prior_doc = earlier.value, "document", earlier.doc_id
@@ -253,7 +265,7 @@ def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> 
         else:
             prior_value, prior_source, prior_doc = float("nan"), "", ""
         change = r.value - prior_value
-        rows.append({"department": r.group, "key": r.key, "year": year, "value": r.value, "source": r.source,
+        rows.append({"department": r.group, "kind": r.kind, "key": r.key, "year": year, "value": r.value, "source": r.source,
                      "doc_id": r.doc_id, "prior_year": year - 1, "prior_value": prior_value,
                      "prior_source": prior_source, "prior_doc_id": prior_doc, "stated_prior": stated_prior,
                      "prior_gap": prior_value - stated_prior if prior_source == "document" else float("nan"),
@@ -270,43 +282,49 @@ def series(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> pd.DataF
     """Every value known per department × key × fiscal year, from any document and either period.
 
     Where several documents speak of one fiscal year (a 2021 document's 本年 and a 2022 document's 上年), the 本年
-    figure wins: it is the year's own account. Columns: department, key, fiscal_year, value, period, source, doc_id.
+    figure wins: it is the year's own account. 决算 and 预算 figures are kept apart.
+    Columns: department, kind, key, fiscal_year, value, period, source, doc_id.
     """
     fig = figures if keys is None else figures[figures["key"].isin(list(keys))]
     groups = department_groups(fig["department"], fig["region"])
     fig = fig.assign(department=fig["department"].map(lambda d: groups.get(clean_name(d), clean_name(d))),
                      _rank=(fig["period"] != CURRENT).astype(int))
-    fig = fig.dropna(subset=["fiscal_year"]).sort_values(["department", "key", "fiscal_year", "_rank", "doc_id"])
-    out = fig.drop_duplicates(["department", "key", "fiscal_year"])
-    return out[["department", "key", "fiscal_year", "value", "period", "source", "doc_id"]].reset_index(drop=True)
+    fig = fig.dropna(subset=["fiscal_year"]).sort_values(["department", "kind", "key", "fiscal_year", "_rank",
+                                                          "doc_id"])
+    out = fig.drop_duplicates(["department", "kind", "key", "fiscal_year"])
+    return out[["department", "kind", "key", "fiscal_year", "value", "period", "source", "doc_id"]].reset_index(
+        drop=True)
 
 
 # ---------------------------------------------------------------------------------------------------- cross region
 
-def cross_region(figures: pd.DataFrame, keys: Iterable[str] | None = None, kind: str | None = None,
+def cross_region(figures: pd.DataFrame, keys: Iterable[str] | None = None, department_kind: str | None = None,
                  year: int | None = None) -> pd.DataFrame:
     """The same kind of department in different regions, side by side, one row per document × key (本年 only).
 
-    ``kind`` keeps one kind of department ("医疗保障局"); None keeps all and compares within each kind. ``year``
-    keeps the documents of one fiscal year (else documents of different years are compared as they are). Per kind and
-    key: ``rank`` (1 = largest), ``median`` over the documents that have the key, and ``vs_median`` = value / median.
-    Columns: kind, department, region, year, key, value, source, doc_id, rank, n, median, vs_median.
+    ``department_kind`` keeps one kind of department ("医疗保障局", the name without its region); None keeps all and
+    compares within each kind. ``year`` keeps the documents of one fiscal year (else documents of different years are
+    compared as they are). 决算 and 预算 documents are never ranked together. Per document kind, department kind and
+    key: ``rank`` (1 = largest), ``n`` documents, their ``median``, and ``vs_median`` = value / median.
+
+    Columns: department_kind, kind, department, region, year, key, value, source, doc_id, rank, n, median, vs_median.
     """
     fig = figures[figures["period"] == CURRENT]
     if keys is not None:
         fig = fig[fig["key"].isin(list(keys))]
-    fig = fig.assign(kind=[department_kind(d, r) for d, r in zip(fig["department"], fig["region"])])
-    if kind is not None:
-        fig = fig[fig["kind"] == kind]
+    fig = fig.assign(department_kind=[_department_kind_of(d, r) for d, r in zip(fig["department"], fig["region"])])
+    if department_kind is not None:
+        fig = fig[fig["department_kind"] == department_kind]
     if year is not None:
         fig = fig[fig["fiscal_year"] == year]
-    grouped = fig.groupby(["kind", "key"])["value"]
+    group = ["kind", "department_kind", "key"]
+    grouped = fig.groupby(group)["value"]
     out = fig.assign(rank=grouped.rank(ascending=False, method="min").astype("Int64"),
                      n=grouped.transform("count").astype("Int64"), median=grouped.transform("median"))
     out["vs_median"] = (out["value"] / out["median"]).where(out["median"] != 0)
-    cols = ["kind", "department", "region", "year", "key", "value", "source", "doc_id", "rank", "n", "median",
-            "vs_median"]
-    return out[cols].sort_values(["kind", "key", "rank", "doc_id"]).reset_index(drop=True)
+    cols = ["department_kind", "kind", "department", "region", "year", "key", "value", "source", "doc_id", "rank",
+            "n", "median", "vs_median"]
+    return out[cols].sort_values(group + ["rank", "doc_id"]).reset_index(drop=True)
 
 
 def structure(figures: pd.DataFrame, splits: Iterable[tuple[str, tuple[str, ...], str]] = SPLITS) -> pd.DataFrame:

@@ -107,7 +107,7 @@ def test_department_groups_join_spellings_of_one_department_only():
 
 def test_cross_region_ranks_the_three_regions_of_one_year(corpus, figures):
     _, synth, ids = corpus
-    cross = A.cross_region(figures, keys=["支出合计"], kind="医疗保障局", year=2021)
+    cross = A.cross_region(figures, keys=["支出合计"], department_kind="医疗保障局", year=2021)
     assert len(cross) == 3 and set(cross["doc_id"]) == {ids["a_2021.txt"], ids["b_2021.txt"], ids["c_2021.txt"]}
     values = {d: expected(synth[d], "03", "合计", "本年支出合计") for d in cross["doc_id"]}
     median = sorted(values.values())[1]
@@ -115,7 +115,7 @@ def test_cross_region_ranks_the_three_regions_of_one_year(corpus, figures):
         assert r.value == pytest.approx(values[r.doc_id])
         assert r.rank == 1 + sum(v > values[r.doc_id] for v in values.values())
         assert r.median == pytest.approx(median) and r.vs_median == pytest.approx(values[r.doc_id] / median)
-    assert set(cross["kind"]) == {"医疗保障局"}
+    assert set(cross["department_kind"]) == {"医疗保障局"} and set(cross["kind"]) == {"决算"}
 
 
 def test_structure_shares_add_to_100_and_match_the_tables(corpus, figures):
@@ -237,3 +237,29 @@ def test_findings_summary_keeps_clean_documents(corpus):
     s = A.findings_summary(c.documents, c.findings)
     assert set(s["doc_id"]) == set(c.documents["doc_id"])
     assert s["n"].sum() == len(c.findings)
+
+
+def _cells(rows):
+    base = {"classification": "none", "code": "", "level": "", "parent": "", "page": 1, "row": 1}
+    return conform(pd.DataFrame([{**base, **r} for r in rows]), "cells")
+
+
+def test_a_budget_reads_its_yusuan_columns_and_is_compared_with_budgets_only():
+    docs = _docs([
+        {"doc_id": "j21", "department": "井研县医疗保障局", "region": "井研县", "year": 2021, "kind": "决算"},
+        {"doc_id": "y22", "department": "井研县医疗保障局", "region": "井研县", "year": 2022, "kind": "预算"},
+    ])
+    cells = _cells([
+        {"doc_id": "j21", "table": "01", "name": "本年支出合计", "measure": "支出决算数", "value": 2525.66},
+        {"doc_id": "j21", "table": "07", "name": "预算数", "measure": "合计", "value": 3.00},
+        {"doc_id": "j21", "table": "07", "name": "决算数", "measure": "合计", "value": 2.56},
+        {"doc_id": "y22", "table": "01", "name": "本年支出合计", "measure": "支出预算数", "value": 2600.00},
+        {"doc_id": "y22", "table": "07", "name": "预算数", "measure": "合计", "value": 2.80},
+    ])
+    fig = A.key_figures(docs, cells, empty_frame("facts"), keys=["支出合计", "三公经费"])
+    assert fig_value(fig, "y22", "支出合计")["value"] == 2600.00
+    assert fig_value(fig, "y22", "三公经费")["value"] == 2.80
+    assert fig_value(fig, "j21", "三公经费")["value"] == 2.56  # the 决算数 row of a 决算's 07, not its 预算数
+    yoy = A.year_over_year(fig)
+    budget = yoy[(yoy["doc_id"] == "y22") & (yoy["key"] == "支出合计")].iloc[0]
+    assert budget["kind"] == "预算" and budget["prior_source"] == ""  # a 2022 预算 is not "up" on a 2021 决算
