@@ -18,7 +18,7 @@ from .errors import JuesuanError, NotABudgetDocument
 from .raw import RawDocument
 from .readers import read_raw
 from .schema import conform, empty_frame
-from .tables import ParsedTable, find_tables, identify_by_header, load_specs, parse_region
+from .tables import ParsedTable, choose_by_header, find_tables, identify_by_header, load_specs, parse_region
 from .tables.recognise import department_in, label_number
 from .textnorm import clean_name, is_amount, squash
 from .validate import cells_to_findings, codes_to_findings
@@ -213,6 +213,8 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         unrecognised += [{"table": "", "page": ln.page, "row": ln.row, "column": i, "text": c,
                           "reason": f"table not recognised: {region.title or 'untitled'}"} for ln, i, c in amounts]
     regions = [r for r in regions if r.table != "?"]
+    for region in regions:
+        region.table = choose_by_header(region, specs)
     kind = kind_of(raw, regions) or kind
     if not regions and not kind:
         raise NotABudgetDocument(file_label, "not a 决算/预算 document: no standard table found and the text "

@@ -188,7 +188,7 @@ _HEADING = re.compile(r"^(?:-\s*)?(?:第[一二三四五六七八九十]+部分|
 _LIST_START = re.compile(r"^(?:-\s*)?(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|[①-⑳])")
 _TERMINAL = tuple("。！？!?；;：:")
 _HAS_MONEY = re.compile(r"\d\s*(?:万元|元|%)")
-_CITATION_MARK = re.compile(r"[(（]\s*[类款项]\s*[)）]")
+_CITATION_MARK = re.compile(r"[(（]\s*\d{0,3}\s*[类款项]\s*[)）]")
 # Sections whose generic phrases mean a fund's figures (seed 000 八: "年初结转和结余0万元；支出0万元，其中基本支出0万元").
 _SCOPES = {
     "政府性基金": {"收入合计": "政府性基金预算财政拨款收入", "财政拨款收入": "政府性基金预算财政拨款收入",
@@ -306,12 +306,12 @@ _CITE_STOP = re.compile(r"[，。；;：:,!?！？\d]")
 def _citations(t: str) -> list[tuple[int, int]]:
     """Spans of 类/款/项 citations: the class name before （类） through the 款/项 markers that follow."""
     spans = []
-    for m in re.finditer(r"\(类\)", t):
+    for m in re.finditer(r"\(\d{0,3}类\)", t):  # 上海 writes the code inside: "公共安全支出（204类）"
         start = m.start()
         while start > 0 and "\u4e00" <= t[start - 1] <= "\u9fff" and m.start() - start < 20:
             start -= 1
         end = m.end()
-        for follow in re.finditer(r"\((款|项)\)", t[m.end():]):
+        for follow in re.finditer(r"\(\d{0,2}(款|项)\)", t[m.end():]):
             a, b = m.end() + follow.start(), m.end() + follow.end()
             if _CITE_STOP.search(t, end, a) and not t[end:a].isdigit():
                 break

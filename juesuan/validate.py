@@ -10,6 +10,7 @@ wrong both ways: exact equality flags honest rounding, and a 0.5 万元 slack hi
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,17 +26,21 @@ _EPS = 1e-9
 
 
 def tolerance(n_addends: int, half_unit: float = 0.005) -> float:
-    """Largest |printed total − Σ printed addends| that rounding explains: (n + 1) half units."""
+    """Largest |printed total − Σ printed addends| that rounding explains when every value has the same printed
+    precision: (n + 1) half units. Values printed with fewer decimals ("22,118,861" among "…​.00") bring their own,
+    larger half unit: the checks add each value's half unit (``compare``'s ``tol``)."""
     return (n_addends + 1) * half_unit
 
 
-def compare(check: str, table: str, code: str, measure: str, expected: float, actual: float, n_addends: int,
-            half_unit: float, message: str) -> dict | None:
-    """One identity: a finding dict when ``actual`` differs from ``expected``, else None."""
+def compare(check: str, table: str, code: str, measure: str, expected: float, actual: float, tol: float,
+            message: str) -> dict | None:
+    """One identity: a finding dict when ``actual`` differs from ``expected``, else None.
+
+    ``tol`` is what rounding can explain: the sum of the half units of every printed value involved.
+    """
     diff = round(actual - expected, 10)
     if abs(diff) <= _EPS:
         return None
-    tol = tolerance(n_addends, half_unit)
     severity = "info" if abs(diff) <= tol + _EPS else "error"
     return {"check": check, "severity": severity, "table": table, "code": code, "measure": measure,
             "expected": round(expected, 6), "actual": round(actual, 6), "difference": round(diff, 6),
@@ -48,6 +53,7 @@ class Identity:
     total: str
     parts: tuple[tuple[int, str], ...]  # (sign, measure)
     description: str
+    unless: frozenset[str] = frozenset()  # measures whose presence means another layout (江苏 07's 会议费/培训费)
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +63,8 @@ def load_identities() -> tuple[Identity, ...]:
     with path.open(encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             parts = tuple((-1, p[1:]) if p.startswith("-") else (1, p) for p in r["parts"].split("|"))
-            out.append(Identity(r["table"], r["total"], parts, r["description"]))
+            unless = frozenset(m for m in (r.get("unless") or "").split("|") if m)
+            out.append(Identity(r["table"], r["total"], parts, r["description"], unless))
     return tuple(out)
 
 
@@ -65,20 +72,24 @@ def _key(name: str) -> str:
     return match_key(strip_ordinal(name))
 
 
+_THIS_YEAR = {"收入": ("本年收入合计", "当年收入小计", "本年收入小计"), "支出": ("本年支出合计", "当年支出小计", "本年支出小计")}
+_GRAND = {"收入": ("总计", "收入总计", "收入合计"), "支出": ("总计", "支出总计", "支出合计")}
+_CARRY_WORDS = ("结转", "结余", "弥补", "使用", "分配")
+_TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+
+
 class _Checker:
     """The identities over one document's cells, held as plain records indexed by table (pandas row selection
-    per identity cost more than reading the PDF)."""
+    per identity cost more than reading the PDF). Each record carries the half unit of its printed value."""
 
     def __init__(self, cells: list[dict], half_units: dict[str, float]):
-        self.half = half_units
         self.found: list[dict] = []
         self.by_table: dict[str, list[dict]] = defaultdict(list)
         for rec in cells:
-            self.by_table[rec["table"]].append(dict(rec, key=_key(rec["name"])))
+            half = rec.get("_half") or half_units.get(rec["table"], 0.005)
+            self.by_table[rec["table"]].append(dict(rec, key=_key(rec["name"]), half=half))
         self.tables = set(self.by_table)
-
-    def hu(self, *tables: str) -> float:
-        return max([self.half.get(t, 0.005) for t in tables] or [0.005])
+        self.measures = {t: {r["measure"] for r in recs} for t, recs in self.by_table.items()}
 
     def add(self, f: dict | None) -> None:
         if f is not None:
@@ -86,6 +97,15 @@ class _Checker:
 
     def table(self, t: str) -> list[dict]:
         return self.by_table.get(t, [])
+
+    def check_sum(self, check: str, table: str, code: str, measure: str, total: dict | None, parts: list,
+                  message: str, sign=None) -> None:
+        """``total`` (a record, or None for a blank) against Σ ``parts`` (records); signs default to +1."""
+        signs = sign or [1] * len(parts)
+        expected = sum(sg * r["value"] for sg, r in zip(signs, parts))
+        actual = total["value"] if total else 0.0
+        tol = sum(r["half"] for r in parts) + (total["half"] if total else 0.0)
+        self.add(compare(check, table, code, measure, expected, actual, tol, message))
 
     # -- within a table ------------------------------------------------------------------------------------------
     def hierarchy(self) -> None:
@@ -106,149 +126,176 @@ class _Checker:
                         children[parent].append(c)
                 levels = {r["code"]: r["level"] for r in coded}
                 for measure in sorted({r["measure"] for r in coded}):
-                    values = {r["code"]: r["value"] for r in coded if r["measure"] == measure}
+                    rows = {r["code"]: r for r in coded if r["measure"] == measure}
                     for parent in printed:
                         kids_codes = children.get(parent)
                         if not kids_codes:
                             continue
-                        kids = [values[c] for c in kids_codes if c in values]
-                        if parent not in values and not kids:
+                        kids = [rows[c] for c in kids_codes if c in rows]
+                        if parent not in rows and not kids:
                             continue
                         kind = "款" if levels.get(kids_codes[0]) == "款" else "项"
-                        self.add(compare("hierarchy_sum", table, parent, measure, sum(kids), values.get(parent, 0.0),
-                                         len(kids), self.hu(table), f"{table} {parent} {measure} = Σ of its "
-                                         f"{len(kids_codes)} {kind}"))
+                        self.check_sum("hierarchy_sum", table, parent, measure, rows.get(parent), kids,
+                                       f"{table} {parent} {measure} = Σ of its {len(kids_codes)} {kind}")
                     if classification == "功能分类":  # the 合计 row against the 类 rows
                         total = [r for r in recs if not r["code"] and r["measure"] == measure
                                  and r["key"] in ("合计", "总计")]
-                        classes = [v for c, v in values.items() if levels.get(c) == "类"]
+                        classes = [r for c, r in rows.items() if levels.get(c) == "类"]
                         if len(total) == 1 and classes:
-                            self.add(compare("hierarchy_sum", table, "合计", measure, sum(classes),
-                                             float(total[0]["value"]), len(classes), self.hu(table),
-                                             f"{table} 合计 {measure} = Σ 类"))
+                            self.check_sum("hierarchy_sum", table, "合计", measure, total[0], classes,
+                                           f"{table} 合计 {measure} = Σ 类")
 
     def row_identities(self) -> None:
         """Identities between the columns of one row (02 收入合计 = Σ sources, 05 小计 = 基本 + 项目 …)."""
         for ident in load_identities():
             recs = self.table(ident.table)
             part_measures = {m for _, m in ident.parts}
-            if not part_measures & {r["measure"] for r in recs}:
-                continue  # the table has none of the part columns (a regional variant): nothing to check
+            present = self.measures.get(ident.table, set())
+            if ident.total not in present or not part_measures & present or ident.unless & present:
+                continue  # the table has none of the part columns, or another layout's: nothing to check
             measures = {ident.total} | part_measures
-            rows: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+            rows: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
             for r in recs:
                 if r["measure"] in measures:
-                    rows[(r["code"], r["name"])][r["measure"]] = r["value"]
+                    rows[(r["code"], r["name"])][r["measure"]] = r
             for (code, name) in sorted(rows):
-                values = rows[(code, name)]
-                parts = [(sign, values[m]) for sign, m in ident.parts if m in values]
-                if ident.total not in values and all(abs(v) <= _EPS for _, v in parts):
+                row = rows[(code, name)]
+                parts = [(sign, row[m]) for sign, m in ident.parts if m in row]
+                if ident.total not in row and all(abs(r["value"]) <= _EPS for _, r in parts):
                     continue
                 label = code or name
-                self.add(compare("row_identity", ident.table, label, ident.total, sum(sg * v for sg, v in parts),
-                                 values.get(ident.total, 0.0), len(parts), self.hu(ident.table),
-                                 f"{ident.table} {label}: {ident.description}"))
+                self.check_sum("row_identity", ident.table, label, ident.total, row.get(ident.total),
+                               [r for _, r in parts], f"{ident.table} {label}: {ident.description}",
+                               sign=[sg for sg, _ in parts])
 
     def summary_totals(self) -> None:
-        """01/04: 本年收入合计 = Σ income items; 总计 = 合计 + carry-overs; 本年支出合计 = Σ 类; the two 总计 agree."""
+        """01/04: 本年收入合计 = Σ income items; 总计 = 合计 + carry-overs; 本年支出合计 = Σ 类; the two 总计 agree.
+
+        Sub-items ("1.一般公共预算资金" under "一、财政拨款收入") are not added again; 上海 prints no 本年收入合计 and
+        江苏 calls it 当年收入小计 and its grand total 收入合计.
+        """
         for table in ("01", "04"):
             recs = self.table(table)
             if not recs:
                 continue
-            totals: dict[str, dict[str, float]] = {}
+            totals: dict[str, dict[str, dict]] = {}
             for measure in sorted({r["measure"] for r in recs}):
                 side = "收入" if measure.startswith("收入") else "支出"
-                g = sorted((r for r in recs if r["measure"] == measure), key=lambda r: r["row"])
+                g = sorted((r for r in recs if r["measure"] == measure), key=lambda r: (r["page"], r["row"]))
                 keys = [r["key"] for r in g]
-                this_year = f"本年{side}合计"
-                if this_year not in keys:
+                pos = next((keys.index(k) for k in _THIS_YEAR[side] if k in keys), None)
+                end = next((i for i, k in enumerate(keys) if k in _GRAND[side] and (pos is None or i > pos)), None)
+                first_total = pos if pos is not None else end
+                if first_total is None:
                     continue
-                pos = keys.index(this_year)
-                items = [r for r in g[:pos] if side == "收入" or r["code"]]
-                total_this_year = float(g[pos]["value"])
-                self.add(compare("summary_total", table, this_year, measure, sum(r["value"] for r in items),
-                                 total_this_year, len(items), self.hu(table),
-                                 f"{table} {this_year} = Σ {len(items)} items above it"))
-                if "总计" in keys:
-                    end = keys.index("总计")
+                items = g[:first_total]
+                if side == "支出":
+                    items = [r for r in items if r["code"]] or items
+                elif any(_TOP_ORDINAL.match(r["name"]) for r in items):
+                    items = [r for r in items if _TOP_ORDINAL.match(r["name"])]
+                label = keys[first_total]
+                self.check_sum("summary_total", table, label, measure, g[first_total], items,
+                               f"{table} {label} = Σ {len(items)} items above it")
+                if pos is not None and end is not None:
                     # sub-items of 年初财政拨款结转和结余 (fund names without 结转/结余) are not added again
-                    top = [r for r in g[pos + 1:end] if any(w in r["key"] for w in ("结转", "结余", "弥补", "使用", "分配"))]
-                    grand = float(g[end]["value"])
-                    self.add(compare("summary_total", table, "总计", measure,
-                                     total_this_year + sum(r["value"] for r in top), grand, len(top) + 1,
-                                     self.hu(table), f"{table} {side}总计 = {this_year} + 结转结余 items"))
-                    totals.setdefault(side, {})[measure] = grand
+                    top = [r for r in g[pos + 1:end] if any(w in r["key"] for w in _CARRY_WORDS)]
+                    self.check_sum("summary_total", table, "总计", measure, g[end], [g[pos]] + top,
+                                   f"{table} {side}总计 = {keys[pos]} + 结转结余 items")
+                if end is not None:
+                    totals.setdefault(side, {})[measure] = g[end]
             income, spend = totals.get("收入", {}), totals.get("支出", {})
             if income and spend:
                 inc = next(iter(income.values()))
-                sp_measure = "支出合计" if "支出合计" in spend else next(iter(spend))
-                self.add(compare("summary_total", table, "总计", sp_measure, inc, spend[sp_measure], 1,
-                                 self.hu(table), f"{table} 收入总计 = 支出总计"))
+                sp_measure = next((m for m in ("支出合计", "支出决算数", "支出预算数") if m in spend), next(iter(spend)))
+                self.check_sum("summary_total", table, "总计", sp_measure, spend[sp_measure], [inc],
+                               f"{table} 收入总计 = 支出总计")
 
     # -- across tables -------------------------------------------------------------------------------------------
-    def _value(self, table: str, measure: str, *, code: str = "", name_key: str = "") -> float | None:
-        vals = [r["value"] for r in self.table(table) if r["measure"] == measure
+    def _rows(self, table: str, measure: str, *, code: str = "", name_key: str = "") -> list[dict]:
+        return [r for r in self.table(table) if r["measure"] == measure
                 and (not code or r["code"] == code) and (not name_key or r["key"] == name_key)]
-        return float(sum(vals)) if vals else None
 
-    def _per_class(self, table: str, measure: str) -> dict[str, float]:
-        return {r["code"]: r["value"] for r in self.table(table) if r["measure"] == measure and r["level"] == "类"}
+    def _has(self, table: str, measure: str) -> bool:
+        return measure in self.measures.get(table, ())
 
     def cross_classes(self, check: str, ref: tuple[str, str], other: tuple[str, str]) -> None:
-        """Per 类: the reference table's column against the other table's (missing rows count as 0)."""
+        """Per 类: the reference table's column against the other table's (a missing row counts as 0, a missing
+        column means the layout does not carry the figure: no check)."""
         (rt, rm), (ot, om) = ref, other
-        if rt not in self.tables or ot not in self.tables:
+        if not self._has(rt, rm) or ot not in self.tables:
             return
-        a, b = self._per_class(rt, rm), self._per_class(ot, om)
+        a = {r["code"]: r for r in self.table(rt) if r["measure"] == rm and r["level"] == "类"}
+        b = {r["code"]: r for r in self.table(ot) if r["measure"] == om and r["level"] == "类"}
         for code in sorted(set(a) | set(b)):
-            self.add(compare(check, ot, code, om, a.get(code, 0.0), b.get(code, 0.0), 1, self.hu(rt, ot),
-                             f"{rt} {rm} for 类 {code} = {ot} {om}"))
+            self.check_sum(check, ot, code, om, b.get(code), [a[code]] if code in a else [],
+                           f"{rt} {rm} for 类 {code} = {ot} {om}")
 
-    def cross_value(self, check: str, ref: tuple, ref_parts: list[tuple], other: tuple, message: str) -> None:
-        """A value (or Σ of values) of one table against a value of another; skipped when either table is absent."""
-        rt, ot = ref[0], other[0]
-        if rt not in self.tables or ot not in self.tables:
+    def cross_value(self, check: str, ref_alternatives: list[list[tuple]], other: tuple, message: str) -> None:
+        """A value (or Σ of values) of one table against a value of another.
+
+        ``ref_alternatives`` are ways the reference figure is printed (01 lists 一般公共预算/政府性基金/国有资本
+        财政拨款收入; 上海 prints one 财政拨款收入): the first with any printed value is used. No check when the
+        reference is not printed at all or the other table lacks the column.
+        """
+        ot, om, sel = other
+        if not self._has(ot, om):
             return
-        printed = [v for v in (self._value(*p[:2], **p[2]) for p in ref_parts) if v is not None]
-        actual = self._value(other[0], other[1], **other[2])
-        if not printed and actual is None:
-            return
-        self.add(compare(check, ot, other[2].get("code") or other[2].get("name_key", ""), other[1], sum(printed),
-                         actual if actual is not None else 0.0, len(printed), self.hu(rt, ot), message))
+        if sel.get("name_key") and not any(r["key"] == sel["name_key"] for r in self.table(ot)):
+            return  # the other table prints no such row (no 合计 row): nothing to compare with
+        for parts in ref_alternatives:
+            if not all(self._has(t, m) for t, m, _ in parts):
+                continue
+            found = [r for t, m, s in parts for r in self._rows(t, m, **s)]
+            if found:
+                actual = self._rows(ot, om, **sel)
+                code = sel.get("code") or sel.get("name_key", "")
+                self.check_sum(check, ot, code, om, actual[0] if len(actual) == 1 else
+                               (dict(actual[0], value=sum(r["value"] for r in actual)) if actual else None),
+                               found, message)
+                return
+
+    def _measure(self, table: str, *names: str) -> str:
+        return next((n for n in names if self._has(table, n)), names[0])
 
     def across(self) -> None:
         total = {"name_key": "合计"}
-        inc = "收入决算数"
+        inc = self._measure("01", "收入决算数", "收入预算数")
+        out = self._measure("01", "支出决算数", "支出预算数")
         # 01 income items = 02 合计 row
-        self.cross_value("cross_01_02", ("01",), [("01", inc, {"name_key": k}) for k in
-                                                  ("一般公共预算财政拨款收入", "政府性基金预算财政拨款收入",
-                                                   "国有资本经营预算财政拨款收入")],
-                         ("02", "财政拨款收入", total), "01 财政拨款收入 (三本预算) = 02 合计 财政拨款收入")
-        for item in ("上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入", "本年收入合计"):
-            self.cross_value("cross_01_02", ("01",), [("01", inc, {"name_key": item})], ("02", item, total),
+        funds = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
+        self.cross_value("cross_01_02", [[("01", inc, {"name_key": f + "收入"}) for f in funds],
+                                         [("01", inc, {"name_key": "财政拨款收入"})]],
+                         ("02", "财政拨款收入", total), "01 财政拨款收入 = 02 合计 财政拨款收入")
+        for item in ("上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"):
+            self.cross_value("cross_01_02", [[("01", inc, {"name_key": item})]], ("02", item, total),
                              f"01 {item} = 02 合计 {item}")
+        self.cross_value("cross_01_02", [[("01", inc, {"name_key": k})] for k in _THIS_YEAR["收入"]]
+                         + [[("01", inc, {"name_key": "收入总计"})]],
+                         ("02", "本年收入合计", total), "01 本年收入合计 = 02 合计 本年收入合计")
         # 01 expenditure per 类 = 03
-        self.cross_classes("cross_01_03", ("01", "支出决算数"), ("03", "本年支出合计"))
-        self.cross_value("cross_01_03", ("01",), [("01", "支出决算数", {"name_key": "本年支出合计"})],
+        self.cross_classes("cross_01_03", ("01", out), ("03", "本年支出合计"))
+        self.cross_value("cross_01_03", [[("01", out, {"name_key": k})] for k in _THIS_YEAR["支出"]]
+                         + [[("01", out, {"name_key": "支出总计"})]],
                          ("03", "本年支出合计", total), "01 本年支出合计 = 03 合计")
         # 04 income = 01 appropriation income
-        for fund in ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"):
-            self.cross_value("cross_01_04", ("01",), [("01", inc, {"name_key": fund + "收入"})],
+        for fund in funds:
+            self.cross_value("cross_01_04", [[("01", inc, {"name_key": fund + "收入"})]],
                              ("04", "收入金额", {"name_key": fund}), f"01 {fund}收入 = 04 {fund}")
         # 04 by fund per 类 = 05 / 08 / 09
         for check, measure, t in (("cross_04_05", "支出一般公共预算财政拨款", "05"),
                                   ("cross_04_08", "支出政府性基金预算财政拨款", "08"),
                                   ("cross_04_09", "支出国有资本经营预算财政拨款", "09")):
             self.cross_classes(check, ("04", measure), (t, "本年支出合计"))
-        self.cross_value("cross_04_05", ("04",), [("04", "支出一般公共预算财政拨款", {"name_key": "本年支出合计"})],
+        self.cross_value("cross_04_05", [[("04", "支出一般公共预算财政拨款", {"name_key": k})]
+                                         for k in _THIS_YEAR["支出"]],
                          ("05", "本年支出合计", total), "04 一般公共预算 本年支出合计 = 05 合计")
         # 05 基本支出 = 06 人员经费 + 公用经费
-        self.cross_value("cross_05_06", ("06",), [("06", m, {"name_key": k}) for k in ("人员经费合计", "公用经费合计")
-                                                  for m in self._measures("06")],
-                         ("05", "基本支出", total), "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计")
+        for m in self._measures("06"):
+            self.cross_value("cross_05_06", [[("06", m, {"name_key": k}) for k in ("人员经费合计", "公用经费合计")]],
+                             ("05", "基本支出", total), "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计")
 
     def _measures(self, table: str) -> list[str]:
-        return sorted({r["measure"] for r in self.table(table)})
+        return sorted(self.measures.get(table, ()))
 
     def economic_footer(self) -> None:
         """06: 人员经费合计 + 公用经费合计 = Σ 类; 人员经费合计 = 301 + 303 (工资福利 + 对个人和家庭的补助)."""
@@ -256,17 +303,18 @@ class _Checker:
         for measure in self._measures("06"):
             m = [r for r in recs if r["measure"] == measure]
             classes = [r for r in m if r["level"] == "类" and r["classification"] == "经济分类"]
-            footer = {r["key"]: float(r["value"]) for r in m if not r["code"]}
+            footer = {r["key"]: r for r in m if not r["code"]}
             staff, office = footer.get("人员经费合计"), footer.get("公用经费合计")
             if staff is None and office is None:
                 continue
-            self.add(compare("economic_footer", "06", "人员经费合计+公用经费合计", measure,
-                             sum(r["value"] for r in classes), (staff or 0.0) + (office or 0.0), len(classes),
-                             self.hu("06"), "06 人员经费合计 + 公用经费合计 = Σ 经济分类 类"))
+            both = [r for r in (staff, office) if r]
+            self.check_sum("economic_footer", "06", "人员经费合计+公用经费合计", measure,
+                           dict(both[0], value=sum(r["value"] for r in both), half=sum(r["half"] for r in both)),
+                           classes, "06 人员经费合计 + 公用经费合计 = Σ 经济分类 类")
             if staff is not None:
-                personnel = [r["value"] for r in classes if r["code"] in ("301", "303")]
-                self.add(compare("economic_footer", "06", "人员经费合计", measure, sum(personnel), staff,
-                                 len(personnel), self.hu("06"), "06 人员经费合计 = 301 + 303"))
+                personnel = [r for r in classes if r["code"] in ("301", "303")]
+                self.check_sum("economic_footer", "06", "人员经费合计", measure, staff, personnel,
+                               "06 人员经费合计 = 301 + 303")
 
 
 # The catalog is sure of editions from 2019 on; for an earlier document "not in this edition" would say nothing

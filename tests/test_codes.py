@@ -346,3 +346,13 @@ def test_every_subject_cited_in_the_seeds_resolves(prefix, edition):
 def test_find_subjects_joins_wrapped_citations():
     phrases = find_subjects(seed("000"))
     assert "一般公共服务支出(类)其他一般公共服务支出(款)其他一般公共服务支出(项)" in phrases
+
+
+def test_resolve_subject_with_codes_inside_the_markers():
+    """上海 司法局 2026: "公共安全支出（204类）司法（06款）行政运行（01项）"."""
+    from juesuan.codes import resolve_subject
+
+    assert resolve_subject("1、公共安全支出（204类）司法（06款）行政运行（01项）1434.89万元") == "2040601"
+    assert resolve_subject("医疗卫生与计划生育支出(210类)行政事业单位医疗(11款)行政单位医疗(01项)") == "2101101"
+    assert resolve_subject("住房保障支出（221类）住房改革支出（02款）") == "22102"
+    assert resolve_subject("教育支出（204类）司法（06款）") == ""  # the name contradicts the code

@@ -20,11 +20,33 @@ def test_tolerance_grows_with_the_number_of_addends():
 
 
 def test_compare_severity():
-    assert compare("c", "05", "210", "m", 10.00, 10.00, 2, 0.005, "x") is None
-    info = compare("c", "06", "人员经费合计", "决算数", 148.02, 148.03, 2, 0.005, "301 + 303")
+    assert compare("c", "05", "210", "m", 10.00, 10.00, tolerance(2), "x") is None
+    info = compare("c", "06", "人员经费合计", "决算数", 148.02, 148.03, tolerance(2), "301 + 303")
     assert info["severity"] == "info" and info["difference"] == pytest.approx(0.01)
-    err = compare("c", "05", "210", "m", 100.00, 100.05, 2, 0.005, "x")
+    err = compare("c", "05", "210", "m", 100.00, 100.05, tolerance(2), "x")
     assert err["severity"] == "error" and err["tolerance"] == pytest.approx(0.015)
+
+
+def test_a_value_printed_with_fewer_decimals_brings_its_own_rounding(tmp_path):
+    """司法局单位2026年预算 (元) prints 基本支出 合计 as "22,118,861" among values with two decimals."""
+    from juesuan.document import raw_to_document
+    from juesuan.raw import RawDocument
+    from juesuan.readers.text import text_to_lines
+
+    text = """一般公共预算支出功能分类预算表
+单位：元
+项目\t\t本年支出合计\t基本支出\t项目支出
+科目编码\t科目名称\t\t\t
+合计\t\t22,118,861\t22,118,861\t
+204\t公共安全支出\t11,059,430.67\t11,059,430.67\t
+208\t社会保障和就业支出\t11,059,430.67\t11,059,430.67\t
+"""
+    lines, pages = text_to_lines(text)
+    doc = raw_to_document(RawDocument("x.txt", "text", "0" * 64, lines, pages))
+    total = doc.findings[(doc.findings.check == "hierarchy_sum") & (doc.findings.code == "合计")]
+    # Σ 类 = 22,118,861.34 元; the printed integer may be off by 0.5 元: within rounding, not an error
+    assert len(total) == 2 and set(total.severity) == {"info"}
+    assert total.tolerance.iloc[0] == pytest.approx(0.00005 + 2 * 0.0000005)
 
 
 def test_hierarchy_break_is_an_error_and_names_the_parent():

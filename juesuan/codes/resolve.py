@@ -20,6 +20,7 @@ from .shape import FUNCTIONAL
 
 # After NFKC every bracket is half width.
 _MARK = re.compile(r"\((类|款|项)\)")
+_INLINE_CODES = re.compile(r"\((\d{3})类\)(?:[^()]*\((\d{1,2})款\))?(?:[^()]*\((\d{1,2})项\))?")
 # Where a class name cannot start: sentence punctuation, digits, ordinals ("1、", "2.").
 _NOT_NAME = re.compile(r"[^\u4e00-\u9fff]")
 _STOP = re.compile(r"[，。；;：:,!?！？]")
@@ -117,6 +118,12 @@ def resolve_subject(text: str, edition: int | None = None, catalog: Catalog | No
     matches no child, or code pieces that contradict the class name give "".
     """
     cat = catalog if catalog is not None else default_catalog()
+    # 上海 writes the code inside the markers: "公共安全支出（204类）司法（06款）行政运行（01项）"
+    inline = _INLINE_CODES.search(_normalise(text))
+    if inline:
+        code = inline.group(1) + "".join(g.zfill(2) for g in inline.groups()[1:] if g)
+        named = _class_code_in(_normalise(text)[: inline.start()], cat)
+        return "" if named and named != inline.group(1) else code
     parts = _MARK.split(_normalise(text))
     if len(parts) < 3 or parts[1] != "类":
         return ""

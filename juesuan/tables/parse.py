@@ -14,12 +14,13 @@ import pandas as pd
 
 from ..codes import class_code_for_name, level_of, parent_of
 from ..raw import Line
-from ..textnorm import clean_name, decimals_of, is_amount, match_key, parse_amount, squash
+from ..textnorm import clean_name, decimals_of, is_amount, match_key, parse_amount, squash, strip_ordinal
 from .recognise import TableRegion
 from .spec import MeasureSpec, TableSpec, load_labels
 
 SCALE_TO_WANYUAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _CODE_PART = re.compile(r"^\d{2,7}$")
+_GLUED = re.compile(r"\d{1,3}(?:,\d{3})+|\d+\.\d{2}")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(\D.*)$")
 
 
@@ -66,6 +67,7 @@ class _Ctx:
     scale: Decimal
     out: ParsedTable
     max_decimals: int = -1  # -1 until an amount is read
+    last_half: float = 0.005  # half unit of the amount read last
 
     def drop(self, line: Line, col: int, text: str, reason: str) -> None:
         self.out.dropped.append({"table": self.spec.id, "page": line.page, "row": line.row, "column": col,
@@ -86,7 +88,9 @@ class _Ctx:
             return None
         if value is None:
             return None
-        self.max_decimals = max(self.max_decimals, decimals_of(text or ""))
+        decimals = decimals_of(text or "")
+        self.max_decimals = max(self.max_decimals, decimals)
+        self.last_half = float(Decimal("0.5") * Decimal(10) ** -decimals * self.scale)
         return float(value * self.scale)
 
     def cell(self, line: Line, classification: str, code: str, name: str, measure: str, value: float) -> None:
@@ -97,6 +101,7 @@ class _Ctx:
             "table": self.spec.id, "classification": classification if code else "none", "code": code,
             "level": level, "parent": parent_of(code, classification) if code else "", "name": name,
             "measure": measure, "value": value, "page": line.page, "row": line.row,
+            "_half": self.last_half,  # half a unit of the value's last printed digit, in 万元 (not in the contract)
         })
 
 
@@ -130,8 +135,9 @@ def _code_of(cells: list[str | None]) -> tuple[str, str]:
         s = squash(c or "")
         if not s:
             continue
-        if _CODE_PART.match(s) and not names:
-            digits.append(s)
+        if not names and (_CODE_PART.match(s) or (digits and s.isdigit() and len(s) == 1)):
+            # a 款/项 part printed without its leading zero ("301 | 2" in 上海 万里 24's 06) is still two digits
+            digits.append(s.zfill(2) if digits and len(s) < 2 else s)
         else:
             names.append(c or "")
     code = "".join(digits)
@@ -170,26 +176,42 @@ def header_paths(rows: list[Line], ncols: int) -> list[list[str]]:
     return paths
 
 
-def _best_measure(segment: str, measures: list[MeasureSpec]) -> MeasureSpec | None:
+def _alias_fits(alias: tuple[str, ...], path: list[str], level: int) -> bool:
+    """The alias's last word is in header row ``level``; its earlier words stand, in order, in the rows above."""
+    if alias[-1] not in path[level]:
+        return False
+    k = 0
+    for word in alias[:-1]:
+        while k < level and word not in path[k]:
+            k += 1
+        if k == level:
+            return False
+        k += 1
+    return True
+
+
+def _best_measure(path: list[str], level: int, measures: list[MeasureSpec]) -> MeasureSpec | None:
     best: tuple[int, MeasureSpec] | None = None
     for m in measures:
         for alias in m.aliases:
-            if alias and alias in segment and (best is None or len(alias) > best[0]):
-                best = (len(alias), m)
+            score = sum(map(len, alias))
+            if (best is None or score > best[0]) and _alias_fits(alias, path, level):
+                best = (score, m)
     return best[1] if best else None
 
 
-def column_role(path: list[str], measures: list[MeasureSpec]) -> tuple[str, str]:
+def column_role(path: list[str], measures: list[MeasureSpec], kind: str = "") -> tuple[str, str]:
     """("measure", name) | ("code", "") | ("name", "") | ("rownum", "") | ("", "") for one column's header path.
 
     The lowest header row decides first (小计 under 公务用车购置及运行费 is that item's subtotal, not the table's 合计);
     higher rows only where the lower ones say nothing we know.
     """
     labels = load_labels()
-    for seg in reversed(path):
-        m = _best_measure(seg, measures)
+    for level in range(len(path) - 1, -1, -1):
+        seg = path[level]
+        m = _best_measure(path, level, measures)
         if m is not None:
-            return "measure", m.name
+            return "measure", m.named(kind)
         if any(a in seg for a in labels["rownum"]):
             return "rownum", ""
         if any(a in seg for a in labels["code"]):
@@ -197,6 +219,27 @@ def column_role(path: list[str], measures: list[MeasureSpec]) -> tuple[str, str]
         if seg in labels["name"] or any(a in seg for a in labels["name"] if len(a) > 2):
             return "name", ""
     return "", ""
+
+
+def _dedupe_roles(ctx: "_Ctx", roles: list[tuple[str, str]], paths: list[list[str]],
+                  groups: list[list[int]] | None = None) -> list[tuple[str, str]]:
+    """Two columns read as the same measure (a group header filled over columns we do not know): the first keeps
+    it, the others become unknown columns, reported and their numbers dropped, never added twice."""
+    out = list(roles)
+    for cols in groups or [list(range(len(roles)))]:
+        seen: dict[str, int] = {}
+        for i in cols:
+            role, measure = out[i]
+            if role != "measure":
+                continue
+            if measure in seen:
+                ctx.finding("header_ambiguous", "warning", f"columns {seen[measure]} and {i} of table {ctx.spec.id} "
+                            f"both read as {measure} ({'/'.join(paths[seen[measure]])} | {'/'.join(paths[i])}); "
+                            f"column {i} is not read")
+                out[i] = ("", "")
+            else:
+                seen[measure] = i
+    return out
 
 
 def _split_header(rows: list[Line], is_data) -> tuple[list[Line], list[Line]]:
@@ -248,7 +291,7 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
 
     header, data = _split_header(ctx.region.rows, is_data)
     paths = header_paths(header, ncols)
-    roles = [column_role(p, ctx.spec.measures_for("measure")) for p in paths]
+    roles = _dedupe_roles(ctx, [column_role(p, ctx.spec.measures_for("measure"), ctx.kind) for p in paths], paths)
     measure_cols = [i for i, r in enumerate(roles) if r[0] == "measure"]
     if not measure_cols and data:
         ctx.finding("header_unrecognised", "error", f"no column header of table {ctx.spec.id} is known: "
@@ -265,6 +308,12 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
         cells = _cells(line, ncols)
         code, name = _code_of([cells[i] for i in key_cols])
         values = {roles[i][1]: (i, cells[i]) for i in measure_cols if cells[i] and squash(cells[i])}
+        if _GLUED.search(name):
+            # amounts run into a label ("合计156,211,123156,211,1230" on 上海 万里 24's last page): not readable
+            ctx.drop(line, key_cols[0] if key_cols else 0, name, "amounts glued into a label")
+            ctx.finding("unreadable_value", "warning", f"page {line.page} row {line.row}: {name!r} has amounts "
+                        "glued into its label; they are not read")
+            continue
         if not code and not values and name and printed and match_key(name) not in labels["total"]:
             printed[-1]["name"] += name  # a name wrapped onto the next row
             continue
@@ -303,18 +352,58 @@ def _report_unknown_columns(ctx: _Ctx, paths, roles, data: list[Line], key_cols:
 
 
 def _sides(paths: list[list[str]], roles) -> list[str]:
-    """收入/支出 for each column of a two-sided table: from the top header row, else from the second 项目 column."""
-    tops = [p[0] if p else "" for p in paths]
-    if any(t in ("收入", "支出") for t in tops):
+    """收入/支出 for each column of a two-sided table: from the top header row ("收入", "本年收入", "财政拨款支出" …),
+    else from the second 项目 column."""
+    def side_of(top: str) -> str:
+        if "收入" in top and "支出" not in top:
+            return "收入"
+        if "支出" in top and "收入" not in top:
+            return "支出"
+        return ""
+
+    tops = [side_of(p[0]) if p else "" for p in paths]
+    if "收入" in tops and "支出" in tops:
         sides, current = [], "收入"
         for t in tops:
-            if t in ("收入", "支出"):
-                current = t
+            current = t or current
             sides.append(current)
         return sides
     name_cols = [i for i, r in enumerate(roles) if r[0] == "name"]
     split = name_cols[1] if len(name_cols) > 1 else len(paths) // 2
     return ["收入" if i < split else "支出" for i in range(len(paths))]
+
+
+def _groups(sides: list[str], roles, ncols: int) -> list[dict]:
+    """Column groups (item name, 行次, amounts) per side. 江苏 prints two on the 支出 side: 功能分类 and 支出用途."""
+    groups = []
+    for side in ("收入", "支出"):
+        cols = [i for i in range(ncols) if sides[i] == side]
+        if not cols:
+            continue
+        name_cols = [i for i in cols if roles[i][0] == "name"] or cols[:1]
+        for k, nc in enumerate(name_cols):
+            start = cols[0] if k == 0 else nc
+            end = name_cols[k + 1] if k + 1 < len(name_cols) else cols[-1] + 1
+            span = [i for i in cols if start <= i < end]
+            groups.append({"side": side, "n": k, "name": nc, "rownum": [i for i in span if roles[i][0] == "rownum"],
+                           "measures": [i for i in span if roles[i][0] == "measure"]})
+    return groups
+
+
+_SUMMARY_TOTALS = {match_key(t) for t in ("本年收入合计", "本年支出合计", "当年收入小计", "当年支出小计", "收入总计",
+                                          "支出总计", "收入合计", "支出合计", "总计")}
+
+
+def _continues_item(previous: str, name: str, side: str) -> bool:
+    """True when ``name`` (a row with no amounts) is the wrapped rest of the item above it: the two read together
+    as a 类 name or a known total, or the item above is numbered and this piece is not."""
+    if not previous or strip_ordinal(name) != name:
+        return False
+    joined = match_key(strip_ordinal(previous + name))
+    if joined in _SUMMARY_TOTALS or (side == "支出" and class_code_for_name(previous + name)
+                                     and not class_code_for_name(previous)):
+        return True
+    return False
 
 
 def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
@@ -328,31 +417,52 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
     paths = header_paths(header, ncols)
     generic = [column_role(p, []) for p in paths]
     sides = _sides(paths, generic)
-    roles = [column_role(p, ctx.spec.measures_for("measure", sides[i])) for i, p in enumerate(paths)]
+    roles = [column_role(p, ctx.spec.measures_for("measure", sides[i]), ctx.kind) for i, p in enumerate(paths)]
     _drop_header_numbers(ctx, header)
-    side_cols: dict[str, dict] = {}
-    for side in ("收入", "支出"):
-        cols = [i for i in range(ncols) if sides[i] == side]
-        if not cols:
-            continue
-        names = [i for i in cols if roles[i][0] == "name"] or cols[:1]
-        side_cols[side] = {"name": names[0], "rownum": [i for i in cols if roles[i][0] == "rownum"],
-                           "measures": [i for i in cols if roles[i][0] == "measure"]}
-    known = {i for s in side_cols.values() for i in [s["name"], *s["rownum"], *s["measures"]]}
+    groups = _groups(sides, roles, ncols)
+    roles = _dedupe_roles(ctx, roles, paths, [g["measures"] for g in groups])
+    groups = _groups(sides, roles, ncols)
+    known = {i for g in groups for i in [g["name"], *g["rownum"], *g["measures"]]}
     _report_unknown_columns(ctx, paths, [r if i not in known else ("x", "") for i, r in enumerate(roles)], data, [])
     rows_out = []
+    last: dict[int, tuple[dict, list[dict]]] = {}  # per group: the previous printed row and its cells
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         out: dict = {}
-        for side, sc in side_cols.items():
-            name = clean_name(cells[sc["name"]])
-            for i in sc["rownum"]:
+        carried = ""  # a total's label whose cell is merged across the next group ("当年支出小计" over 功能分类)
+        for gi, g in enumerate(groups):
+            side, label_col = g["side"], f"{g['side']}项目" + (str(g["n"] + 1) if g["n"] else "")
+            raw_name = cells[g["name"]]
+            if raw_name is None and carried:
+                name = carried
+            else:
+                name, carried = clean_name(raw_name), ""
+            for i in g["rownum"]:
                 _drop_numbers(ctx, line, "行次 (row number)", range(i, i + 1))
+            no_values = not any(cells[i] and squash(cells[i]) for i in g["measures"])
+            if name and no_values and gi in last and _continues_item(last[gi][0].get(label_col, ""), name, side):
+                prev_row, prev_cells = last[gi]
+                joined = prev_row[label_col] + name  # "八、社会保障和就" + "业支出" over a page break
+                prev_row[label_col] = joined
+                for c in prev_cells:
+                    c["name"] = joined
+                    if side == "支出" and not c["code"]:
+                        c["code"] = class_code_for_name(joined)
+                        c["level"] = "类" if c["code"] else ""
+                        c["classification"] = "功能分类" if c["code"] else "none"
+                if side == "支出" and g["n"] == 0:
+                    prev_row["支出code"] = class_code_for_name(joined)
+                continue
+            first_cell = len(ctx.out.cells)
+            if name and g["measures"] and all(cells[i] is None for i in g["measures"]):
+                carried = name  # the label's cell spans this group's amounts: its value stands further right
+                continue
             code = class_code_for_name(name) if side == "支出" else ""
-            out[f"{side}项目"] = name
-            if side == "支出":
-                out["支出code"] = code
-            for i in sc["measures"]:
+            if raw_name is not None or name:
+                out[label_col] = name
+                if side == "支出" and g["n"] == 0:
+                    out["支出code"] = code
+            for i in g["measures"]:
                 text = cells[i]
                 if not text or not squash(text):
                     continue
@@ -365,36 +475,50 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
                 if value is None:
                     continue
                 ctx.cell(line, "功能分类", code, name, roles[i][1], value)
-                out[roles[i][1]] = value
-        if any(out.get(f"{s}项目") for s in side_cols) or len(out) > len(side_cols) + 1:
+                out[label_col + ":" + roles[i][1] if g["n"] else roles[i][1]] = value
+            if name:
+                last[gi] = (out, ctx.out.cells[first_cell:])
+        if any(v for k, v in out.items() if k.endswith(("项目", "项目2", "项目3"))) or len(out) > 2:
             rows_out.append(out | {"page": line.page, "row": line.row})
-    order = [c for side, sc in side_cols.items()
-             for c in [f"{side}项目"] + (["支出code"] if side == "支出" else []) + [roles[i][1] for i in sc["measures"]]]
-    order += ["page", "row"]
-    ctx.out.set_printed(rows_out, order)
+    order = []
+    for g in groups:
+        label_col = f"{g['side']}项目" + (str(g["n"] + 1) if g["n"] else "")
+        order += [label_col] + (["支出code"] if g["side"] == "支出" and g["n"] == 0 else [])
+        order += [label_col + ":" + roles[i][1] if g["n"] else roles[i][1] for i in g["measures"]]
+    ctx.out.set_printed(rows_out, order + ["page", "row"])
 
 
 def _parse_economic(ctx: _Ctx, ncols: int) -> None:
-    """06: 经济分类 (code, name, amount) blocks printed side by side, and the 人员经费/公用经费 footer."""
+    """06: 经济分类 (code, name, amounts) blocks printed side by side, and the 人员经费/公用经费 footer.
+
+    A block is its code column(s) (类 and 款 may be split), a name column and one or more amount columns (上海
+    prints 合计, 人员经费, 公用经费 in one block).
+    """
     footers = ctx.spec.measures_for("footer")
 
+    totals = load_labels()["total"]
+
     def is_data(line: Line) -> bool:
-        return not is_colnum_row(line) and bool(_code_of(_cells(line, ncols)[:2])[0])
+        if is_colnum_row(line):
+            return False
+        keys = [c for c in _cells(line, ncols)[:3] if not is_amount(c) or _CODE_PART.match(squash(c or ""))]
+        code, name = _code_of(keys[:2])
+        return bool(code) or match_key(name) in totals  # 江苏 prints the 合计 row first
 
     header, data = _split_header(ctx.region.rows, is_data)
     paths = header_paths(header, ncols)
-    roles = [column_role(p, ctx.spec.measures_for("measure")) for p in paths]
+    roles = [column_role(p, ctx.spec.measures_for("measure"), ctx.kind) for p in paths]
     blocks: list[dict] = []
     for i, (role, measure) in enumerate(roles):
-        if role == "code" and (not blocks or blocks[-1]["measure"] is not None or blocks[-1]["name"] is not None):
-            blocks.append({"code": [i], "name": None, "measure": None, "measure_name": ""})
+        if role == "code" and (not blocks or blocks[-1]["measures"] or blocks[-1]["name"] is not None):
+            blocks.append({"code": [i], "name": None, "measures": []})
         elif role == "code" and blocks:
             blocks[-1]["code"].append(i)
-        elif role == "name" and blocks and blocks[-1]["name"] is None:
+        elif role == "name" and blocks and blocks[-1]["name"] is None and not blocks[-1]["measures"]:
             blocks[-1]["name"] = i
-        elif role == "measure" and blocks and blocks[-1]["measure"] is None:
-            blocks[-1]["measure"], blocks[-1]["measure_name"] = i, measure
-    blocks = [b for b in blocks if b["measure"] is not None]
+        elif role == "measure" and blocks:
+            blocks[-1]["measures"].append((i, measure))
+    blocks = [b for b in blocks if b["measures"]]
     if not blocks:
         ctx.finding("header_unrecognised", "error", "no 经济分类 block (编码, 名称, 金额) found in the header: "
                     + " | ".join("/".join(p) for p in paths if p))
@@ -402,7 +526,7 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
             _drop_numbers(ctx, line, "column header not recognised")
         return
     _drop_header_numbers(ctx, header)
-    default_measure = blocks[0]["measure_name"]
+    default_measure = blocks[0]["measures"][0][1]
     rows_out = []
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
@@ -410,7 +534,7 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
         # footer labels anywhere in the row: the label, then the first amount to its right
         for i, c in enumerate(cells):
             key = match_key(c)
-            footer = next((f for f in footers if any(a and a in key for a in f.aliases)), None) if key else None
+            footer = next((f for f in footers if any(a[-1] in key for a in f.aliases)), None) if key else None
             if footer is None:
                 continue
             used.add(i)
@@ -426,30 +550,74 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
                     break
         for b in blocks:
             cols = b["code"] + ([b["name"]] if b["name"] is not None else [])
-            if any(i in used for i in cols + [b["measure"]]):
+            mcols = [i for i, _ in b["measures"]]
+            if any(i in used for i in cols + mcols):
                 continue
             code, name = _code_of([cells[i] for i in cols])
-            text = cells[b["measure"]]
-            used.update(cols + [b["measure"]])
-            if not text or not squash(text):
-                continue
-            if not code:
-                ctx.drop(line, b["measure"], text, "amount without a 经济分类 code")
-                ctx.finding("row_unlabelled", "warning", f"page {line.page} row {line.row}: {text} printed without "
-                            f"a code (name {name!r})")
-                continue
-            value = ctx.amount(line, b["measure"], text, b["measure_name"])
-            if value is None:
-                continue
-            ctx.cell(line, "经济分类", code, name, b["measure_name"], value)
-            rows_out.append({"code": code, "name": name, b["measure_name"]: value, "page": line.page,
-                             "row": line.row})
+            used.update(cols + mcols)
+            out = {"code": code, "name": name}
+            for i, measure in b["measures"]:
+                text = cells[i]
+                if not text or not squash(text):
+                    continue
+                if not code:
+                    if match_key(name) in load_labels()["total"]:
+                        ctx.cell(line, "none", "", name, measure, ctx.amount(line, i, text, measure) or 0.0)
+                        out[measure] = ctx.out.cells[-1]["value"]
+                        continue
+                    ctx.drop(line, i, text, "amount without a 经济分类 code")
+                    ctx.finding("row_unlabelled", "warning", f"page {line.page} row {line.row}: {text} printed "
+                                f"without a code (name {name!r})")
+                    continue
+                value = ctx.amount(line, i, text, measure)
+                if value is None:
+                    continue
+                ctx.cell(line, "经济分类", code, name, measure, value)
+                out[measure] = value
+            if len(out) > 2:
+                rows_out.append(out | {"page": line.page, "row": line.row})
         for i, c in enumerate(cells):
             if i not in used and c and is_amount(c):
                 ctx.drop(line, i, c, "amount outside any 经济分类 block")
                 ctx.finding("row_unlabelled", "warning", f"page {line.page} row {line.row}: {c} outside any block")
-    order = ["code", "name"] + [m.name for m in ctx.spec.measures_for("measure")] + ["page", "row"]
+    order = ["code", "name"] + list(dict.fromkeys(m for b in blocks for _, m in b["measures"])) + ["page", "row"]
     ctx.out.set_printed(rows_out, order)
+
+
+def _parse_items(ctx: _Ctx, ncols: int) -> None:
+    """Tables of named items without codes (江苏 收入预算总表, 支出预算总表): label columns, then amount columns.
+
+    A row's name is its most specific label; a 小计 row takes the name of the group it closes.
+    """
+    header, data = _split_header(ctx.region.rows, lambda r: any(is_amount(c) for c in r.cells))
+    paths = header_paths(header, ncols)
+    roles = [column_role(p, ctx.spec.measures_for("measure"), ctx.kind) for p in paths]
+    mcols = [i for i, r in enumerate(roles) if r[0] == "measure"]
+    _drop_header_numbers(ctx, header)
+    rows_out = []
+    group = ""
+    for line in _body(ctx, header, data):
+        cells = _cells(line, ncols)
+        labels = [clean_name(cells[i]) for i in range(ncols) if i not in mcols and cells[i] and squash(cells[i])]
+        labels = [x for x in labels if not is_amount(x)]
+        if labels and cells[0] and squash(cells[0]):
+            group = labels[0]
+        name = labels[-1] if labels else ""
+        if name in ("小计", "合计") and len(labels) > 1:
+            name = labels[0]
+        elif name == "小计" and group:
+            name = group
+        out = {"name": name}
+        for i in mcols:
+            value = ctx.amount(line, i, cells[i], roles[i][1]) if cells[i] and squash(cells[i]) else None
+            if value is not None:
+                ctx.cell(line, "none", "", name, roles[i][1], value)
+                out[roles[i][1]] = value
+        for i, c in enumerate(cells):
+            if i not in mcols and c and is_amount(c):
+                ctx.drop(line, i, c, "amount in a label column")
+        rows_out.append(out | {"page": line.page, "row": line.row})
+    ctx.out.set_printed(rows_out, ["name"] + [roles[i][1] for i in mcols] + ["page", "row"])
 
 
 def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
@@ -463,11 +631,11 @@ def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
     paths = header_paths(header, ncols)
     measures = ctx.spec.measures_for("measure")
     bases = ctx.spec.measures_for("basis")
-    roles = [column_role(p, measures) for p in paths]
+    roles = [column_role(p, measures, ctx.kind) for p in paths]
     default_basis = "预算数" if ctx.kind == "预算" else "决算数"
     basis_of = []
     for p in paths:
-        b = next((bb.name for seg in p for bb in bases if any(a in seg for a in bb.aliases)), "")
+        b = next((bb.name for seg in p for bb in bases if any(a[-1] in seg for a in bb.aliases)), "")
         basis_of.append(b)
     _drop_header_numbers(ctx, header)
     _report_unknown_columns(ctx, paths, roles, data, [])
@@ -475,7 +643,7 @@ def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         row_label = next((c for c in cells if c and squash(c) and not is_amount(c)), "")
-        row_basis = next((bb.name for bb in bases if any(a in match_key(row_label) for a in bb.aliases)), "")
+        row_basis = next((bb.name for bb in bases if any(a[-1] in match_key(row_label) for a in bb.aliases)), "")
         for i, c in enumerate(cells):
             if not c or not squash(c) or roles[i][0] != "measure":
                 continue
@@ -485,7 +653,7 @@ def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
                 continue
             ctx.cell(line, "none", "", basis, roles[i][1], value)
             rows_out.setdefault(basis, {"name": basis, "page": line.page, "row": line.row})[roles[i][1]] = value
-    order = ["name"] + [m.name for m in measures] + ["page", "row"]
+    order = ["name"] + [r[1] for r in roles if r[0] == "measure"] + ["page", "row"]
     ctx.out.set_printed(list(rows_out.values()), order)
 
 
@@ -520,8 +688,38 @@ def identify_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> tupl
     return "", top if best >= 3 else []
 
 
+def choose_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> str:
+    """Among the table kinds printed under a region's title, the one its rows fit.
+
+    "收入预算总表" is 江苏's list of income items (no codes) and 上海 单位's 收入预算表 (功能分类 codes): a kind
+    whose layout needs codes fits only rows with codes, and a list of items only rows without; then the header's
+    measures decide; a tie keeps the title's first kind.
+    """
+    if len(region.candidates) < 2:
+        return region.table
+    rows = region.rows
+    ncols = max((len(r.cells) for r in rows), default=0)
+    has_codes = any(_code_of([c for c in _cells(r, ncols)[:3] if not is_amount(c) or _CODE_PART.match(squash(c or ""))]
+                             )[0] for r in rows)
+    header = []
+    for line in rows[:6]:
+        if any(is_amount(c) for c in line.cells) and not is_colnum_row(line):
+            break
+        header.append(line)
+    paths = header_paths(header, ncols)
+    best, best_score = region.table, -1
+    for table in region.candidates:
+        spec = specs[table]
+        if (spec.layout in ("coded", "economic")) != has_codes:
+            continue
+        score = len({column_role(p, spec.measures_for("measure"))[1] for p in paths} - {""})
+        if score > best_score:
+            best, best_score = table, score
+    return best
+
+
 LAYOUTS = {"coded": _parse_coded, "two_sided": _parse_two_sided, "economic": _parse_economic,
-           "sangong": _parse_sangong}
+           "sangong": _parse_sangong, "items": _parse_items}
 
 
 def parse_region(region: TableRegion, spec: TableSpec, kind: str, default_unit: str) -> ParsedTable:
@@ -535,7 +733,7 @@ def parse_region(region: TableRegion, spec: TableSpec, kind: str, default_unit: 
     if unit not in SCALE_TO_WANYUAN:
         ctx.finding("unit_unknown", "warning", f"unit {unit!r} of table {spec.id} is not known; values read as 万元")
     ncols = max((len(r.cells) for r in rows), default=0)
-    if rows:
+    if any(is_amount(c) for r in rows for c in r.cells):  # a blank form (the 决算 template) has nothing to read
         LAYOUTS[spec.layout](ctx, ncols)
     digits = ctx.max_decimals if ctx.max_decimals >= 0 else 2
     out.half_unit = float(Decimal("0.5") * Decimal(10) ** -digits * ctx.scale)

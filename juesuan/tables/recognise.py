@@ -15,7 +15,9 @@ from ..raw import Line
 from ..textnorm import clean_name, match_key, squash, strip_ordinal
 from .spec import title_index
 
-_LABEL = re.compile(r"公开\s*0?(\d{1,2})\s*表")
+# 公开05表 (the 决算 template), 公开表五 / 公开表 5 (江苏 预算)
+_LABEL = re.compile(r"公开\s*(?:0?(\d{1,2})\s*表|表\s*([一二三四五六七八九十]{1,3}|\d{1,2})(?![\u4e00-\u9fff]))")
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 _DEPT = re.compile(r"^(?:部门|单位|预算单位|编制部门|填报单位)(?:名称)?\s*[:：]\s*(.+?)(?:\s+(?:金额)?单位\s*[:：].*)?$")
@@ -23,8 +25,12 @@ _NOTE_START = re.compile(r"^(?:注|备注|说明|[（(]\s*说明|[（(]?\s*注|\
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})$")
 _EMPTY_TABLE = re.compile(r"无数据|本表为空|空表|本表无")
 _EMPTY_NOTE = re.compile(r"无数据|本表为空|空表|没有.{0,30}(?:收入|支出|经费|预算|决算)|无.{0,20}(?:收入|支出|经费)|不涉及")
-# A title may carry the year or the department in front ("株洲市石峰区医疗保障局2021年度收入决算表").
+# A title may carry the year or the department in front ("株洲市石峰区医疗保障局2021年度收入决算表", "2025年部门…");
+# any other prefix changes the meaning ("政府采购支出预算表" is not 支出预算表, "财政拨款支出…" not "支出…").
 _MAX_TITLE_PREFIX = 30
+_TITLE_PREFIX = re.compile(
+    r"^(?:\d{4}年度?)?(?:[\u4e00-\u9fff（）]{0,25}?(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|校|馆|会|社|署|"
+    r"政府|街道办事处|镇|乡|部门|单位))?(?:\d{4}年度?)?(?:部门|单位)?$")
 
 
 @dataclass
@@ -32,6 +38,7 @@ class TitleMatch:
     table: str
     kind: str
     score: float
+    candidates: tuple[str, ...] = ()  # every table kind printed under this title (收入预算总表: 江苏 items or 上海 02)
 
 
 @dataclass
@@ -40,6 +47,7 @@ class TableRegion:
 
     table: str  # a spec id, or "?" while unrecognised
     kind: str = ""
+    candidates: tuple[str, ...] = ()  # other table kinds printed under the same title: the header decides
     title: str = ""
     label: str = ""
     lines: list[Line] = field(default_factory=list)
@@ -89,34 +97,44 @@ def match_title(text: str) -> TitleMatch | None:
     year); then a fuzzy match for mangled titles. Only lines ending in 表 are considered, which keeps narrative
     headings such as "五、一般公共预算财政拨款支出决算情况说明" out.
     """
-    key = match_key(strip_ordinal(_LABEL.sub("", text)))
-    key = re.sub(r"^\d{4}年度?", "", key)
-    if not key.endswith("表") or len(key) > 60:
+    text = re.sub(r"^[-•·*]\s*", "", _LABEL.sub("", text).strip())
+    key = re.sub(r"^\d{4}年度?", "", match_key(strip_ordinal(text)))
+    # a parenthetical after 表 names the classification ("财政拨款支出预算表（功能科目）") and is part of the title
+    if not (key.endswith("表") or re.search(r"表\s*[（(][^（）()]{1,8}[）)]\s*$", text)) or len(key) > 60:
         return None
     index = title_index()
+
+    def found(tkey: str, table: str, kind: str, score: float) -> TitleMatch:
+        others = tuple(dict.fromkeys(t for k, t, _ in index if k == tkey))
+        return TitleMatch(table, kind, score, others)
+
     for tkey, table, kind in index:
         if key == tkey:
-            return TitleMatch(table, kind, 1.0)
+            return found(tkey, table, kind, 1.0)
     for tkey, table, kind in index:  # longest first: 财政拨款收入支出决算总表 before 收入支出决算总表
-        if key.endswith(tkey) and len(key) - len(tkey) <= _MAX_TITLE_PREFIX:
-            prefix = key[: -len(tkey)]
-            # a prefix that itself reads as part of a title changes the meaning (一般公共预算…) – not a prefix then
-            if not any(w in prefix for w in ("财政拨款", "一般公共预算", "政府性基金", "国有资本", "基本支出", "三公")):
-                return TitleMatch(table, kind, 0.95)
+        if key.endswith(tkey) and len(key) - len(tkey) <= _MAX_TITLE_PREFIX and _TITLE_PREFIX.match(key[: -len(tkey)]):
+            return found(tkey, table, kind, 0.95)
     best: TitleMatch | None = None
     for tkey, table, kind in index:
         if abs(len(key) - len(tkey)) > 1:
             continue  # a misread character, not an extra word: 项目支出决算表 is another table than 支出决算表
         ratio = difflib.SequenceMatcher(None, key, tkey).ratio()
         if ratio >= 0.92 and (best is None or ratio > best.score):
-            best = TitleMatch(table, kind, ratio)
+            best = TitleMatch(table, kind, ratio, (table,))
     return best
 
 
 def label_number(label: str) -> str:
-    """"公开05表" → "05"; "" when there is no label."""
+    """"公开05表" or "公开表五" → "05"; "" when there is no label."""
     m = _LABEL.search(label or "")
-    return f"{int(m.group(1)):02d}" if m else ""
+    if not m:
+        return ""
+    digits = m.group(1) or m.group(2)
+    if digits.isdigit():
+        return f"{int(digits):02d}"
+    tens, _, ones = digits.rpartition("十")
+    n = (_CN_DIGITS.get(tens, 1) * 10 if "十" in digits else 0) + _CN_DIGITS.get(ones, 0)
+    return f"{n:02d}"
 
 
 def _label_of(text: str) -> str:
@@ -162,6 +180,7 @@ def find_tables(lines: list[Line]) -> list[TableRegion]:
             if current is not None and not closed and not current.rows and not current.title:
                 # "公开01表" printed above the title: the same table
                 current.table, current.kind, current.title = title.table, title.kind, clean_name(candidate)
+                current.candidates = title.candidates
                 current.lines.append(line)
                 continue
             if current is not None and not closed and current.table == title.table and current.rows:
@@ -169,7 +188,7 @@ def find_tables(lines: list[Line]) -> list[TableRegion]:
                 continue
             finish()
             current = TableRegion(table=title.table, kind=title.kind, title=clean_name(candidate),
-                                  label=label, lines=[line])
+                                  label=label, lines=[line], candidates=title.candidates)
             closed = False
             continue
         if title is None and not label and candidate and _looks_like_title(candidate):

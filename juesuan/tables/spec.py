@@ -15,10 +15,20 @@ from ..textnorm import match_key
 
 @dataclass(frozen=True)
 class MeasureSpec:
+    """A canonical column of a table kind and the header words that name it.
+
+    ``name`` may contain "{kind}" (决算/预算): a header that says only 金额 or 合计 holds the document's own kind of
+    figure. An alias is a path of header words from a group header down ("公务用车购置及运行费>小计"), so the same
+    word (小计) can mean different columns under different groups; a one-word alias matches at any level.
+    """
+
     name: str
     role: str  # measure | footer | basis
     side: str  # 收入 | 支出 | "" (one-sided)
-    aliases: tuple[str, ...]  # match keys, longest first
+    aliases: tuple[tuple[str, ...], ...]  # alias paths of match keys, most specific first
+
+    def named(self, kind: str) -> str:
+        return self.name.replace("{kind}", kind or "决算")
 
 
 @dataclass
@@ -46,7 +56,8 @@ def load_specs() -> dict[str, TableSpec]:
     for r in _rows("titles.csv"):
         specs[r["table"]].titles.setdefault(r["kind"], []).append(r["title"])
     for r in _rows("measures.csv"):
-        aliases = tuple(sorted({match_key(a) for a in r["aliases"].split("|") if a}, key=len, reverse=True))
+        paths = {tuple(match_key(t) for t in a.split(">")) for a in r["aliases"].split("|") if a}
+        aliases = tuple(sorted(paths, key=lambda p: (-sum(map(len, p)), p)))
         specs[r["table"]].measures.append(MeasureSpec(r["measure"], r["role"], r["side"], aliases))
     return specs
 
