@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# builds run on a snapshot of the package taken at the start, so edits made meanwhile change neither the code
+# measured nor the cache key (which hashes the package's files)
+sys.path.insert(0, os.environ.get("JUESUAN_BENCH_CODE") or str(ROOT))
 
 DEPARTMENTS = ["湘潭市雨湖区民政局", "株洲市石峰区卫生健康局", "长沙市财政局", "岳阳县农业农村局", "衡阳市人力资源和社会保障局",
                "常德市武陵区教育局", "郴州市住房和城乡建设局", "益阳市赫山区水利局"]
@@ -96,6 +99,9 @@ def one_build(raw: Path, out: Path, cache: Path, workers: int) -> dict:
     st = corpus.stats
     main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers_rss = {pid: mb for pid, mb in st["peak_rss_mb"].items() if pid != os.getpid()}
+    import juesuan
+
+    assert os.environ.get("JUESUAN_BENCH_CODE", "") in juesuan.__file__, juesuan.__file__
     return {"workers": workers, "files": st["files"], "read": st["read"], "cached": st["cached"],
             "failed": st["failed"], "pages": st["pages"], "wall_s": wall, "read_s": st["read_seconds"],
             "docs_per_min": st["files"] / wall * 60, "pages_per_s": st["pages"] / wall,
@@ -103,9 +109,9 @@ def one_build(raw: Path, out: Path, cache: Path, workers: int) -> dict:
             "worker_peak_rss_mb": sorted(workers_rss.values()), "digest": _digest(out)}
 
 
-def run_in_fresh_process(raw: Path, out: Path, cache: Path, workers: int) -> dict:
+def run_in_fresh_process(raw: Path, out: Path, cache: Path, workers: int, code: Path) -> dict:
     cmd = [sys.executable, __file__, "--one", str(raw), str(out), str(cache), str(workers)]
-    r = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    r = subprocess.run(cmd, capture_output=True, text=True, check=True, env={**os.environ, "JUESUAN_BENCH_CODE": str(code)})
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
@@ -123,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     base = Path(args.keep or tempfile.mkdtemp(prefix="juesuan-bench-"))
     raw = base / "raw"
+    code = base / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    shutil.copytree(ROOT / "juesuan", code / "juesuan", ignore=shutil.ignore_patterns("__pycache__"))
     t0 = time.perf_counter()
     counts = make_corpus(raw, args.n, args.binary_share)
     print(f"corpus: {args.n} documents ({', '.join(f'{v} {k}' for k, v in counts.items())}) in {raw}, "
@@ -135,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for w in args.workers:
         for state in ("cold", "warm"):
-            r = run_in_fresh_process(raw, base / f"out-w{w}-{state}", base / f"cache-w{w}", w)
+            r = run_in_fresh_process(raw, base / f"out-w{w}-{state}", base / f"cache-w{w}", w, code)
             r["state"] = state
             rows.append(r)
             print(f"  workers={w} {state}: {r['wall_s']:.1f} s, read {r['read']}, cached {r['cached']}", flush=True)

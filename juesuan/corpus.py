@@ -35,14 +35,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from .document import Document, read
 from .errors import JuesuanError
 from .readers import SUFFIXES, _sniff, sha256_of
-from .schema import TABLES, conform, empty_frame
+from .schema import TABLES, columns, conform, empty_frame
 
 OUTPUTS = ("documents", "tables", "cells", "facts", "findings", "dropped")
 FORMATS = ("csv", "parquet")
@@ -54,8 +54,60 @@ _FINGERPRINT_SUFFIXES = (".py", ".csv", ".json", ".yaml", ".yml", ".txt", ".tsv"
 
 
 @dataclass
+class Result:
+    """One file's outcome as workers send it and the cache stores it: its ``documents`` row (``meta``), the rows of
+    the other tables (``rows``: table → column → values) and the whole Document pickled (``document``; None for a
+    failed file), unpickled only when asked for, so a warm build loads just the rows it writes."""
+
+    meta: dict
+    rows: dict[str, dict[str, list]] = field(default_factory=dict)
+    document: bytes | None = None
+
+    @classmethod
+    def of(cls, result: Document | dict) -> Result:
+        """The Result of a read (a Document, or the documents row of a failed file)."""
+        if not isinstance(result, Document):
+            return cls(meta=dict(result))
+        rows = {name: getattr(result, name).to_dict("list") for name in OUTPUTS[1:] if len(getattr(result, name))}
+        return cls(meta=dict(result.meta), rows=rows,
+                   document=pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def load(self) -> Document | None:
+        """The Document (its ``meta`` is this Result's, so it carries the file name of this build)."""
+        if self.document is None:
+            return None
+        doc = pickle.loads(self.document)
+        doc.meta = dict(self.meta)
+        return doc
+
+
+class Documents(Mapping):
+    """``Corpus.docs``: doc_id → Document, each unpickled from its cached Result the first time it is asked for."""
+
+    def __init__(self, items: dict[str, Document | Result]):
+        self._items = items
+
+    def __getitem__(self, doc_id: str) -> Document:
+        item = self._items[doc_id]
+        if isinstance(item, Result):
+            item = self._items[doc_id] = item.load()
+        return item
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} documents: {', '.join(list(self._items)[:3])}{' …' if len(self) > 3 else ''}>"
+
+
+@dataclass
 class Corpus:
-    """The contract's tables for many documents, plus the Documents themselves (``docs``, by doc_id)."""
+    """The contract's tables for many documents, plus the Documents themselves (``docs``, by doc_id, loaded from the
+    cache when first asked for), and ``stats`` about the build (files read, taken from the cache, failed, timings,
+    each worker's peak memory)."""
 
     documents: pd.DataFrame
     tables: pd.DataFrame
@@ -63,7 +115,7 @@ class Corpus:
     facts: pd.DataFrame
     findings: pd.DataFrame
     dropped: pd.DataFrame
-    docs: dict[str, Document] = field(default_factory=dict, repr=False)
+    docs: Mapping[str, Document] = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -143,18 +195,38 @@ def _sorted(df: pd.DataFrame, name: str) -> pd.DataFrame:
     return df.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
 
 
-def assemble(results: list[Document | dict]) -> Corpus:
-    """Concatenate per-file results into a Corpus with stable row order."""
-    docs = {r.doc_id: r for r in results if isinstance(r, Document)}
-    rows = [r.meta if isinstance(r, Document) else r for r in results]
+def assemble(results: list[Document | dict | Result]) -> Corpus:
+    """Concatenate per-file results (Documents, failed documents rows, or cached Results) into a Corpus with stable
+    row order. A content read twice (two paths) gives two documents rows and its table rows once."""
+    metas: list[dict] = []
+    unique: dict[str, tuple[dict, Document | Result]] = {}
+    for r in results:
+        if isinstance(r, Document):
+            metas.append(r.meta)
+            unique.setdefault(r.doc_id, (None, r))
+        elif isinstance(r, Result):
+            metas.append(r.meta)
+            if r.document is not None:
+                unique.setdefault(r.meta["doc_id"], (r.rows, r))
+        else:
+            metas.append(r)
     frames: dict[str, pd.DataFrame] = {
-        "documents": conform(pd.DataFrame(rows, columns=[f.name for f in TABLES["documents"]]), "documents")
-        if rows else empty_frame("documents")}
+        "documents": conform(pd.DataFrame(metas, columns=columns("documents")), "documents")
+        if metas else empty_frame("documents")}
     for name in OUTPUTS[1:]:
-        parts = [getattr(d, name) for d in docs.values() if len(getattr(d, name))]
-        frames[name] = conform(pd.concat(parts, ignore_index=True), name) if parts else empty_frame(name)
+        data: dict[str, list] = {c: [] for c in columns(name)}
+        for rows, item in unique.values():
+            if rows is None:  # a Document read in this process
+                frame = getattr(item, name)
+                part = frame.to_dict("list") if len(frame) else None
+            else:
+                part = rows.get(name)
+            if part:
+                for c in data:
+                    data[c].extend(part[c])
+        frames[name] = conform(pd.DataFrame(data), name) if data[columns(name)[0]] else empty_frame(name)
     frames = {k: _sorted(v, k) for k, v in frames.items()}
-    return Corpus(**frames, docs=docs)
+    return Corpus(**frames, docs=Documents({doc_id: item for doc_id, (_, item) in unique.items()}))
 
 
 def default_cache_dir() -> Path:
@@ -203,8 +275,7 @@ def code_fingerprint(package: Path, version: str, libraries: dict[str, str]) -> 
 class Cache:
     """Per-document results on disk, keyed by file content and the code's ``fingerprint()``.
 
-    ``get(sha256)`` returns the stored Document (or failed documents row) or None; ``put(sha256, result)`` stores
-    one atomically (write to a temporary file, then rename), so an interrupted build leaves no half entries.
+    ``get(sha256)`` returns the stored ``Result`` or None; ``put(sha256, result)`` stores one atomically (write to a temporary file, then rename), so an interrupted build leaves no half entries.
     A damaged entry is treated as missing.
     """
 
@@ -215,34 +286,35 @@ class Cache:
     def _path(self, sha: str) -> Path:
         return self.folder / f"{sha}.pkl"
 
-    def get(self, sha: str) -> Document | dict | None:
+    def get(self, sha: str) -> Result | None:
         path = self._path(sha)
         try:
             with path.open("rb") as fh:
-                return pickle.load(fh)
+                found = pickle.load(fh)
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - a damaged or foreign entry: read the file again
             return None
+        return found if isinstance(found, Result) else None
 
-    def put(self, sha: str, result: Document | dict) -> None:
+    def put(self, sha: str, result: Result | bytes) -> None:
+        """Store a Result (or its pickle, as bytes)."""
+        blob = result if isinstance(result, bytes) else pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(blob)
             os.replace(tmp, self._path(sha))
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
 
-def _relabel(result: Document | dict, label: str) -> Document | dict:
+def _relabel(result: Result, label: str) -> Result:
     """A cached result under this build's file name (the same content may sit at another path)."""
-    if isinstance(result, Document):
-        result.meta = {**result.meta, "file": label}
-        return result
-    return {**result, "file": label}
+    result.meta = {**result.meta, "file": label}
+    return result
 
 
 def _peak_rss_mb() -> float:
@@ -255,10 +327,15 @@ def _peak_rss_mb() -> float:
     return rss / 1024 / 1024 if sys.platform == "darwin" else rss / 1024
 
 
-def _task(path: Path, label: str) -> tuple[Document | dict, int, float, float]:
-    """What a worker runs: read one file; returns (result, worker pid, seconds, the worker's peak RSS in MB)."""
+def _task(path: Path, label: str, pickled: bool = False) -> tuple[Document | dict | bytes, int, float, float]:
+    """What a worker runs: read one file; returns (result, worker pid, seconds, the worker's peak RSS in MB).
+
+    ``pickled``: the result comes back as its ``Result``, pickled, which the main process both stores in the cache
+    and loads (one pickling per file instead of two)."""
     t0 = time.perf_counter()
     result = read_one(path, label=label)
+    if pickled:
+        result = pickle.dumps(Result.of(result), protocol=pickle.HIGHEST_PROTOCOL)
     return result, os.getpid(), time.perf_counter() - t0, _peak_rss_mb()
 
 
@@ -275,11 +352,11 @@ def _warm_up_file(files: list[Path], pending: list[int]) -> int | None:
     return None
 
 
-def _isolated(path: Path, label: str, context) -> tuple[Document | dict, int, float, float]:
+def _isolated(path: Path, label: str, context) -> tuple[bytes | dict, int, float, float]:
     """Read one file in a process of its own; if that process dies, the file is a failed row (not cached)."""
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         try:
-            return pool.submit(_task, path, label).result()
+            return pool.submit(_task, path, label, True).result()
         except BrokenProcessPool:
             err = JuesuanError(None, "the process reading this file died (a crash in a reader library?)")
             return failed_row(path, label, err), 0, 0.0, 0.0
@@ -309,7 +386,7 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
     files, root = find_inputs(source)
     labels = [_label(p, root) for p in files]
     store = _resolve_cache(cache)
-    results: dict[int, Document | dict] = {}
+    results: dict[int, Document | dict | Result] = {}
     shas: dict[int, str] = {}
     todo: list[int] = []
     for i, path in enumerate(files):
@@ -333,15 +410,16 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
     peaks: dict[int, float] = {}
     seconds = 0.0
 
-    def done(i: int, result: Document | dict, pid: int, secs: float, peak: float, keep: bool = True) -> None:
+    def done(i: int, result: Document | dict | bytes, pid: int, secs: float, peak: float, keep: bool = True) -> None:
         nonlocal seconds
-        results[i] = result
+        blob = result if isinstance(result, bytes) else None
+        result = results[i] = pickle.loads(blob) if blob is not None else result
         peaks[pid] = max(peaks.get(pid, 0.0), peak)
         seconds += secs
         # what the content decides is kept; not a file that vanished mid-build nor a worker that died
-        if keep and store is not None and i in shas and (isinstance(result, Document)
-                                                          or result.get("sha256") == shas[i]):
-            store.put(shas[i], result)
+        meta = result.meta if isinstance(result, (Document, Result)) else result
+        if keep and store is not None and i in shas and meta.get("sha256") == shas[i]:
+            store.put(shas[i], blob if blob is not None else Result.of(result))
         if bar is not None:
             bar.update(1)
 
@@ -362,7 +440,7 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
             pool = executor or ProcessPoolExecutor(max_workers=min(n_workers, len(pending)), mp_context=context)
             broken: list[int] = []
             try:
-                futures: dict[Future, int] = {pool.submit(_task, files[i], labels[i]): i for i in pending}
+                futures: dict[Future, int] = {pool.submit(_task, files[i], labels[i], True): i for i in pending}
                 for fut in as_completed(futures):
                     i = futures[fut]
                     try:
