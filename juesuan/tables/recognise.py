@@ -104,15 +104,20 @@ def match_title(text: str) -> TitleMatch | None:
         return None
     index = title_index()
 
+    def fits(tkey: str) -> bool:
+        return key == tkey or (key.endswith(tkey) and len(key) - len(tkey) <= _MAX_TITLE_PREFIX
+                               and bool(_TITLE_PREFIX.match(key[: -len(tkey)])))
+
     def found(tkey: str, table: str, kind: str, score: float) -> TitleMatch:
-        others = tuple(dict.fromkeys(t for k, t, _ in index if k == tkey))
+        # every kind whose title this line also ends with: "…部门收入预算总表" is 上海's 02 or 江苏's 收入总表
+        others = tuple(dict.fromkeys([table] + [t for k, t, _ in index if fits(k)]))
         return TitleMatch(table, kind, score, others)
 
     for tkey, table, kind in index:
         if key == tkey:
             return found(tkey, table, kind, 1.0)
     for tkey, table, kind in index:  # longest first: 财政拨款收入支出决算总表 before 收入支出决算总表
-        if key.endswith(tkey) and len(key) - len(tkey) <= _MAX_TITLE_PREFIX and _TITLE_PREFIX.match(key[: -len(tkey)]):
+        if fits(tkey):
             return found(tkey, table, kind, 0.95)
     best: TitleMatch | None = None
     for tkey, table, kind in index:
