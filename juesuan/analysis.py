@@ -55,7 +55,8 @@ def default_clean_dir() -> Path:
 def read_clean(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """The CSVs ``juesuan build`` wrote (documents, tables, cells, facts, findings, dropped) with the contract's dtypes.
 
-    Codes stay strings (``"210"``, never 210.0). Raises FileNotFoundError naming the folder when a CSV is missing.
+    Codes stay strings (``"210"``, never 210.0). Raises FileNotFoundError naming the folder when a CSV is missing,
+    and ValueError when a CSV lacks a column the contract now has (written by an older juesuan: rebuild it).
     """
     folder = Path(folder) if folder is not None else default_clean_dir()
     out = {}
@@ -69,7 +70,11 @@ def read_clean(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
         for f in fields:
             if f.type == "boolean" and f.name in df:
                 df[f.name] = df[f.name].map({"True": True, "False": False, True: True, False: False})
-        out[name] = conform(df, name)
+        try:
+            out[name] = conform(df, name)
+        except KeyError as err:
+            raise ValueError(f"{path}: {err.args[0]}; it was written by an older juesuan: run `juesuan build` again") \
+                from err
     return out
 
 
@@ -160,8 +165,8 @@ def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFram
     """One row per document × key × period: the key figures (万元) and where each came from.
 
     Period 本年 comes from the cells where the document prints the table that holds the key (fact_keys.csv says
-    which; a 预算 reads them under their 预算 names), else from the narrative's facts, else — when that table is printed empty ("故本表无数据") — it is 0 with
-    source ``empty_table``. Period 上年 comes from the narrative only (facts with period 上年, stated or derived from
+    which; a 预算 reads them under their 预算 names), else from the narrative's facts, else — when that table is
+    printed empty ("故本表无数据") — it is 0 with source ``empty_table``. Period 上年 comes from the narrative only (facts with period 上年, stated or derived from
     a stated change). ``fiscal_year`` is the year the figure is about (year − 1 for 上年). ``n_values`` > 1 says the
     source offered several different values for the key; the first in reading order is kept.
 
@@ -234,9 +239,9 @@ def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> 
 
     ``figures`` is ``key_figures`` output. For a document of year Y the prior value is, first, the 本年 figure of the
     same department's document for Y − 1 (``prior_source`` "document", ``prior_doc_id`` names it), else the
-    narrative's own 上年 figure (``prior_source`` "上年 fact"). A 决算 is compared with 决算 and a 预算 with 预算. ``stated_prior`` always carries the narrative's 上年
-    value when it has one, and ``prior_gap`` = prior_value − stated_prior shows where the earlier document and the
-    later narrative disagree. Rows without any prior value are kept with the change empty.
+    narrative's own 上年 figure (``prior_source`` "上年 fact"). A 决算 is compared with 决算 and a 预算 with 预算.
+    ``stated_prior`` always carries the narrative's 上年 value when it has one, and ``prior_gap`` = prior_value −
+    stated_prior shows where the earlier document and the later narrative disagree. Rows without any prior value are kept with the change empty.
 
     Columns: department, kind, key, year, value, source, doc_id, prior_year, prior_value, prior_source, prior_doc_id,
     stated_prior, prior_gap, change, change_pct (percent).
@@ -246,8 +251,8 @@ def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> 
     fig = fig.assign(group=fig["department"].map(lambda d: groups.get(clean_name(d), clean_name(d))))
     current = fig[fig["period"] == CURRENT]
     prior = fig[fig["period"] == PRIOR]
-    cols = ["department", "kind", "key", "year", "value", "source", "doc_id", "prior_year", "prior_value", "prior_source",
-            "prior_doc_id", "stated_prior", "prior_gap", "change", "change_pct"]
+    cols = ["department", "kind", "key", "year", "value", "source", "doc_id", "prior_year", "prior_value",
+            "prior_source", "prior_doc_id", "stated_prior", "prior_gap", "change", "change_pct"]
     rows = []
     by_year = {(r.group, r.kind, r.key, int(r.fiscal_year)): r for r in current.sort_values("doc_id").itertuples()
                if pd.notna(r.fiscal_year)}
@@ -265,8 +270,8 @@ def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> 
         else:
             prior_value, prior_source, prior_doc = float("nan"), "", ""
         change = r.value - prior_value
-        rows.append({"department": r.group, "kind": r.kind, "key": r.key, "year": year, "value": r.value, "source": r.source,
-                     "doc_id": r.doc_id, "prior_year": year - 1, "prior_value": prior_value,
+        rows.append({"department": r.group, "kind": r.kind, "key": r.key, "year": year, "value": r.value,
+                     "source": r.source, "doc_id": r.doc_id, "prior_year": year - 1, "prior_value": prior_value,
                      "prior_source": prior_source, "prior_doc_id": prior_doc, "stated_prior": stated_prior,
                      "prior_gap": prior_value - stated_prior if prior_source == "document" else float("nan"),
                      "change": round(change, 2) if pd.notna(change) else change,

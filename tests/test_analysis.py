@@ -263,3 +263,12 @@ def test_a_budget_reads_its_yusuan_columns_and_is_compared_with_budgets_only():
     yoy = A.year_over_year(fig)
     budget = yoy[(yoy["doc_id"] == "y22") & (yoy["key"] == "支出合计")].iloc[0]
     assert budget["kind"] == "预算" and budget["prior_source"] == ""  # a 2022 预算 is not "up" on a 2021 决算
+
+
+def test_read_clean_says_to_rebuild_a_folder_written_before_a_column_was_added(corpus, tmp_path):
+    c, _, _ = corpus
+    write_clean(c, tmp_path)
+    facts = pd.read_csv(tmp_path / "facts.csv", encoding="utf-8-sig", dtype=str)
+    facts.drop(columns=["formula"]).to_csv(tmp_path / "facts.csv", index=False, encoding="utf-8-sig")
+    with pytest.raises(ValueError, match=r"facts\.csv.*formula.*juesuan build"):
+        A.read_clean(tmp_path)
