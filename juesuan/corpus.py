@@ -479,7 +479,8 @@ def write_clean(corpus: Corpus, out: str | Path, formats: Sequence[str] = FORMAT
 
     ``formats``: "csv" (UTF-8 with BOM, "\\n" line ends, stable row order) and/or "parquet" (pyarrow, column types
     and field descriptions from the schema). Parquet is skipped with a warning when pyarrow cannot be imported.
-    Same corpus → byte-identical files.
+    Same corpus → byte-identical files. Files of a format not written this time are removed, so the folder always
+    matches its datapackage.json.
     """
     from .datapackage import parquet_available, write_datapackage, write_parquet
 
@@ -495,6 +496,9 @@ def write_clean(corpus: Corpus, out: str | Path, formats: Sequence[str] = FORMAT
         formats.remove("parquet")
     written: dict[str, Path] = {}
     for name in OUTPUTS:
+        for fmt in FORMATS:  # a format not written now must not linger from an earlier build
+            if fmt not in formats:
+                (out / f"{name}.{fmt}").unlink(missing_ok=True)
         if "csv" in formats:
             path = out / f"{name}.csv"
             corpus[name].to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")

@@ -141,6 +141,8 @@ def test_changed_file_alone_is_read_again(corpus_dir, serial, tmp_path, monkeypa
     read.clear()
     c = read_all(copy, workers=1, cache=tmp_path / "cache")
     assert read == [] and "a/renamed.txt" in set(c.documents.file)
+    doc_id = c.documents.set_index("file").loc["a/renamed.txt", "doc_id"]
+    assert c.docs[doc_id].meta["file"] == "a/renamed.txt"  # the Document loaded from the cache has the new name
 
 
 def test_code_or_data_change_invalidates_the_cache(tmp_path):
@@ -286,7 +288,7 @@ def test_frictionless_validates_the_package(serial):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
-def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch):
+def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch, capsys):
     raw, _ = corpus_dir
     _, base = serial
     raw = raw / "b" / "c"
@@ -294,6 +296,8 @@ def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch):
     reference = tmp_path / "reference"
     _build(raw, reference, workers=1, cache=base / "cache")
     out = tmp_path / "data" / "clean"
+    out.mkdir(parents=True)
+    (out / "cells.parquet").write_bytes(b"from an earlier build")
     assert main(["build", str(raw), str(out), "--workers", "2", "--format", "csv", "--no-cache"]) == 0
     assert not (tmp_path / "data" / ".juesuan-cache").exists()
     assert not list(out.glob("*.parquet"))
@@ -304,8 +308,11 @@ def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch):
     shutil.copytree(base / "cache", tmp_path / "data" / ".juesuan-cache")
     calls = []
     monkeypatch.setattr(corpus_mod, "read_one", lambda *a, **k: calls.append(a))
-    assert main(["build", str(raw), str(out), "--workers", "1"]) == 0
-    assert calls == [] and _outputs(out) == _outputs(reference)
+    capsys.readouterr()
+    assert main(["build", str(raw), str(out), "--workers", "1", "--progress"]) == 0
+    assert calls == [] and _outputs(out) == _outputs(reference)  # the Parquet files are back, too
+    err = capsys.readouterr().err
+    assert "100%" in err and "0 read, 6 from the cache" in err
     assert main(["build", str(raw), str(out), "--workers", "0"]) == 2
 
 
@@ -334,3 +341,22 @@ def test_a_crashing_reader_fails_its_file_only(tmp_path, monkeypatch):
     assert status.pop("zz_crash.txt") == "failed" and set(status.values()) == {"ok"} and len(status) == 5
     assert "died" in c.documents.set_index("file").loc["zz_crash.txt", "error"]
     assert len(list((tmp_path / "cache").rglob("*.pkl"))) == 5  # the crash is not cached
+
+
+def test_parquet_only_and_without_pyarrow(serial, tmp_path, monkeypatch):
+    c, base = serial
+    write_clean(c, tmp_path / "pq", formats=("parquet",))
+    assert not list((tmp_path / "pq").glob("*.csv")) and check_package(tmp_path / "pq") == []
+    pkg = json.loads((tmp_path / "pq" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["format"] for r in pkg["resources"]} == {"parquet"}
+    import juesuan.datapackage as dp
+
+    monkeypatch.setattr(dp, "parquet_available", lambda: False)
+    with pytest.warns(UserWarning, match="pyarrow is not installed"):
+        written = write_clean(c, tmp_path / "nopq")
+    assert sorted(written) == sorted([f"{n}.csv" for n in TABLES] + ["datapackage.json"])
+    assert check_package(tmp_path / "nopq") == []
+    for name in TABLES:
+        assert (tmp_path / "nopq" / f"{name}.csv").read_bytes() == (base / "out" / f"{name}.csv").read_bytes()
+    with pytest.raises(ValueError, match="unknown output format"):
+        write_clean(c, tmp_path / "x", formats=("xlsx",))
