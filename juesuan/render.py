@@ -89,15 +89,19 @@ def _is_colnum_row(row: Sequence[str]) -> bool:
 
 
 def to_xlsx(doc: Any, path: str | Path, one_sheet_per_table: bool = True, codes_as_numbers: bool = True,
-            amounts_as_numbers: bool = True) -> Path:
+            amounts_as_numbers: bool = True, ruled: bool = False) -> Path:
     """Write ``doc`` as an Excel workbook: a sheet per table (or all tables on one sheet, one under another).
 
     Headers keep their merged ranges; codes are written as numbers (as Excel users type them) or as text; amounts as
     numbers with two decimals shown, or as the printed text. The narrative goes on a first sheet "说明", a paragraph
-    per row. Returns the path written.
+    per row. ``ruled`` draws thin borders round every table cell, as Excel and WPS exports of the templates have,
+    so a PDF printed from the workbook has ruling lines. Returns the path written.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+    from openpyxl.styles import Alignment, Border, Side
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
 
     path = Path(path)
     wb = Workbook()
@@ -152,6 +156,10 @@ def to_xlsx(doc: Any, path: str | Path, one_sheet_per_table: bool = True, codes_
                 else:
                     cell.value = v
             r += 1
+        if ruled:
+            for row_cells in sheet.iter_rows(min_row=top, max_row=r - 1, min_col=1, max_col=width):
+                for cell in row_cells:
+                    cell.border = box
         # column widths that fit the text, one page wide when printed (LibreOffice/Excel PDF export clips and splits
         # otherwise)
         from openpyxl.utils import get_column_letter
