@@ -288,6 +288,33 @@ def plot_year_over_year(yoy: pd.DataFrame, department: str | None = None, title:
     return fig
 
 
+def plot_series(series: pd.DataFrame, key: str, title: str | None = None) -> Figure:
+    """One key figure over fiscal years, a line per department (``analysis.series``).
+
+    A filled marker is a year's own account (本年 of that year's document), a hollow one a later narrative's 上年
+    statement. Raises KeyError when no row has ``key``.
+    """
+    rows = series[series["key"] == key].sort_values("fiscal_year")
+    if rows.empty:
+        raise KeyError(f"no series for {key!r}")
+    fig, axes = _new(height=4.0)
+    ax = axes[0, 0]
+    for department, part in rows.groupby("department", sort=True):
+        years = part["fiscal_year"].astype(int)
+        line, = ax.plot(years, part["value"], label=department)
+        own = part["period"] == "本年"
+        ax.scatter(years[own], part["value"][own], color=line.get_color(), zorder=3)
+        ax.scatter(years[~own], part["value"][~own], facecolors="white", edgecolors=line.get_color(), zorder=3)
+    years = sorted(rows["fiscal_year"].astype(int).unique())
+    ax.set_xticks(years, [f"{y}年" for y in years])
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+    ax.set_ylabel("万元")
+    ax.set_title(title or f"{key}：逐年（实心为当年决算，空心为次年情况说明中的上年数）", fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    return fig
+
+
 def plot_findings(summary: pd.DataFrame, title: str = "各文件的检查结果") -> Figure:
     """Findings per document and severity (``analysis.findings_summary``) as stacked bars; 0 for clean documents."""
     colours = {"error": "#c44e52", "warning": "#dd8452", "info": "#8c8c8c"}
@@ -313,5 +340,6 @@ def plot_findings(summary: pd.DataFrame, title: str = "各文件的检查结果"
 
 __all__ = [
     "CJKFontMissing", "CJK_FAMILIES", "PACKAGED_FONTS", "covers", "figure_texts", "find_cjk_font", "missing_glyphs",
-    "plot_findings", "plot_key_figure", "plot_shares", "plot_structure", "plot_year_over_year", "setup_cjk_font",
+    "plot_findings", "plot_key_figure", "plot_series", "plot_shares", "plot_structure", "plot_year_over_year",
+    "setup_cjk_font",
 ]

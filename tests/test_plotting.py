@@ -79,3 +79,20 @@ def test_no_cjk_font_raises_naming_what_to_install(monkeypatch):
 def test_a_family_without_the_glyphs_is_not_taken():
     assert not P.covers("DejaVu Sans")
     assert not P.covers("No Such Family 不存在")
+
+
+def test_series_chart_marks_stated_prior_years_hollow():
+    series = pd.DataFrame({
+        "department": ["衡南县医疗保障局"] * 2 + ["井研县医疗保障局"] * 2, "kind": "决算", "key": "机关运行经费",
+        "fiscal_year": [2019, 2020, 2020, 2021], "value": [93.83, 100.51, 104.31, 85.79],
+        "period": ["上年", "本年", "上年", "本年"], "source": "facts", "doc_id": ["b", "b", "c", "c"]})
+    fig = P.plot_series(series, "机关运行经费")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["井研县医疗保障局", "衡南县医疗保障局"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2019年", "2020年", "2021年"]
+    hollow = [c for c in ax.collections if len(c.get_offsets()) and (c.get_facecolor()[:, :3] == 1).all()]
+    assert sorted(float(c.get_offsets()[0][1]) for c in hollow) == [93.83, 104.31]
+    assert P.missing_glyphs(fig) == {}
+    with pytest.raises(KeyError, match="三公经费"):
+        P.plot_series(series, "三公经费")
+    plt.close(fig)
