@@ -5,7 +5,8 @@
 
 For each worker count: a cold build (empty cache: every file read) and a warm build (the same cache: nothing read),
 each in a fresh Python process so that peak-memory figures are that build's own. Figures: wall time, documents per
-minute, pages per second, warm-over-cold speed-up, peak RSS of the main process and of each worker process
+minute, pages per second, CPU seconds of the build (main process and workers) and the cores that makes on
+average (below the worker count when other load takes the cores), warm-over-cold speed-up, peak RSS of the main process and of each worker process
 (``resource.getrusage``; for workers=1 the reading happens in the main process). Every build's output files are
 compared byte for byte with the first one's.
 """
@@ -92,10 +93,12 @@ def one_build(raw: Path, out: Path, cache: Path, workers: int) -> dict:
     """One build in this process; returns its figures (run by ``--one`` in a fresh process)."""
     from juesuan.corpus import read_all, write_clean
 
+    me0, kids0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     corpus = read_all(raw, workers=workers, cache=cache)
     write_clean(corpus, out)
     wall = time.perf_counter() - t0
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     st = corpus.stats
     main_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers_rss = {pid: mb for pid, mb in st["peak_rss_mb"].items() if pid != os.getpid()}
@@ -106,6 +109,8 @@ def one_build(raw: Path, out: Path, cache: Path, workers: int) -> dict:
             "failed": st["failed"], "pages": st["pages"], "wall_s": wall, "read_s": st["read_seconds"],
             "docs_per_min": st["files"] / wall * 60, "pages_per_s": st["pages"] / wall,
             "main_peak_rss_mb": round(main_rss, 1),
+            "cpu_s": sum(getattr(b, f) - getattr(a, f) for a, b in ((me0, me), (kids0, kids))
+                         for f in ("ru_utime", "ru_stime")),
             "worker_peak_rss_mb": sorted(workers_rss.values()), "digest": _digest(out)}
 
 
@@ -143,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"other load on the machine lowers it)", flush=True)
     rows = []
     for w in args.workers:
+        shutil.rmtree(base / f"cache-w{w}", ignore_errors=True)  # cold means an empty cache, also with --keep
         for state in ("cold", "warm"):
             r = run_in_fresh_process(raw, base / f"out-w{w}-{state}", base / f"cache-w{w}", w, code)
             r["state"] = state
@@ -150,10 +156,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  workers={w} {state}: {r['wall_s']:.1f} s, read {r['read']}, cached {r['cached']}", flush=True)
     print()
     print(f"{'workers':>7} {'cache':>5} {'files':>5} {'read':>4} {'pages':>5} {'wall s':>7} {'docs/min':>8} "
-          f"{'pages/s':>7} {'main MB':>7}  worker peak RSS MB")
+          f"{'pages/s':>7} {'CPU s':>6} {'cores':>5} {'main MB':>7}  worker peak RSS MB")
     for r in rows:
         print(f"{r['workers']:>7} {r['state']:>5} {r['files']:>5} {r['read']:>4} {r['pages']:>5} {r['wall_s']:>7.1f} "
-              f"{r['docs_per_min']:>8.0f} {r['pages_per_s']:>7.1f} {r['main_peak_rss_mb']:>7.0f}  "
+              f"{r['docs_per_min']:>8.0f} {r['pages_per_s']:>7.1f} {r['cpu_s']:>6.1f} {r['cpu_s'] / r['wall_s']:>5.2f} "
+              f"{r['main_peak_rss_mb']:>7.0f}  "
               f"{', '.join(f'{m:.0f}' for m in r['worker_peak_rss_mb']) or '(in main)'}")
     cold = {r["workers"]: r for r in rows if r["state"] == "cold"}
     warm = {r["workers"]: r for r in rows if r["state"] == "warm"}
