@@ -13,8 +13,9 @@ readers use), so an unchanged file is not read again and any change to code, dat
 Entries are pickled ``Document`` objects (or failed ``documents`` rows) in ``<cache>/<fingerprint>/<sha256>.pkl``.
 Where: ``read_all(cache=True)`` uses ``$JUESUAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/juesuan``, else
 ``~/.cache/juesuan``; ``juesuan build RAW CLEAN`` uses ``.juesuan-cache/`` beside CLEAN (``data/.juesuan-cache`` for
-the default ``data/clean``) unless ``$JUESUAN_CACHE_DIR`` is set. Deleting the folder is always safe. Only load a
-cache folder you wrote yourself: entries are pickles.
+the default ``data/clean``) unless ``$JUESUAN_CACHE_DIR`` is set. A build that stores entries removes those of all but
+the three most recently used fingerprints. Deleting the folder is always safe. Only use a cache folder you wrote
+yourself: entries are pickles.
 
 Outputs (``write_clean``): each table as CSV (UTF-8 with BOM, "\\n" line ends) and as Parquet (pyarrow, a main
 dependency; skipped with a warning when it cannot be imported), and ``datapackage.json`` describing every resource
@@ -26,6 +27,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import re
 import sys
 import tempfile
 import time
@@ -50,6 +52,7 @@ FORMATS = ("csv", "parquet")
 _READER_LIBS = ("pandas", "numpy", "pypdfium2", "python-calamine", "openpyxl", "pdfplumber", "camelot-py")
 # Linux forks worker processes (cheap, and they inherit what the first read loaded); elsewhere the platform default
 _FORK_OK = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+_FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 _FINGERPRINT_SUFFIXES = (".py", ".csv", ".json", ".yaml", ".yml", ".txt", ".tsv")
 
 
@@ -229,6 +232,14 @@ def assemble(results: list[Document | dict | Result]) -> Corpus:
     return Corpus(**frames, docs=Documents({doc_id: item for doc_id, (_, item) in unique.items()}))
 
 
+def default_workers() -> int:
+    """The cores this process may use (its CPU affinity where the platform tells, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
 def default_cache_dir() -> Path:
     """Where ``read_all(cache=True)`` keeps its cache: $JUESUAN_CACHE_DIR, $XDG_CACHE_HOME/juesuan or ~/.cache/juesuan."""
     if os.environ.get("JUESUAN_CACHE_DIR"):
@@ -285,6 +296,24 @@ class Cache:
 
     def _path(self, sha: str) -> Path:
         return self.folder / f"{sha}.pkl"
+
+    def touch(self) -> None:
+        """Mark this fingerprint's folder as used now (``prune`` keeps the most recently used)."""
+        if self.folder.is_dir():
+            os.utime(self.folder)
+
+    def prune(self, keep: int = 3) -> list[Path]:
+        """Remove the entries of older code: all fingerprint folders but this one and the ``keep`` - 1 most recently
+        used others (another checkout or version may share the folder). Returns the folders removed."""
+        import shutil
+
+        # only folders this class writes: a fingerprint's name, holding nothing but entries
+        others = [p for p in self.root.iterdir() if p.is_dir() and p != self.folder and _FINGERPRINT.match(p.name)
+                  and all(f.suffix in (".pkl", ".tmp") for f in p.iterdir())]
+        others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for p in others[max(0, keep - 1):]:
+            shutil.rmtree(p, ignore_errors=True)
+        return others[max(0, keep - 1):]
 
     def get(self, sha: str) -> Result | None:
         path = self._path(sha)
@@ -374,7 +403,7 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
              executor: Executor | None = None, cache: bool | str | Path | Cache | None = True) -> Corpus:
     """Read every document in a folder (recursively) or a list of paths into one Corpus.
 
-    ``workers``: processes to read in (default: all cores; 1 reads in this process). ``executor``: any
+    ``workers``: processes to read in (default: the cores this process may use; 1 reads in this process). ``executor``: any
     ``concurrent.futures.Executor`` to submit the reads to instead (it is not shut down; e.g. a
     ``dask.distributed`` client's ``get_executor()``). ``cache``: True for the default folder
     (``default_cache_dir()``), a folder, or False for none. ``progress`` shows a tqdm bar.
@@ -401,7 +430,7 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
                 results[i] = _relabel(hit, labels[i])
                 continue
         todo.append(i)
-    n_workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    n_workers = max(1, workers if workers is not None else default_workers())
     bar = None
     if progress:
         from tqdm import tqdm
@@ -409,6 +438,7 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
         bar = tqdm(total=len(files), initial=len(results), unit="file")
     peaks: dict[int, float] = {}
     seconds = 0.0
+    stored: list[int] = []
 
     def done(i: int, result: Document | dict | bytes, pid: int, secs: float, peak: float, keep: bool = True) -> None:
         nonlocal seconds
@@ -419,7 +449,10 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
         # what the content decides is kept; not a file that vanished mid-build nor a worker that died
         meta = result.meta if isinstance(result, (Document, Result)) else result
         if keep and store is not None and i in shas and meta.get("sha256") == shas[i]:
-            store.put(shas[i], blob if blob is not None else Result.of(result))
+            if blob is None:  # read in this process: keep the light Result, as the cache does
+                result = results[i] = Result.of(result)
+            store.put(shas[i], blob if blob is not None else result)
+            stored.append(i)
         if bar is not None:
             bar.update(1)
 
@@ -461,6 +494,10 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
     finally:
         if bar is not None:
             bar.close()
+    if store is not None:
+        store.touch()
+        if stored:
+            store.prune()
     ordered = [results[i] for i in sorted(results, key=lambda i: labels[i])]
     corpus = assemble(ordered)
     corpus.stats = {

@@ -360,3 +360,24 @@ def test_parquet_only_and_without_pyarrow(serial, tmp_path, monkeypatch):
         assert (tmp_path / "nopq" / f"{name}.csv").read_bytes() == (base / "out" / f"{name}.csv").read_bytes()
     with pytest.raises(ValueError, match="unknown output format"):
         write_clean(c, tmp_path / "x", formats=("xlsx",))
+
+
+def test_cache_keeps_the_recent_fingerprints_only(tmp_path):
+    import os
+    import time
+
+    root = tmp_path / "cache"
+    old = []
+    for n, name in enumerate(["0" * 16, "1" * 16, "2" * 16, "3" * 16]):
+        (root / name).mkdir(parents=True)
+        (root / name / "abc.pkl").write_bytes(b"x")
+        os.utime(root / name, (time.time() - 1000 + n, time.time() - 1000 + n))
+        old.append(root / name)
+    (root / "notes").mkdir()  # not a fingerprint folder: never touched
+    (root / ("4" * 16)).mkdir()
+    (root / ("4" * 16) / "keep.txt").write_text("not ours")  # holds a file we never write: never touched
+    path = tmp_path / "doc.txt"
+    path.write_text(to_text(make_document(seed=7)), encoding="utf-8")
+    read_all([path], workers=1, cache=root)
+    left = sorted(p.name for p in root.iterdir())
+    assert left == sorted(["2" * 16, "3" * 16, "4" * 16, corpus_mod.fingerprint(), "notes"])
