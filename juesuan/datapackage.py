@@ -53,7 +53,7 @@ def descriptor(formats: Sequence[str] = ("csv", "parquet")) -> dict:
     for name in TABLES:
         res: dict = {"name": name, "profile": "tabular-data-resource"}
         if "csv" in formats:
-            res.update({"path": f"{name}.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+            res.update({"path": f"{name}.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
                         "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "header": True}})
         else:  # Parquet only: the Parquet file is the resource
             res.update({"path": f"{name}.parquet", "format": "parquet", "mediatype": _PARQUET_MEDIATYPE})
@@ -66,7 +66,8 @@ def descriptor(formats: Sequence[str] = ("csv", "parquet")) -> dict:
         "name": "juesuan-clean",
         "title": "部门决算/预算 disclosures read into tidy tables (juesuan)",
         "description": "Tables of the juesuan data contract, built by `juesuan build`. Money in 万元. "
-                       "CSV is UTF-8 with a BOM; each table also as Parquet where noted.",
+                       "CSV is UTF-8 with a byte-order mark (for Excel and WPS); each table also as Parquet where "
+                       "a resource names it.",
         "version": __version__,
         "resources": resources,
     }
@@ -180,7 +181,7 @@ def _check_csv(path: Path, name: str, res: dict) -> list[str]:
     key = [[f.name for f in fields].index(k) for k in res["schema"].get("primaryKey", [])]
     seen: set[tuple] = set()
     raw = path.read_bytes()
-    if res.get("encoding") == "utf-8-sig" and not raw.startswith(b"\xef\xbb\xbf"):
+    if not raw.startswith(b"\xef\xbb\xbf"):  # the contract: UTF-8 with a BOM, so Excel and WPS read it as UTF-8
         problems.append(f"{path.name}: no UTF-8 BOM")
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)

@@ -276,7 +276,9 @@ def test_datapackage_check_finds_problems(serial, tmp_path):
     rows[1] = ",".join(first)
     (bad / "documents.csv").write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
     (bad / "facts.parquet").unlink()
+    (bad / "tables.csv").write_bytes((bad / "tables.csv").read_bytes()[3:])
     problems = "\n".join(check_package(bad))
+    assert "tables.csv: no UTF-8 BOM" in problems
     assert "cells.csv: header" in problems and "year='twenty' is not a integer" in problems
     assert "facts.parquet missing" in problems
 
