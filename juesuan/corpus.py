@@ -4,13 +4,14 @@ Each file is read on its own: a file that fails becomes a ``documents`` row with
 the others go through. Every output table is sorted on stable keys and file names are relative to the input folder,
 so the same inputs give byte-identical outputs whatever the worker count or the order the files come in.
 
-Parallel: files are read in worker processes (``workers``, default all cores) or on any
+Parallel: files are read in worker processes (``workers``, default: the cores this process may use) or on any
 ``concurrent.futures.Executor`` you pass (``executor=``; e.g. ``dask.distributed.Client().get_executor()``).
 
 Cache: a file's result is stored under a key made of the file's SHA-256 and a *fingerprint* of the code that read it
 (juesuan's version, a hash of every source and data file in the package, and the versions of the libraries the
 readers use), so an unchanged file is not read again and any change to code, data or readers reads everything afresh.
-Entries are pickled ``Document`` objects (or failed ``documents`` rows) in ``<cache>/<fingerprint>/<sha256>.pkl``.
+Entries are compressed pickles of each file's ``Result`` (its rows of each table, and the pickled ``Document``, loaded
+only when ``Corpus.docs`` asks for it) in ``<cache>/<fingerprint>/<sha256>.pkl``.
 Where: ``read_all(cache=True)`` uses ``$JUESUAN_CACHE_DIR``, else ``$XDG_CACHE_HOME/juesuan``, else
 ``~/.cache/juesuan``; ``juesuan build RAW CLEAN`` uses ``.juesuan-cache/`` beside CLEAN (``data/.juesuan-cache`` for
 the default ``data/clean``) unless ``$JUESUAN_CACHE_DIR`` is set. A build that stores entries removes those of all but
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import time
 import warnings
+import zlib
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -318,8 +320,7 @@ class Cache:
     def get(self, sha: str) -> Result | None:
         path = self._path(sha)
         try:
-            with path.open("rb") as fh:
-                found = pickle.load(fh)
+            found = unpack(path.read_bytes())
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - a damaged or foreign entry: read the file again
@@ -327,8 +328,8 @@ class Cache:
         return found if isinstance(found, Result) else None
 
     def put(self, sha: str, result: Result | bytes) -> None:
-        """Store a Result (or its pickle, as bytes)."""
-        blob = result if isinstance(result, bytes) else pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        """Store a Result (or its ``pack``ed bytes)."""
+        blob = result if isinstance(result, bytes) else pack(result)
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
         try:
@@ -338,6 +339,16 @@ class Cache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def pack(result: Result) -> bytes:
+    """A Result as bytes: pickled, then zlib level 1 (a sixth of the size for ~1 ms)."""
+    return zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(blob: bytes) -> Result:
+    """The Result ``pack`` made."""
+    return pickle.loads(zlib.decompress(blob))
 
 
 def _relabel(result: Result, label: str) -> Result:
@@ -359,12 +370,12 @@ def _peak_rss_mb() -> float:
 def _task(path: Path, label: str, pickled: bool = False) -> tuple[Document | dict | bytes, int, float, float]:
     """What a worker runs: read one file; returns (result, worker pid, seconds, the worker's peak RSS in MB).
 
-    ``pickled``: the result comes back as its ``Result``, pickled, which the main process both stores in the cache
-    and loads (one pickling per file instead of two)."""
+    ``pickled``: the result comes back as its ``Result``, ``pack``ed, which the main process both stores in the cache
+    and loads (one pickling per file instead of two, and a sixth of the bytes to send)."""
     t0 = time.perf_counter()
     result = read_one(path, label=label)
     if pickled:
-        result = pickle.dumps(Result.of(result), protocol=pickle.HIGHEST_PROTOCOL)
+        result = pack(Result.of(result))
     return result, os.getpid(), time.perf_counter() - t0, _peak_rss_mb()
 
 
@@ -443,7 +454,7 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
     def done(i: int, result: Document | dict | bytes, pid: int, secs: float, peak: float, keep: bool = True) -> None:
         nonlocal seconds
         blob = result if isinstance(result, bytes) else None
-        result = results[i] = pickle.loads(blob) if blob is not None else result
+        result = results[i] = unpack(blob) if blob is not None else result
         peaks[pid] = max(peaks.get(pid, 0.0), peak)
         seconds += secs
         # what the content decides is kept; not a file that vanished mid-build nor a worker that died
