@@ -496,7 +496,7 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
                              0.0, keep=False)
             finally:
                 if own_pool:
-                    pool.shutdown()
+                    pool.shutdown(cancel_futures=True)  # on Ctrl-C, do not read the rest first
             # A worker process died (a crash in a native library): the files it took down with it are read again,
             # each in a process of its own, so only the file that crashes fails.
             for i in sorted(broken, key=lambda i: labels[i]):

@@ -30,18 +30,22 @@ def _variant(i: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def corpus_dir(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame]]:
+def corpus_dir(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame], dict[str, dict]]:
     """12 text exports in three folders, one XLSX and one PDF (when the renderers' libraries are there), and two bad
-    files; returns the folder and each good file's expected cells by its label."""
+    files; returns the folder, and by each good file's label its expected cells and its documents row's values."""
     root = tmp_path_factory.mktemp("corpus") / "raw"
     (root / "a").mkdir(parents=True)
     (root / "b" / "c").mkdir(parents=True)
     expected: dict[str, pd.DataFrame] = {}
+    meta: dict[str, dict] = {}
     for i in range(12):
         synth = make_document(**_variant(i))
         label = f"{'a' if i % 2 else 'b/c'}/doc{i:02d}.txt"
         (root / label).write_text(to_text(synth, rows_per_page=6 if i % 3 == 1 else None), encoding="utf-8")
         expected[label] = synth.expected
+        v = _variant(i)
+        meta[label] = {"department": v["department"], "year": str(v["year"]), "unit": v["unit"], "kind": "决算",
+                       "format": "text"}
     try:
         from juesuan.render import to_pdf, to_xlsx
 
@@ -55,7 +59,7 @@ def corpus_dir(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame]]:
         pass
     (root / "a" / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
     (root / "b" / "empty.txt").write_bytes(b"")
-    return root, expected
+    return root, expected, meta
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:
@@ -71,14 +75,14 @@ def _build(raw: Path, out: Path, **kw) -> juesuan.Corpus:
 @pytest.fixture(scope="module")
 def serial(corpus_dir, tmp_path_factory):
     """One build in this process (workers=1) with a fresh cache: the reference outputs."""
-    raw, _ = corpus_dir
+    raw, _, _ = corpus_dir
     base = tmp_path_factory.mktemp("serial")
     c = _build(raw, base / "out", workers=1, cache=base / "cache")
     return c, base
 
 
 def test_build_matches_known_values(corpus_dir, serial):
-    raw, expected = corpus_dir
+    raw, expected, meta = corpus_dir
     c, base = serial
     docs = pd.read_csv(base / "out" / "documents.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(docs.file) == sorted(docs.file)
@@ -96,9 +100,10 @@ def test_build_matches_known_values(corpus_dir, serial):
             df["code"] = df["code"].fillna("").astype(str)
         m = e.merge(got, how="outer", indicator=True)
         assert len(got) == len(e) and (m["_merge"] == "both").all(), (label, m[m["_merge"] != "both"])
-    meta = docs.set_index("file")
-    assert meta.loc["a/doc01.txt", "department"] == DEPARTMENTS[1] and meta.loc["a/doc01.txt", "year"] == "2021"
-    assert meta.loc["b/c/doc00.txt", "unit"] == "元"
+    rows = docs.set_index("file")
+    for label, values in meta.items():
+        assert rows.loc[label, list(values)].to_dict() == values, label
+    assert (rows.loc[list(expected), "n_errors"] == "0").all()
     assert c.stats["files"] == len(expected) + 2 and c.stats["read"] == c.stats["files"]
 
 
@@ -112,7 +117,7 @@ def test_bad_files_do_not_stop_the_batch(serial):
 
 
 def test_warm_cache_reads_no_file_again(corpus_dir, serial, tmp_path, monkeypatch):
-    raw, _ = corpus_dir
+    raw, _, _ = corpus_dir
     _, base = serial
     calls = []
     monkeypatch.setattr(corpus_mod, "read_one", lambda *a, **k: calls.append(a) or pytest.fail("read again"))
@@ -125,7 +130,7 @@ def test_warm_cache_reads_no_file_again(corpus_dir, serial, tmp_path, monkeypatc
 
 
 def test_changed_file_alone_is_read_again(corpus_dir, serial, tmp_path, monkeypatch):
-    raw, _ = corpus_dir
+    raw, _, _ = corpus_dir
     _, base = serial
     copy = tmp_path / "raw"
     shutil.copytree(raw, copy)
@@ -178,7 +183,7 @@ def test_damaged_cache_entry_is_read_again(tmp_path):
 
 
 def test_two_workers_change_no_byte(corpus_dir, serial, tmp_path):
-    raw, _ = corpus_dir
+    raw, _, _ = corpus_dir
     _, base = serial
     c = _build(raw, tmp_path / "w2", workers=2, cache=False)
     assert c.stats["read"] == c.stats["files"] and len(c.stats["peak_rss_mb"]) >= 1
@@ -189,7 +194,7 @@ def test_two_workers_change_no_byte(corpus_dir, serial, tmp_path):
 @pytest.fixture(scope="module")
 def subset(corpus_dir, serial, tmp_path_factory) -> tuple[Path, Path]:
     """Folder a/ of the corpus and its outputs, built from the warm cache (labels relative to a/)."""
-    raw, _ = corpus_dir
+    raw, _, _ = corpus_dir
     _, base = serial
     out = tmp_path_factory.mktemp("subset") / "out"
     c = _build(raw / "a", out, workers=1, cache=base / "cache")
@@ -291,7 +296,7 @@ def test_frictionless_validates_the_package(serial):
 
 
 def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch, capsys):
-    raw, _ = corpus_dir
+    raw, _, _ = corpus_dir
     _, base = serial
     raw = raw / "b" / "c"
     monkeypatch.delenv("JUESUAN_CACHE_DIR", raising=False)
