@@ -616,6 +616,13 @@ class _Reader:
                                          and f.year is not None and f.year > clause_year]
                                 if later and (self.year is None or clause_year == self.year - 1):
                                     fact.period, yoy = PRIOR, True
+                                # …and the other order (上海 司法局 2026: "2025年当年预算执行数为1690.69万元，2026年
+                                # 预算安排1434.89万元"): this year's figure makes the earlier year's one 上年
+                                if self.year is not None and clause_year == self.year:
+                                    for f in self.facts:
+                                        if (f.para == pi and f.key == key and f.code == subj.code
+                                                and f.year == self.year - 1 and f.period == CURRENT):
+                                            f.period = PRIOR
                             self._add(fact)
                 elif unit == "%":
                     pct = value
