@@ -51,7 +51,7 @@ from .schema import TABLES, columns, conform, empty_frame
 OUTPUTS = ("documents", "tables", "cells", "facts", "findings", "dropped")
 FORMATS = ("csv", "parquet")
 # libraries whose version changes what a file reads into: part of the cache fingerprint
-_READER_LIBS = ("pandas", "numpy", "pypdfium2", "python-calamine", "openpyxl", "pdfplumber", "camelot-py")
+_READER_LIBS = ("pandas", "numpy", "pypdfium2", "python-calamine", "openpyxl")
 # Linux forks worker processes (cheap, and they inherit what the first read loaded); elsewhere the platform default
 _FORK_OK = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
