@@ -17,11 +17,11 @@ from . import narrative
 from .errors import JuesuanError, NotABudgetDocument
 from .raw import RawDocument
 from .readers import read_raw
-from .schema import conform, empty_frame
+from .schema import frame_from_records
 from .tables import ParsedTable, choose_by_header, find_tables, identify_by_header, load_specs, parse_region
 from .tables.recognise import department_in, label_number
 from .textnorm import clean_name, is_amount, squash
-from .validate import cells_to_findings, codes_to_findings
+from .validate import arithmetic_problems, code_problems, findings_frame
 
 _YEAR = re.compile(r"(20\d{2})\s*年\s*度?")
 _ORG = r"(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|学校|校|馆|会|社|署|人民政府|政府|街道办事处|镇|乡|公司|集团)"
@@ -245,31 +245,19 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         findings.append({"check": "unit_unknown", "severity": "warning", "table": "", "code": "", "measure": "",
                          "message": "no unit stated with the tables; values read as 万元"})
     records = [dict(c, doc_id=doc_id) for t in parsed.values() for c in t.cells]
-    cells = conform(pd.DataFrame(records), "cells") if records else empty_frame("cells")
-    checks = cells_to_findings(records, {k: t.half_unit for k, t in parsed.items()}, doc_id)
+    cells = frame_from_records(records, "cells")
+    checks = arithmetic_problems(records, {k: t.half_unit for k, t in parsed.items()})
     department = department_of(raw)
     year = year_of(raw)
     facts, fact_findings = _narrative(raw, doc_id, year, cells)
-    found = pd.DataFrame(findings)
-    if not found.empty:
-        found.insert(0, "doc_id", doc_id)
-        for col in ("expected", "actual", "difference", "tolerance"):
-            found[col] = float("nan")
-        found = conform(found, "findings")
-    code_findings = codes_to_findings(records, year, doc_id)
-    frames = [f for f in (found, checks, code_findings, fact_findings) if not f.empty]
-    all_findings = conform(pd.concat(frames, ignore_index=True), "findings") if frames else empty_frame("findings")
-    tables = conform(pd.DataFrame([{
+    all_findings = findings_frame(findings + checks + code_problems(records, year)
+                                  + fact_findings.to_dict("records"), doc_id)
+    tables = frame_from_records([{
         "doc_id": doc_id, "table": k, "title": t.title, "label": t.label, "page": t.page, "last_page": t.last_page,
         "n_rows": t.n_rows, "n_cells": len(t.cells), "empty": t.empty, "note": t.note} for k, t in parsed.items()],
-        columns=[c for c in ("doc_id", "table", "title", "label", "page", "last_page", "n_rows", "n_cells", "empty",
-                             "note")]), "tables")
-    dropped = pd.DataFrame([d for t in parsed.values() for d in t.dropped] + unrecognised)
-    if dropped.empty:
-        dropped = empty_frame("dropped")
-    else:
-        dropped.insert(0, "doc_id", doc_id)
-        dropped = conform(dropped, "dropped")
+        "tables")
+    dropped = frame_from_records([dict(d, doc_id=doc_id) for t in parsed.values() for d in t.dropped]
+                                 + [dict(d, doc_id=doc_id) for d in unrecognised], "dropped")
     partial = all_findings[all_findings["check"].isin(_PARTIAL_CHECKS)
                            & all_findings["severity"].isin(["warning", "error"])]
     meta = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 
@@ -129,12 +130,35 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
         raise KeyError(f"{table}: missing columns {missing}")
     data = {}
     for f in TABLES[table]:
-        values = df[f.name].tolist()
+        col = df[f.name]
         dt = _DTYPES[f.type]
         if dt == "object":  # text: missing → "", everything else as its str()
-            data[f.name] = pd.Series(["" if v is None or v != v else str(v) for v in values], dtype=object)
+            values = col.tolist()
+            if not all(type(v) is str for v in values):
+                values = ["" if v is None or v != v else str(v) for v in values]
+            data[f.name] = np.array(values, dtype=object)
+        elif str(col.dtype) == dt:
+            data[f.name] = col.to_numpy(copy=False) if dt == "float64" else col.array
+        elif dt == "float64":
+            data[f.name] = pd.to_numeric(col, errors="raise").to_numpy(dtype="float64", na_value=np.nan)
         else:
-            data[f.name] = pd.Series(pd.array(values, dtype=dt) if dt != "float64" else
-                                     [float("nan") if v is None or v is pd.NA else float(v) for v in values],
-                                     dtype=dt)
-    return pd.DataFrame(data)
+            data[f.name] = pd.array(col.tolist(), dtype=dt)
+    return pd.DataFrame(data, copy=False)
+
+
+def frame_from_records(records: list[dict], table: str) -> pd.DataFrame:
+    """A contract DataFrame straight from row dicts (keys beyond the contract are ignored; missing ones are blank)."""
+    if not records:
+        return empty_frame(table)
+    data = {}
+    for f in TABLES[table]:
+        values = [r.get(f.name) for r in records]
+        dt = _DTYPES[f.type]
+        if dt == "object":
+            data[f.name] = np.array(["" if v is None or v != v else v if type(v) is str else str(v) for v in values],
+                                    dtype=object)
+        elif dt == "float64":
+            data[f.name] = np.array([np.nan if v is None else v for v in values], dtype="float64")
+        else:
+            data[f.name] = pd.array(values, dtype=dt)
+    return pd.DataFrame(data, copy=False)

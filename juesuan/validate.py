@@ -19,7 +19,7 @@ from importlib import resources
 import pandas as pd
 
 from .codes import parent_of
-from .schema import conform, empty_frame
+from .schema import frame_from_records
 from .textnorm import match_key, strip_ordinal
 
 _EPS = 1e-9
@@ -322,19 +322,25 @@ class _Checker:
 _FIRST_CERTAIN_EDITION = 2019
 
 
+@lru_cache(maxsize=1 << 14)
+def _check_code(code: str, name: str, classification: str, edition: int | None) -> tuple[str, ...]:
+    """The catalog's verdict on one printed pair; cached, since a corpus prints the same pairs over and over."""
+    from .codes import check_code
+
+    return tuple(check_code(code, name, classification, edition))
+
+
 def _records(cells: pd.DataFrame | list[dict]) -> list[dict]:
     return cells.to_dict("records") if isinstance(cells, pd.DataFrame) else cells
 
 
-def codes_to_findings(cells: pd.DataFrame | list[dict], year: int | None = None, doc_id: str = "") -> pd.DataFrame:
+def code_problems(cells: pd.DataFrame | list[dict], year: int | None = None) -> list[dict]:
     """Each (classification, code, name) printed, against the code catalog (``juesuan.codes.check_code``).
 
     An unknown code is a warning (``code_unknown``): it stays in cells, the catalog may simply not know it yet. A
     name printed differently from the catalog is info (``name_differs``): names are kept as printed, codes are the
-    key. One finding per distinct pair, on the first table that prints it.
+    key. One finding (a dict without doc_id) per distinct pair, on the first table that prints it.
     """
-    from .codes import check_code
-
     edition = year if year and year >= _FIRST_CERTAIN_EDITION else None
     first_table: dict[tuple[str, str, str], str] = {}
     for r in _records(cells):
@@ -342,18 +348,36 @@ def codes_to_findings(cells: pd.DataFrame | list[dict], year: int | None = None,
             first_table.setdefault((r["classification"], r["code"], r["name"]), r["table"])
     found = []
     for (classification, code, name), table in sorted(first_table.items()):
-        for problem in check_code(code, strip_ordinal(name), classification, edition):
+        for problem in _check_code(code, strip_ordinal(name), classification, edition):
             differs = " printed as " in problem
             found.append({"check": "name_differs" if differs else "code_unknown",
                           "severity": "info" if differs else "warning", "table": table, "code": code,
                           "measure": "", "message": problem})
-    if not found:
-        return empty_frame("findings")
-    df = pd.DataFrame(found)
-    df.insert(0, "doc_id", doc_id)
-    for col in ("expected", "actual", "difference", "tolerance"):
-        df[col] = float("nan")
-    return conform(df, "findings")
+    return found
+
+
+def arithmetic_problems(cells: pd.DataFrame | list[dict], half_units: dict[str, float] | None = None) -> list[dict]:
+    """All arithmetic checks on one document's cells, as finding dicts (without doc_id), in a stable order."""
+    records = _records(cells)
+    if not records:
+        return []
+    c = _Checker(records, half_units or {})
+    c.hierarchy()
+    c.row_identities()
+    c.summary_totals()
+    c.economic_footer()
+    c.across()
+    return c.found
+
+
+def findings_frame(found: list[dict], doc_id: str = "") -> pd.DataFrame:
+    """Finding dicts → the findings contract (blank numbers where a finding has none)."""
+    return frame_from_records([dict(f, doc_id=doc_id) for f in found], "findings")
+
+
+def codes_to_findings(cells: pd.DataFrame | list[dict], year: int | None = None, doc_id: str = "") -> pd.DataFrame:
+    """``code_problems`` as a findings DataFrame."""
+    return findings_frame(code_problems(cells, year), doc_id)
 
 
 def cells_to_findings(cells: pd.DataFrame | list[dict], half_units: dict[str, float] | None = None,
@@ -361,19 +385,6 @@ def cells_to_findings(cells: pd.DataFrame | list[dict], half_units: dict[str, fl
     """All arithmetic checks on one document's cells → findings (contract columns), in a stable order.
 
     ``half_units`` maps table id → half of its last printed digit in 万元 (0.005 for 万元 with two decimals); tables
-    not listed use 0.005.
+    not listed use 0.005; a cell's own ``_half`` (set by the parser) wins over both.
     """
-    records = _records(cells)
-    if not records:
-        return empty_frame("findings")
-    c = _Checker(records, half_units or {})
-    c.hierarchy()
-    c.row_identities()
-    c.summary_totals()
-    c.economic_footer()
-    c.across()
-    df = pd.DataFrame(c.found)
-    if df.empty:
-        return empty_frame("findings")
-    df.insert(0, "doc_id", doc_id)
-    return conform(df, "findings")
+    return findings_frame(arithmetic_problems(cells, half_units), doc_id)

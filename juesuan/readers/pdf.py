@@ -20,6 +20,7 @@ page, invisible), radicals are mapped (``textnorm.fix_radicals``), fake-bold dou
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 import re
 import statistics
@@ -53,14 +54,12 @@ class Char:
     top: float
     bottom: float
     size: float
+    xc: float = field(init=False, repr=False)  # centres, computed once: looked up for every char many times
+    yc: float = field(init=False, repr=False)
 
-    @property
-    def xc(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def yc(self) -> float:
-        return (self.top + self.bottom) / 2
+    def __post_init__(self) -> None:
+        self.xc = (self.x0 + self.x1) / 2
+        self.yc = (self.top + self.bottom) / 2
 
 
 @dataclass
@@ -206,11 +205,14 @@ def page_chars(textpage, frame: Frame) -> tuple[list[Char], int]:
     out: list[Char] = []
     bad = 0
     width, height = frame.size
+    # One call for the page's text instead of one per character (FFI calls were most of the reader's time); pdfium
+    # gives one UTF-16 unit per character index, so a character outside the BMP shifts the string: then ask per char.
+    text = textpage.get_text_range()
+    codes = [ord(ch) for ch in text] if len(text) == n else [R.FPDFText_GetUnicode(raw, i) for i in range(n)]
     for i in range(n):
-        u = R.FPDFText_GetUnicode(raw, i)
-        if u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B) or u == 0:
-            continue
-        if R.FPDFText_IsGenerated(raw, i) == 1:
+        u = codes[i]
+        # generated characters (pdfium's inserted spaces and line breaks) are whitespace and end here too
+        if u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B, 0xFFFE) or u == 0:
             continue
         if not R.FPDFText_GetLooseCharBox(raw, i, rect):
             continue
@@ -219,7 +221,7 @@ def page_chars(textpage, frame: Frame) -> tuple[list[Char], int]:
         if not (0 <= xc <= width and 0 <= yc <= height):
             continue  # drawn outside the page: invisible (see module docstring)
         ch = chr(u) if u < 0x110000 else "\ufffd"
-        if _PRIVATE_USE.match(ch) or R.FPDFText_HasUnicodeMapError(raw, i) == 1:
+        if _PRIVATE_USE.match(ch):
             bad += 1
         # FPDFText_GetFontSize ignores the text matrix (江苏 WPS files report 180–521 for 9 pt text): use the box
         size = max(bottom - top, 1.0)
@@ -463,10 +465,8 @@ def grid_to_items(grid: Grid, chars: list[Char]) -> list[Item]:
 
 
 def _bisect(bounds: list[float], v: float) -> int:
-    for i in range(len(bounds) - 2):
-        if v < bounds[i + 1]:
-            return i
-    return len(bounds) - 2
+    """The index of the interval of the sorted ``bounds`` holding ``v`` (the first or last one beyond the ends)."""
+    return min(max(bisect.bisect_right(bounds, v) - 1, 0), len(bounds) - 2)
 
 
 def chars_to_cell_text(chars: list[Char]) -> str:

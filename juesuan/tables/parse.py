@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 
 import pandas as pd
@@ -116,7 +117,12 @@ def _cells(line: Line, ncols: int) -> list[str | None]:
 
 def is_colnum_row(line: Line) -> bool:
     """The 栏次 row ("栏次 | | 1 | 2 | 3") or a bare row of column numbers (1 2 3 … 12): numbers that are not money."""
-    filled = [squash(c) for c in line.cells if c and squash(c)]
+    return _colnum_cells(line.cells)
+
+
+@lru_cache(maxsize=4096)
+def _colnum_cells(cells: tuple[str | None, ...]) -> bool:
+    filled = [t for t in (squash(c) for c in cells if c) if t]
     if not filled:
         return False
     if any("栏次" in c for c in filled):
@@ -249,9 +255,8 @@ def _split_header(rows: list[Line], is_data) -> tuple[list[Line], list[Line]]:
     return rows, []
 
 
-def _is_repeat_header(line: Line, header: list[Line]) -> bool:
-    key = match_key("".join(c or "" for c in line.cells))
-    return bool(key) and any(key == match_key("".join(c or "" for c in h.cells)) for h in header)
+def _row_key(line: Line) -> str:
+    return match_key("".join(c or "" for c in line.cells))
 
 
 def _drop_header_numbers(ctx: _Ctx, header: list[Line]) -> None:
@@ -261,9 +266,11 @@ def _drop_header_numbers(ctx: _Ctx, header: list[Line]) -> None:
 
 def _body(ctx: _Ctx, header: list[Line], data: list[Line]):
     """The data rows, less 栏次 rows and headers repeated on continuation pages (their numbers go to dropped)."""
+    header_keys = {k for k in map(_row_key, header) if k}
     for line in data:
-        if is_colnum_row(line) or _is_repeat_header(line, header):
-            _drop_numbers(ctx, line, "栏次 (column number)" if is_colnum_row(line) else "repeated header")
+        colnum = is_colnum_row(line)
+        if colnum or _row_key(line) in header_keys:
+            _drop_numbers(ctx, line, "栏次 (column number)" if colnum else "repeated header")
             continue
         yield line
 
