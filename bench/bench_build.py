@@ -33,9 +33,10 @@ DEPARTMENTS = ["湘潭市雨湖区民政局", "株洲市石峰区卫生健康局
                "常德市武陵区教育局", "郴州市住房和城乡建设局", "益阳市赫山区水利局"]
 
 
-def make_corpus(folder: Path, n: int, share_binary: float = 0.15) -> dict[str, int]:
+def make_corpus(folder: Path, n: int, share_binary: float = 0.15, expected: dict | None = None) -> dict[str, int]:
     """Write ``n`` synthetic 决算 documents into ``folder``: text exports, and ``share_binary`` of them as XLSX/PDF
-    when juesuan.render's libraries are installed. Returns the count per format."""
+    when juesuan.render's libraries are installed. Returns the count per format; ``expected`` (if given) receives
+    each file's expected cells, keyed by its path relative to ``folder``."""
     from juesuan.synth import make_document, to_text
 
     try:
@@ -52,14 +53,17 @@ def make_corpus(folder: Path, n: int, share_binary: float = 0.15) -> dict[str, i
         sub.mkdir(parents=True, exist_ok=True)
         if every and i % every == every - 1:
             if (i // every) % 2:
-                to_pdf(doc, sub / f"doc{i:04d}.pdf", ruled=(i // every) % 4 == 1)
+                path = to_pdf(doc, sub / f"doc{i:04d}.pdf", ruled=(i // every) % 4 == 1) or sub / f"doc{i:04d}.pdf"
                 counts["pdf"] += 1
             else:
-                to_xlsx(doc, sub / f"doc{i:04d}.xlsx")
+                path = to_xlsx(doc, sub / f"doc{i:04d}.xlsx")
                 counts["xlsx"] += 1
         else:
-            (sub / f"doc{i:04d}.txt").write_text(to_text(doc, rows_per_page=12 if i % 2 else None), encoding="utf-8")
+            path = sub / f"doc{i:04d}.txt"
+            path.write_text(to_text(doc, rows_per_page=12 if i % 2 else None), encoding="utf-8")
             counts["text"] += 1
+        if expected is not None:
+            expected[Path(path).relative_to(folder).as_posix()] = doc.expected
     return counts
 
 
@@ -138,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(code, ignore_errors=True)
     shutil.copytree(ROOT / "juesuan", code / "juesuan", ignore=shutil.ignore_patterns("__pycache__"))
     t0 = time.perf_counter()
-    counts = make_corpus(raw, args.n, args.binary_share)
+    expected: dict = {}
+    counts = make_corpus(raw, args.n, args.binary_share, expected)
     print(f"corpus: {args.n} documents ({', '.join(f'{v} {k}' for k, v in counts.items())}) in {raw}, "
           f"generated in {time.perf_counter() - t0:.0f} s; {os.cpu_count()} cores; Python "
           f"{sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}", flush=True)
@@ -173,7 +178,29 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cold, workers={w} vs {w0}: {cold[w0]['wall_s'] / cold[w]['wall_s']:.2f}x")
     digests = {r["digest"] for r in rows}
     print(f"outputs byte-identical across all builds: {'yes' if len(digests) == 1 else 'NO: ' + str(digests)}")
-    return 0 if len(digests) == 1 else 1
+    wrong = check_known_values(base / f"out-w{args.workers[0]}-cold", expected)
+    print(f"documents whose cells match their known values exactly: {len(expected) - len(wrong)}/{len(expected)}"
+          + (f" (differ: {', '.join(wrong[:10])})" if wrong else ""))
+    return 0 if len(digests) == 1 and not wrong else 1
+
+
+def check_known_values(out: Path, expected: dict) -> list[str]:
+    """The files whose cells in ``out/cells.csv`` differ from the generator's known values."""
+    import pandas as pd
+
+    docs = pd.read_csv(out / "documents.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    cells = pd.read_csv(out / "cells.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    key = ["table", "classification", "code", "name", "measure"]
+    by_doc = dict(tuple(cells.groupby("doc_id")))
+    wrong = []
+    for file, doc_id in zip(docs["file"], docs["doc_id"]):
+        got = by_doc.get(doc_id, cells.iloc[0:0])
+        exp = expected[file]
+        a = sorted(zip(*(exp[k].astype(str) for k in key), exp["value"].round(6)))
+        b = sorted(zip(*(got[k].astype(str) for k in key), got["value"].astype(float).round(6)))
+        if a != b:
+            wrong.append(file)
+    return wrong
 
 
 if __name__ == "__main__":

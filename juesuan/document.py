@@ -35,7 +35,7 @@ _REGION = re.compile(
 )
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 # Checks whose findings mean a table could not be fully read: the document is then "partial", not "ok".
-_PARTIAL_CHECKS = {"header_unrecognised", "unreadable_value", "reader", "table_unreadable"}
+_PARTIAL_CHECKS = {"header_unrecognised", "unreadable_value", "reader", "table_unreadable", "row_misaligned"}
 
 
 @dataclass

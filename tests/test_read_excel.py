@@ -56,3 +56,15 @@ def test_xls_round_trip_every_cell(tmp_path):
     assert got.raw.format == "xls"
     bad = cell_mismatches(doc.expected, got.cells)
     assert bad.empty, bad.head(20).to_string()
+
+
+@pytest.mark.parametrize("seed", [1020, 1160])
+def test_xlsx_in_yuan_with_whole_amounts(tmp_path, seed):
+    """Found by bench_build's known-value check: a workbook in 元 holds whole amounts (65000), which read like codes,
+    and its "部门：… | 单位：元" caption is a row; 08's 合计 row and header were misread. Every cell must be exact."""
+    doc = make_document(seed=seed, unit="元", with_fund=True)
+    got = juesuan.read(render.to_xlsx(doc, tmp_path / "y.xlsx"))
+    bad = cell_mismatches(doc.expected, got.cells)
+    assert bad.empty, bad.head(20).to_string()
+    assert got.findings[got.findings.severity.isin(["error", "warning"])
+                        & got.findings.check.str.startswith("header")].empty

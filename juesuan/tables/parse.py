@@ -144,6 +144,8 @@ def _code_of(cells: list[str | None]) -> tuple[str, str]:
         if not names and (_CODE_PART.match(s) or (digits and s.isdigit() and len(s) == 1)):
             # a 款/项 part printed without its leading zero ("301 | 2" in 上海 万里 24's 06) is still two digits
             digits.append(s.zfill(2) if digits and len(s) < 2 else s)
+        elif names and is_amount(s):
+            break  # after the name come the amounts ("合计 | | 65000" in a workbook written in 元)
         else:
             names.append(c or "")
     code = "".join(digits)
@@ -315,6 +317,16 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
         cells = _cells(line, ncols)
         code, name = _code_of([cells[i] for i in key_cols])
         values = {roles[i][1]: (i, cells[i]) for i in measure_cols if cells[i] and squash(cells[i])}
+        misplaced = [cells[i] for i in key_cols if cells[i] and is_amount(cells[i]) and not _CODE_PART.match(
+            squash(cells[i]))]
+        if misplaced:
+            # an amount where the code or name should be: the row's cells do not line up with the header (上海 万里
+            # 24 prints its 02 合计 row alone on a borderless page, read as 6 cells of 9); reading it would put its
+            # amounts under the wrong measures
+            _drop_numbers(ctx, line, "row does not line up with the table's columns")
+            ctx.finding("row_misaligned", "warning", f"page {line.page} row {line.row}: amounts "
+                        f"{', '.join(misplaced)} stand in the code/name columns; the row is not read")
+            continue
         if _GLUED.search(name):
             # amounts run into a label ("合计156,211,123156,211,1230" on 上海 万里 24's last page): not readable
             ctx.drop(line, key_cols[0] if key_cols else 0, name, "amounts glued into a label")

@@ -217,6 +217,9 @@ def find_tables(lines: list[Line]) -> list[TableRegion]:
             current = TableRegion(table="?", label=label, lines=[line])
             closed = False
             continue
+        if line.is_row and _is_meta_row(line):
+            # "部门：… | 单位：元" on a spreadsheet row is the table's caption, not a header row
+            line = Line(page=line.page, row=line.row, cells=(line.text,), is_row=False)
         if current is None or closed:
             if line.is_row:
                 # rows under no title: kept as an untitled region so they are recognised by their header or
@@ -240,6 +243,13 @@ def find_tables(lines: list[Line]) -> list[TableRegion]:
         current.lines.append(line)
     finish()
     return regions
+
+
+def _is_meta_row(line: Line) -> bool:
+    """A row whose every filled cell names the department, the unit or the label (a caption in a spreadsheet)."""
+    filled = [c.strip() for c in line.cells if c and c.strip()]
+    return bool(filled) and all(_DEPT.match(c) or _UNIT.search(squash(c)) or _LABEL.search(squash(c))
+                                for c in filled)
 
 
 def _looks_like_title(text: str) -> bool:
