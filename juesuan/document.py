@@ -170,23 +170,9 @@ def kind_of(raw: RawDocument, regions) -> str:
     return "预算" if "预算" in text else ""
 
 
-def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document:
-    """Run recognition, parsing, narrative and checks on a RawDocument.
-
-    Raises NotABudgetDocument when the file has no recognisable table and says nothing of 决算 or 预算.
-    """
-    doc_id = raw.sha256[:16]
-    file_label = file_label or raw.path
-    regions = find_tables(raw.lines)
-    kind = kind_of(raw, regions)
-    units = [r.unit for r in regions if r.unit] or [
-        _UNIT_LINE.search(squash(ln.text)).group(1) for ln in raw.lines if not ln.is_row
-        and _UNIT_LINE.search(squash(ln.text))]
-    doc_unit = Counter(units).most_common(1)[0][0] if units else ""
-    parsed: dict[str, ParsedTable] = {}
-    findings: list[dict] = [{"check": "reader", "severity": sev, "table": "", "code": "", "measure": "",
-                             "message": msg} for sev, msg in raw.notes]
-    specs = load_specs()
+def settle_untitled(regions: list, specs: dict, kind: str, findings: list[dict]) -> list[dict]:
+    """Name the regions found without a known title by their header (or, in a 决算, their 公开NN表 label); report
+    the others and return their numbers as dropped records. Appends findings; sets ``region.table`` in place."""
     unrecognised: list[dict] = []
     for region in [r for r in regions if r.table == "?"]:
         amounts = [(ln, i, c) for ln in region.rows for i, c in enumerate(ln.cells) if c and is_amount(c)]
@@ -212,13 +198,14 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
                          "table; its numbers are in dropped"})
         unrecognised += [{"table": "", "page": ln.page, "row": ln.row, "column": i, "text": c,
                           "reason": f"table not recognised: {region.title or 'untitled'}"} for ln, i, c in amounts]
-    regions = [r for r in regions if r.table != "?"]
-    for region in regions:
-        region.table = choose_by_header(region, specs)
-    kind = kind_of(raw, regions) or kind
-    if not regions and not kind:
-        raise NotABudgetDocument(file_label, "not a 决算/预算 document: no standard table found and the text "
-                                             "mentions neither 决算 nor 预算")
+    return unrecognised
+
+
+def parse_regions(regions: list, specs: dict, kind: str, doc_unit: str,
+                  findings: list[dict]) -> dict[str, ParsedTable]:
+    """Parse every recognised region; a second table of the same kind is kept as "05_2"; a table that cannot be
+    read is an error finding and the others go on. Appends findings."""
+    parsed: dict[str, ParsedTable] = {}
     for region in regions:
         try:
             table = parse_region(region, specs[region.table], kind, doc_unit)
@@ -241,6 +228,34 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
                 rec["table"] = key
         parsed[key] = table
         findings.extend(table.findings)
+    return parsed
+
+
+def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document:
+    """Run recognition, parsing, narrative and checks on a RawDocument.
+
+    Raises NotABudgetDocument when the file has no recognisable table and says nothing of 决算 or 预算.
+    """
+    doc_id = raw.sha256[:16]
+    file_label = file_label or raw.path
+    regions = find_tables(raw.lines)
+    kind = kind_of(raw, regions)
+    units = [r.unit for r in regions if r.unit] or [
+        _UNIT_LINE.search(squash(ln.text)).group(1) for ln in raw.lines if not ln.is_row
+        and _UNIT_LINE.search(squash(ln.text))]
+    doc_unit = Counter(units).most_common(1)[0][0] if units else ""
+    findings: list[dict] = [{"check": "reader", "severity": sev, "table": "", "code": "", "measure": "",
+                             "message": msg} for sev, msg in raw.notes]
+    specs = load_specs()
+    unrecognised = settle_untitled(regions, specs, kind, findings)
+    regions = [r for r in regions if r.table != "?"]
+    for region in regions:
+        region.table = choose_by_header(region, specs)
+    kind = kind_of(raw, regions) or kind
+    if not regions and not kind:
+        raise NotABudgetDocument(file_label, "not a 决算/预算 document: no standard table found and the text "
+                                             "mentions neither 决算 nor 预算")
+    parsed = parse_regions(regions, specs, kind, doc_unit, findings)
     if regions and not any(r.unit for r in regions) and not doc_unit:
         findings.append({"check": "unit_unknown", "severity": "warning", "table": "", "code": "", "measure": "",
                          "message": "no unit stated with the tables; values read as 万元"})
