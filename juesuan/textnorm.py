@@ -73,6 +73,9 @@ def match_key(text: str | None) -> str:
     return _PUNCT.sub("", squash(t)).lower()
 
 
+# Page numbers as printed on their own line: "- 3 -", "─ 3 ─" (江苏 2019, box-drawing dashes), "第3页 共9页", "3/9", "3"
+PAGE_NUMBER = re.compile(r"^(?:[-—–─━]\s*\d+\s*[-—–─━]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})$")
+
 _AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
 
 

@@ -30,7 +30,7 @@ from typing import Optional
 
 from ..errors import Encrypted, GarbledText, NoTextLayer, Unreadable
 from ..raw import Line, RawDocument
-from ..textnorm import fix_radicals
+from ..textnorm import PAGE_NUMBER, fix_radicals
 
 # Geometry tolerances in PDF points (1/72 inch). Ruling lines drawn as thin filled rectangles are at most this thick.
 _THIN = 2.5
@@ -42,8 +42,6 @@ _AMOUNT_OR_CODE = re.compile(r"^[-+(]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?$")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
 _PARA_END = "。；;：:！!？?”）)表"  # 表: a title or a contents entry ends there, never runs on
 _LIST_START = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|\d+[、.．]|第[一二三四五六七八九十]+部分)")
-# page numbers as printed: "- 3 -", "─ 3 ─" (江苏 2019, box-drawing dashes), "第3页 共9页", "3/9", "3"
-_PAGE_NUMBER = re.compile(r"^(?:[-—–─━]\s*\d+\s*[-—–─━]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})$")
 
 
 @dataclass
@@ -768,7 +766,7 @@ def read_page(page, textpage, carry: Optional[Columns]) -> PageResult:
         items.extend(grid_to_items(g, inside))
     lines = chars_to_lines(rest)
     # page numbers: at the head or foot of the page only ("7 37" inside a borderless table is a row of 行次)
-    lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln.text) and (ln.top > 0.85 * frame.size[1]
+    lines = [ln for ln in lines if not (PAGE_NUMBER.match(ln.text) and (ln.top > 0.85 * frame.size[1]
                                                                            or ln.bottom < 0.12 * frame.size[1]))]
     blocks = find_blocks(lines, carry is not None)
     ends: Optional[Columns] = None
@@ -808,7 +806,7 @@ def join_paragraphs(items: list[tuple[int, Item]], right: dict[int, float],
             if prev.x1 >= margin - 1.5 * max(prev.size, 1) and text[-1:] not in _PARA_END and not centred \
                     and abs(prev.size - it.size) <= 0.15 * max(prev.size, 1) \
                     and not _TEXT_START.match(it.cells[0] or "") and not _LIST_START.match(it.cells[0] or "") \
-                    and not _PAGE_NUMBER.match((it.cells[0] or "").replace(" ", "")) and len(text) >= 15:
+                    and not PAGE_NUMBER.match((it.cells[0] or "").replace(" ", "")) and len(text) >= 15:
                 joined = text + (it.cells[0] or "")
                 out[-1] = (ppage, Item(prev.top, (joined,), False, prev.x0, it.x1, prev.size))
                 right_margin = right.get(page, 0.0)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..raw import Line
-from ..textnorm import clean_name, match_key, squash, strip_ordinal
+from ..textnorm import PAGE_NUMBER, clean_name, match_key, squash, strip_ordinal
 from .spec import title_index
 
 # 公开05表 (the 决算 template), 公开表五 / 公开表 5 (江苏 预算)
@@ -22,7 +22,6 @@ _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 _DEPT = re.compile(r"^(?:部门|单位|预算单位|编制部门|填报单位)(?:名称)?\s*[:：]\s*(.+?)(?:\s+(?:金额)?单位\s*[:：].*)?$")
 _NOTE_START = re.compile(r"^(?:注|备注|说明|[（(]\s*说明|[（(]?\s*注|\d+[.．、])")
-_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})$")
 _EMPTY_TABLE = re.compile(r"无数据|本表为空|空表|本表无")
 _EMPTY_NOTE = re.compile(r"无数据|本表为空|空表|没有.{0,30}(?:收入|支出|经费|预算|决算)|无.{0,20}(?:收入|支出|经费)|不涉及")
 # A title may carry the year or the department in front ("株洲市石峰区医疗保障局2021年度收入决算表", "2025年部门…");
@@ -150,7 +149,7 @@ def _label_of(text: str) -> str:
 def _is_table_text(text: str, region: TableRegion) -> bool:
     """Text that belongs to a table after its rows: notes, units, page numbers, a repeated title or label."""
     s = squash(text)
-    if _NOTE_START.match(s) or _UNIT.search(s) or _DEPT.match(text.strip()) or _PAGE_NUMBER.match(s):
+    if _NOTE_START.match(s) or _UNIT.search(s) or _DEPT.match(text.strip()) or PAGE_NUMBER.match(s):
         return True
     if _LABEL.search(s):
         return True
