@@ -261,7 +261,7 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
                          "message": "no unit stated with the tables; values read as 万元"})
     records = [dict(c, doc_id=doc_id) for t in parsed.values() for c in t.cells]
     cells = frame_from_records(records, "cells")
-    checks = arithmetic_problems(records, {k: t.half_unit for k, t in parsed.items()})
+    checks = arithmetic_problems(records)  # each cell carries the half unit of its printed value
     department = department_of(raw)
     year = year_of(raw)
     facts, fact_findings = _narrative(raw, doc_id, year, cells)

@@ -33,15 +33,7 @@ from .raw import Line
 from .schema import conform, empty_frame
 from .textnorm import fix_radicals, match_key, parse_amount, squash, strip_ordinal
 
-try:  # The code catalog (juesuan.codes) resolves 类/款/项 citations; without it, codes stay "".
-    from .codes import resolve_subject as _resolve_subject
-except ImportError:  # pragma: no cover - only while juesuan.codes is being written
-    _resolve_subject = None
-try:
-    from .codes import class_code_for_name
-except ImportError:  # pragma: no cover
-    def class_code_for_name(name: str) -> str:  # type: ignore[misc]
-        return ""
+from .codes import class_code_for_name, resolve_subject
 
 PRIOR, CURRENT = "上年", "本年"
 SUBJECT = "科目决算"  # the key of a cited subject's 决算; its budget is 科目年初预算 (fact_keys.csv)
@@ -404,11 +396,10 @@ def _fmt(d: Decimal) -> str:
 
 
 def _resolve(citation: str, year: Optional[int]) -> str:
-    """The code a citation names: juesuan.codes.resolve_subject when present, else the 类 code of a class-only one."""
-    if _resolve_subject is not None:
-        code = _resolve_subject(citation, year) or _resolve_subject(citation)
-        if code:
-            return code
+    """The code a citation names (juesuan.codes.resolve_subject), else the 类 code of a class-only citation."""
+    code = resolve_subject(citation, year) or resolve_subject(citation)
+    if code:
+        return code
     parts = re.split(r"\((?:类|款|项)\)", citation)
     if len(parts) == 2:
         return class_code_for_name(parts[0])

@@ -41,7 +41,6 @@ class ParsedTable:
     printed_rows: list[dict] = field(default_factory=list, repr=False)
     printed_columns: list[str] = field(default_factory=list, repr=False)
     note: str = ""
-    half_unit: float = 0.005  # half of the last printed digit, in 万元: what rounding one printed value can explain
 
     def set_printed(self, rows: list[dict], columns: list[str]) -> None:
         self.printed_rows, self.printed_columns = rows, list(dict.fromkeys(columns))
@@ -67,7 +66,6 @@ class _Ctx:
     kind: str
     scale: Decimal
     out: ParsedTable
-    max_decimals: int = -1  # -1 until an amount is read
     last_half: float = 0.005  # half unit of the amount read last
 
     def drop(self, line: Line, col: int, text: str, reason: str) -> None:
@@ -90,7 +88,6 @@ class _Ctx:
         if value is None:
             return None
         decimals = decimals_of(text or "")
-        self.max_decimals = max(self.max_decimals, decimals)
         self.last_half = float(Decimal("0.5") * Decimal(10) ** -decimals * self.scale)
         return float(value * self.scale)
 
@@ -754,6 +751,4 @@ def parse_region(region: TableRegion, spec: TableSpec, kind: str, default_unit: 
     ncols = max((len(r.cells) for r in rows), default=0)
     if any(is_amount(c) for r in rows for c in r.cells):  # a blank form (the 决算 template) has nothing to read
         LAYOUTS[spec.layout](ctx, ncols)
-    digits = ctx.max_decimals if ctx.max_decimals >= 0 else 2
-    out.half_unit = float(Decimal("0.5") * Decimal(10) ** -digits * ctx.scale)
     return out
