@@ -10,6 +10,7 @@ average (below the worker count when other load takes the cores), warm-over-cold
 (``resource.getrusage``; for workers=1 the reading happens in the main process). Every build's output files are
 compared byte for byte with the first one's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,26 +30,40 @@ ROOT = Path(__file__).resolve().parents[1]
 # measured nor the cache key (which hashes the package's files)
 sys.path.insert(0, os.environ.get("JUESUAN_BENCH_CODE") or str(ROOT))
 
-DEPARTMENTS = ["湘潭市雨湖区民政局", "株洲市石峰区卫生健康局", "长沙市财政局", "岳阳县农业农村局", "衡阳市人力资源和社会保障局",
-               "常德市武陵区教育局", "郴州市住房和城乡建设局", "益阳市赫山区水利局"]
+DEPARTMENTS = [
+    "湘潭市雨湖区民政局",
+    "株洲市石峰区卫生健康局",
+    "长沙市财政局",
+    "岳阳县农业农村局",
+    "衡阳市人力资源和社会保障局",
+    "常德市武陵区教育局",
+    "郴州市住房和城乡建设局",
+    "益阳市赫山区水利局",
+]
 
 
 def make_corpus(folder: Path, n: int, share_binary: float = 0.15, expected: dict | None = None) -> dict[str, int]:
     """Write ``n`` synthetic 决算 documents into ``folder``: text exports, and ``share_binary`` of them as XLSX/PDF
     when juesuan.render's libraries are installed. Returns the count per format; ``expected`` (if given) receives
     each file's expected cells, keyed by its path relative to ``folder``."""
-    from juesuan.synth import make_document, to_text
+    from juesuan.testing.synth import make_document, to_text
 
     try:
-        from juesuan.render import to_pdf, to_xlsx
+        from juesuan.testing.render import to_pdf, to_xlsx
     except ImportError:
         to_pdf = to_xlsx = None
     every = round(1 / share_binary) if share_binary and to_pdf else 0
     counts = {"text": 0, "xlsx": 0, "pdf": 0}
     for i in range(n):
-        doc = make_document(seed=1000 + i, department=DEPARTMENTS[i % len(DEPARTMENTS)], year=2019 + i % 5,
-                            unit="元" if i % 4 == 0 else "万元", n_items=5 + i % 10, with_fund=i % 3 != 0,
-                            with_sangong=i % 7 != 0)
+        doc = make_document(
+            seed=1000 + i,
+            department=DEPARTMENTS[i % len(DEPARTMENTS)],
+            year=2019 + i % 5,
+            unit="元" if i % 4 == 0 else "万元",
+            n_items=5 + i % 10,
+            with_fund=i % 3 != 0,
+            with_sangong=i % 7 != 0,
+        )
         sub = folder / f"{2019 + i % 5}"
         sub.mkdir(parents=True, exist_ok=True)
         if every and i % every == every - 1:
@@ -109,18 +124,31 @@ def one_build(raw: Path, out: Path, cache: Path, workers: int) -> dict:
     import juesuan
 
     assert os.environ.get("JUESUAN_BENCH_CODE", "") in juesuan.__file__, juesuan.__file__
-    return {"workers": workers, "files": st["files"], "read": st["read"], "cached": st["cached"],
-            "failed": st["failed"], "pages": st["pages"], "wall_s": wall, "read_s": st["read_seconds"],
-            "docs_per_min": st["files"] / wall * 60, "pages_per_s": st["pages"] / wall,
-            "main_peak_rss_mb": round(main_rss, 1),
-            "cpu_s": sum(getattr(b, f) - getattr(a, f) for a, b in ((me0, me), (kids0, kids))
-                         for f in ("ru_utime", "ru_stime")),
-            "worker_peak_rss_mb": sorted(workers_rss.values()), "digest": _digest(out)}
+    return {
+        "workers": workers,
+        "files": st["files"],
+        "read": st["read"],
+        "cached": st["cached"],
+        "failed": st["failed"],
+        "pages": st["pages"],
+        "wall_s": wall,
+        "read_s": st["read_seconds"],
+        "docs_per_min": st["files"] / wall * 60,
+        "pages_per_s": st["pages"] / wall,
+        "main_peak_rss_mb": round(main_rss, 1),
+        "cpu_s": sum(
+            getattr(b, f) - getattr(a, f) for a, b in ((me0, me), (kids0, kids)) for f in ("ru_utime", "ru_stime")
+        ),
+        "worker_peak_rss_mb": sorted(workers_rss.values()),
+        "digest": _digest(out),
+    }
 
 
 def run_in_fresh_process(raw: Path, out: Path, cache: Path, workers: int, code: Path) -> dict:
     cmd = [sys.executable, __file__, "--one", str(raw), str(out), str(cache), str(workers)]
-    r = subprocess.run(cmd, capture_output=True, text=True, check=True, env={**os.environ, "JUESUAN_BENCH_CODE": str(code)})
+    r = subprocess.run(
+        cmd, capture_output=True, text=True, check=True, env={**os.environ, "JUESUAN_BENCH_CODE": str(code)}
+    )
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
@@ -144,13 +172,19 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     expected: dict = {}
     counts = make_corpus(raw, args.n, args.binary_share, expected)
-    print(f"corpus: {args.n} documents ({', '.join(f'{v} {k}' for k, v in counts.items())}) in {raw}, "
-          f"generated in {time.perf_counter() - t0:.0f} s; {os.cpu_count()} cores; Python "
-          f"{sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"corpus: {args.n} documents ({', '.join(f'{v} {k}' for k, v in counts.items())}) in {raw}, "
+        f"generated in {time.perf_counter() - t0:.0f} s; {os.cpu_count()} cores; Python "
+        f"{sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     for w in args.workers:
         if w > 1:
-            print(f"available parallelism now: {available_parallelism(w):.2f} of {w} (CPU burn in {w} processes; "
-                  f"other load on the machine lowers it)", flush=True)
+            print(
+                f"available parallelism now: {available_parallelism(w):.2f} of {w} (CPU burn in {w} processes; "
+                f"other load on the machine lowers it)",
+                flush=True,
+            )
     rows = []
     for w in args.workers:
         shutil.rmtree(base / f"cache-w{w}", ignore_errors=True)  # cold means an empty cache, also with --keep
@@ -160,13 +194,17 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(r)
             print(f"  workers={w} {state}: {r['wall_s']:.1f} s, read {r['read']}, cached {r['cached']}", flush=True)
     print()
-    print(f"{'workers':>7} {'cache':>5} {'files':>5} {'read':>4} {'pages':>5} {'wall s':>7} {'docs/min':>8} "
-          f"{'pages/s':>7} {'CPU s':>6} {'cores':>5} {'main MB':>7}  worker peak RSS MB")
+    print(
+        f"{'workers':>7} {'cache':>5} {'files':>5} {'read':>4} {'pages':>5} {'wall s':>7} {'docs/min':>8} "
+        f"{'pages/s':>7} {'CPU s':>6} {'cores':>5} {'main MB':>7}  worker peak RSS MB"
+    )
     for r in rows:
-        print(f"{r['workers']:>7} {r['state']:>5} {r['files']:>5} {r['read']:>4} {r['pages']:>5} {r['wall_s']:>7.1f} "
-              f"{r['docs_per_min']:>8.0f} {r['pages_per_s']:>7.1f} {r['cpu_s']:>6.1f} {r['cpu_s'] / r['wall_s']:>5.2f} "
-              f"{r['main_peak_rss_mb']:>7.0f}  "
-              f"{', '.join(f'{m:.0f}' for m in r['worker_peak_rss_mb']) or '(in main)'}")
+        print(
+            f"{r['workers']:>7} {r['state']:>5} {r['files']:>5} {r['read']:>4} {r['pages']:>5} {r['wall_s']:>7.1f} "
+            f"{r['docs_per_min']:>8.0f} {r['pages_per_s']:>7.1f} {r['cpu_s']:>6.1f} {r['cpu_s'] / r['wall_s']:>5.2f} "
+            f"{r['main_peak_rss_mb']:>7.0f}  "
+            f"{', '.join(f'{m:.0f}' for m in r['worker_peak_rss_mb']) or '(in main)'}"
+        )
     cold = {r["workers"]: r for r in rows if r["state"] == "cold"}
     warm = {r["workers"]: r for r in rows if r["state"] == "warm"}
     print()
@@ -179,8 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     digests = {r["digest"] for r in rows}
     print(f"outputs byte-identical across all builds: {'yes' if len(digests) == 1 else 'NO: ' + str(digests)}")
     wrong = check_known_values(base / f"out-w{args.workers[0]}-cold", expected)
-    print(f"documents whose cells match their known values exactly: {len(expected) - len(wrong)}/{len(expected)}"
-          + (f" (differ: {', '.join(wrong[:10])})" if wrong else ""))
+    print(
+        f"documents whose cells match their known values exactly: {len(expected) - len(wrong)}/{len(expected)}"
+        + (f" (differ: {', '.join(wrong[:10])})" if wrong else "")
+    )
     return 0 if len(digests) == 1 and not wrong else 1
 
 

@@ -8,6 +8,7 @@ page, and the narrative dropped, so the file is 9 ruled table pages. Prints, in 
 (read_raw), juesuan.read (reader + recognition + checks), pdfplumber extract_tables and camelot lattice (default and
 vector/split_text), the ratio of juesuan.read to the floor, and peak Python memory (tracemalloc) for each.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,13 +92,12 @@ def measure(fn, path: Path, runs: int) -> tuple[float, float]:
 
 
 def synthetic_pdf(folder: Path) -> Path:
-    from juesuan import render
-    from juesuan.synth import make_document
+    from juesuan.testing import render
+    from juesuan.testing.synth import make_document
 
     doc = make_document(seed=0, n_items=6)
     doc.narrative = []
-    return render.to_pdf(doc, folder / "bench_9_tables_ruled.pdf", ruled=True, cover=False,
-                         font_size=6.5)
+    return render.to_pdf(doc, folder / "bench_9_tables_ruled.pdf", ruled=True, cover=False, font_size=6.5)
 
 
 def main() -> None:
@@ -108,11 +108,14 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         files = args.pdf or [synthetic_pdf(Path(tmp))]
-        methods = [("pypdfium2 text (floor)", floor_text), ("juesuan read_raw (reader)", juesuan_raw),
-                   ("juesuan.read (full)", juesuan_read), ("pdfplumber extract_tables", plumber)]
+        methods = [
+            ("pypdfium2 text (floor)", floor_text),
+            ("juesuan read_raw (reader)", juesuan_raw),
+            ("juesuan.read (full)", juesuan_read),
+            ("pdfplumber extract_tables", plumber),
+        ]
         if not args.no_camelot:
-            methods += [("camelot lattice default", camelot_default),
-                        ("camelot lattice vector+split", camelot_vector)]
+            methods += [("camelot lattice default", camelot_default), ("camelot lattice vector+split", camelot_vector)]
         for path in files:
             n = _pages(path)
             print(f"\n{path.name}: {n} pages, median of {args.runs} runs")

@@ -1,11 +1,12 @@
 """juesuan: read China's government final-accounts (部门决算) and budget (部门预算) disclosures into tidy tables.
 
-    >>> import juesuan
-    >>> doc = juesuan.read("data/raw/000_8f3e29accc7952d2.txt")
-    >>> doc.cells          # one row per printed number, keyed by classification code
-    >>> doc.table("05")    # one table as printed
-    >>> doc.findings       # arithmetic that does not add up
+>>> import juesuan
+>>> doc = juesuan.read("data/raw/000_8f3e29accc7952d2.txt")
+>>> doc.cells          # one row per printed number, keyed by classification code
+>>> doc.table("05")    # one table as printed
+>>> doc.findings       # arithmetic that does not add up
 """
+
 from __future__ import annotations
 
 from .errors import JuesuanError

@@ -8,13 +8,14 @@ cells, the sentence for facts), so a number in a chart can be traced to the page
 Which cells hold which figure is not repeated here: ``juesuan/data/fact_keys.csv`` already maps each narrative key to
 the cells it restates (``03/合计/本年支出合计`` …), and the same map decides where a key figure is read from.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -26,8 +27,23 @@ CELLS, FACTS, EMPTY_TABLE = "cells", "facts", "empty_table"
 
 # The figures compared across years and regions, in the order a reader meets them in a 决算.
 KEY_FIGURES: tuple[str, ...] = (
-    "收支总计", "收入合计", "支出合计", "财政拨款收入", "基本支出", "项目支出", "财政拨款支出", "财政拨款基本支出", "财政拨款项目支出",
-    "人员经费", "公用经费", "三公经费", "因公出国（境）费", "公务用车购置及运行费", "公务接待费", "机关运行经费", "政府采购",
+    "收支总计",
+    "收入合计",
+    "支出合计",
+    "财政拨款收入",
+    "基本支出",
+    "项目支出",
+    "财政拨款支出",
+    "财政拨款基本支出",
+    "财政拨款项目支出",
+    "人员经费",
+    "公用经费",
+    "三公经费",
+    "因公出国（境）费",
+    "公务用车购置及运行费",
+    "公务接待费",
+    "机关运行经费",
+    "政府采购",
 )
 
 # Parts and the whole they split: (split name, parts, whole). 人员/公用 split 财政拨款基本支出, the 05 基本支出 that
@@ -38,11 +54,28 @@ SPLITS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("三公", ("因公出国（境）费", "公务用车购置及运行费", "公务接待费"), "三公经费"),
 )
 
-FIGURE_COLUMNS = ["doc_id", "department", "region", "year", "kind", "period", "fiscal_year", "key", "value", "unit",
-                  "source", "table", "ref", "derived", "n_values", "sentence"]
+FIGURE_COLUMNS = [
+    "doc_id",
+    "department",
+    "region",
+    "year",
+    "kind",
+    "period",
+    "fiscal_year",
+    "key",
+    "value",
+    "unit",
+    "source",
+    "table",
+    "ref",
+    "derived",
+    "n_values",
+    "sentence",
+]
 
 
 # --------------------------------------------------------------------------------------------------------- loading
+
 
 def default_clean_dir() -> Path:
     """The data/clean/ folder of this checkout (``$JUESUAN_CLEAN`` overrides), found from the package, not the cwd."""
@@ -65,16 +98,22 @@ def read_clean(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
         if not path.is_file():
             raise FileNotFoundError(f"{path} not found: run `juesuan build` to write {folder}")
         strings = {f.name: str for f in fields if f.type == "string"}
-        df = pd.read_csv(path, encoding="utf-8-sig", dtype=strings, keep_default_na=False,
-                         na_values={f.name: [""] for f in fields if f.type != "string"})
+        df = pd.read_csv(
+            path,
+            encoding="utf-8-sig",
+            dtype=strings,
+            keep_default_na=False,
+            na_values={f.name: [""] for f in fields if f.type != "string"},
+        )
         for f in fields:
             if f.type == "boolean" and f.name in df:
                 df[f.name] = df[f.name].map({"True": True, "False": False, True: True, False: False})
         try:
             out[name] = conform(df, name)
         except KeyError as err:
-            raise ValueError(f"{path}: {err.args[0]}; it was written by an older juesuan: run `juesuan build` again") \
-                from err
+            raise ValueError(
+                f"{path}: {err.args[0]}; it was written by an older juesuan: run `juesuan build` again"
+            ) from err
     return out
 
 
@@ -100,6 +139,7 @@ def _refs_for(kind: str, refs: list[tuple[str, str, str]]) -> list[tuple[str, st
 
 # ----------------------------------------------------------------------------------------------------- key figures
 
+
 def department_kind(department: str, region: str = "") -> str:
     """The kind of department without its region: "株洲市石峰区医疗保障局" → "医疗保障局".
 
@@ -108,7 +148,7 @@ def department_kind(department: str, region: str = "") -> str:
     department = clean_name(department)
     region = clean_name(region)
     if region and department.startswith(region) and len(department) > len(region):
-        return department[len(region):]
+        return department[len(region) :]
     return department
 
 
@@ -125,9 +165,15 @@ def _value_from_cells(index: dict[tuple, dict], doc_id: str, refs: list[tuple[st
     for table, name, measure in refs:
         r = index.get((doc_id, table, name, measure))
         if r is not None:
-            return {"value": float(r["value"]), "source": CELLS, "table": table,
-                    "ref": f"{table}/{name}/{measure} (page {r['page']}, row {r['row']})", "derived": False,
-                    "n_values": r["n_values"], "sentence": ""}
+            return {
+                "value": float(r["value"]),
+                "source": CELLS,
+                "table": table,
+                "ref": f"{table}/{name}/{measure} (page {r['page']}, row {r['row']})",
+                "derived": False,
+                "n_values": r["n_values"],
+                "sentence": "",
+            }
     return None
 
 
@@ -137,12 +183,19 @@ def _cell_index(cells: pd.DataFrame, refs: dict[str, list[tuple[str, str, str]]]
     tables = {t for t, _, _ in wanted}
     c = cells[cells["table"].isin(tables)]
     c = c.assign(_name=c["name"].map(lambda n: strip_ordinal(clean_name(n))))
-    c = c[pd.Series([(t, n, m) in wanted for t, n, m in zip(c["table"], c["_name"], c["measure"])], index=c.index,
-                    dtype=bool)]
+    c = c[
+        pd.Series(
+            [(t, n, m) in wanted for t, n, m in zip(c["table"], c["_name"], c["measure"])], index=c.index, dtype=bool
+        )
+    ]
     keys = ["doc_id", "table", "_name", "measure"]
     c = c.assign(n_values=c.groupby(keys)["value"].transform("nunique")).drop_duplicates(keys)
-    return {tuple(k): r for k, r in zip(c[keys].itertuples(index=False, name=None),
-                                         c[["value", "page", "row", "n_values"]].to_dict("records"))}
+    return {
+        tuple(k): r
+        for k, r in zip(
+            c[keys].itertuples(index=False, name=None), c[["value", "page", "row", "n_values"]].to_dict("records")
+        )
+    }
 
 
 def _fact_index(facts: pd.DataFrame, keys: list[str]) -> dict[tuple, dict]:
@@ -155,13 +208,27 @@ def _fact_index(facts: pd.DataFrame, keys: list[str]) -> dict[tuple, dict]:
     f = f.assign(n_values=f["value"].round(2).groupby([f[c] for c in group]).transform("nunique"))
     f = f.drop_duplicates(group)
     records = f[["value", "row", "_derived", "n_values", "sentence"]].to_dict("records")
-    return {k: {"value": float(r["value"]), "source": FACTS, "table": "", "ref": f"row {r['row']}",
-                "derived": bool(r["_derived"]), "n_values": int(r["n_values"]), "sentence": r["sentence"]}
-            for k, r in zip(f[group].itertuples(index=False, name=None), records)}
+    return {
+        k: {
+            "value": float(r["value"]),
+            "source": FACTS,
+            "table": "",
+            "ref": f"row {r['row']}",
+            "derived": bool(r["_derived"]),
+            "n_values": int(r["n_values"]),
+            "sentence": r["sentence"],
+        }
+        for k, r in zip(f[group].itertuples(index=False, name=None), records)
+    }
 
 
-def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFrame,
-                tables: pd.DataFrame | None = None, keys: Iterable[str] = KEY_FIGURES) -> pd.DataFrame:
+def key_figures(
+    documents: pd.DataFrame,
+    cells: pd.DataFrame,
+    facts: pd.DataFrame,
+    tables: pd.DataFrame | None = None,
+    keys: Iterable[str] = KEY_FIGURES,
+) -> pd.DataFrame:
     """One row per document × key × period: the key figures (万元) and where each came from.
 
     Period 本年 comes from the cells where the document prints the table that holds the key (fact_keys.csv says
@@ -178,8 +245,12 @@ def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFram
     index = _cell_index(cells, {f"{kind}{k}": r for kind, refs in by_kind.items() for k, r in refs.items()})
     empty = set()
     if tables is not None and len(tables):
-        empty = set(zip(tables.loc[tables["empty"].fillna(False).astype(bool), "doc_id"],
-                        tables.loc[tables["empty"].fillna(False).astype(bool), "table"]))
+        empty = set(
+            zip(
+                tables.loc[tables["empty"].fillna(False).astype(bool), "doc_id"],
+                tables.loc[tables["empty"].fillna(False).astype(bool), "table"],
+            )
+        )
     stated = _fact_index(facts, keys)
     rows = []
     for doc in docs.itertuples():
@@ -193,16 +264,32 @@ def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFram
                 if hit is None and period == CURRENT:
                     printed_empty = [t for t, _, _ in key_refs if (doc.doc_id, t) in empty]
                     if printed_empty:
-                        hit = {"value": 0.0, "source": EMPTY_TABLE, "table": printed_empty[0],
-                               "ref": f"table {printed_empty[0]} printed empty", "derived": True, "n_values": 1,
-                               "sentence": ""}
+                        hit = {
+                            "value": 0.0,
+                            "source": EMPTY_TABLE,
+                            "table": printed_empty[0],
+                            "ref": f"table {printed_empty[0]} printed empty",
+                            "derived": True,
+                            "n_values": 1,
+                            "sentence": "",
+                        }
                 if hit is None:
                     continue
                 year = doc.year if pd.notna(doc.year) else pd.NA
-                rows.append({"doc_id": doc.doc_id, "department": doc.department, "region": doc.region,
-                             "year": year, "kind": doc.kind, "period": period,
-                             "fiscal_year": year if period == CURRENT or pd.isna(year) else year - 1,
-                             "key": key, "unit": "万元", **hit})
+                rows.append(
+                    {
+                        "doc_id": doc.doc_id,
+                        "department": doc.department,
+                        "region": doc.region,
+                        "year": year,
+                        "kind": doc.kind,
+                        "period": period,
+                        "fiscal_year": year if period == CURRENT or pd.isna(year) else year - 1,
+                        "key": key,
+                        "unit": "万元",
+                        **hit,
+                    }
+                )
     out = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     for col in ("year", "fiscal_year", "n_values"):
         out[col] = out[col].astype("Int64")
@@ -211,6 +298,7 @@ def key_figures(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFram
 
 
 # -------------------------------------------------------------------------------------------------- year over year
+
 
 def department_groups(departments: Iterable[str], regions: Iterable[str] = ()) -> dict[str, str]:
     """Department name → the name its group is known by, so one department printed two ways compares with itself.
@@ -251,11 +339,29 @@ def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> 
     fig = fig.assign(group=fig["department"].map(lambda d: groups.get(clean_name(d), clean_name(d))))
     current = fig[fig["period"] == CURRENT]
     prior = fig[fig["period"] == PRIOR]
-    cols = ["department", "kind", "key", "year", "value", "source", "doc_id", "prior_year", "prior_value",
-            "prior_source", "prior_doc_id", "stated_prior", "prior_gap", "change", "change_pct"]
+    cols = [
+        "department",
+        "kind",
+        "key",
+        "year",
+        "value",
+        "source",
+        "doc_id",
+        "prior_year",
+        "prior_value",
+        "prior_source",
+        "prior_doc_id",
+        "stated_prior",
+        "prior_gap",
+        "change",
+        "change_pct",
+    ]
     rows = []
-    by_year = {(r.group, r.kind, r.key, int(r.fiscal_year)): r for r in current.sort_values("doc_id").itertuples()
-               if pd.notna(r.fiscal_year)}
+    by_year = {
+        (r.group, r.kind, r.key, int(r.fiscal_year)): r
+        for r in current.sort_values("doc_id").itertuples()
+        if pd.notna(r.fiscal_year)
+    }
     stated = {(r.doc_id, r.key): r.value for r in prior.itertuples()}
     for r in current.sort_values(["group", "kind", "key", "fiscal_year"]).itertuples():
         if pd.isna(r.fiscal_year):
@@ -270,13 +376,27 @@ def year_over_year(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> 
         else:
             prior_value, prior_source, prior_doc = float("nan"), "", ""
         change = r.value - prior_value
-        rows.append({"department": r.group, "kind": r.kind, "key": r.key, "year": year, "value": r.value,
-                     "source": r.source, "doc_id": r.doc_id, "prior_year": year - 1, "prior_value": prior_value,
-                     "prior_source": prior_source, "prior_doc_id": prior_doc, "stated_prior": stated_prior,
-                     "prior_gap": prior_value - stated_prior if prior_source == "document" else float("nan"),
-                     "change": round(change, 2) if pd.notna(change) else change,
-                     "change_pct": round(100 * change / prior_value, 2) if pd.notna(change) and prior_value
-                     else float("nan")})
+        rows.append(
+            {
+                "department": r.group,
+                "kind": r.kind,
+                "key": r.key,
+                "year": year,
+                "value": r.value,
+                "source": r.source,
+                "doc_id": r.doc_id,
+                "prior_year": year - 1,
+                "prior_value": prior_value,
+                "prior_source": prior_source,
+                "prior_doc_id": prior_doc,
+                "stated_prior": stated_prior,
+                "prior_gap": prior_value - stated_prior if prior_source == "document" else float("nan"),
+                "change": round(change, 2) if pd.notna(change) else change,
+                "change_pct": round(100 * change / prior_value, 2)
+                if pd.notna(change) and prior_value
+                else float("nan"),
+            }
+        )
     out = pd.DataFrame(rows, columns=cols)
     for col in ("year", "prior_year"):
         out[col] = out[col].astype("Int64")
@@ -292,19 +412,28 @@ def series(figures: pd.DataFrame, keys: Iterable[str] | None = None) -> pd.DataF
     """
     fig = figures if keys is None else figures[figures["key"].isin(list(keys))]
     groups = department_groups(fig["department"], fig["region"])
-    fig = fig.assign(department=fig["department"].map(lambda d: groups.get(clean_name(d), clean_name(d))),
-                     _rank=(fig["period"] != CURRENT).astype(int))
-    fig = fig.dropna(subset=["fiscal_year"]).sort_values(["department", "kind", "key", "fiscal_year", "_rank",
-                                                          "doc_id"])
+    fig = fig.assign(
+        department=fig["department"].map(lambda d: groups.get(clean_name(d), clean_name(d))),
+        _rank=(fig["period"] != CURRENT).astype(int),
+    )
+    fig = fig.dropna(subset=["fiscal_year"]).sort_values(
+        ["department", "kind", "key", "fiscal_year", "_rank", "doc_id"]
+    )
     out = fig.drop_duplicates(["department", "kind", "key", "fiscal_year"])
     return out[["department", "kind", "key", "fiscal_year", "value", "period", "source", "doc_id"]].reset_index(
-        drop=True)
+        drop=True
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- cross region
 
-def cross_region(figures: pd.DataFrame, keys: Iterable[str] | None = None, department_kind: str | None = None,
-                 year: int | None = None) -> pd.DataFrame:
+
+def cross_region(
+    figures: pd.DataFrame,
+    keys: Iterable[str] | None = None,
+    department_kind: str | None = None,
+    year: int | None = None,
+) -> pd.DataFrame:
     """The same kind of department in different regions, side by side, one row per document × key (本年 only).
 
     ``department_kind`` keeps one kind of department ("医疗保障局", the name without its region); None keeps all and
@@ -324,11 +453,27 @@ def cross_region(figures: pd.DataFrame, keys: Iterable[str] | None = None, depar
         fig = fig[fig["fiscal_year"] == year]
     group = ["kind", "department_kind", "key"]
     grouped = fig.groupby(group)["value"]
-    out = fig.assign(rank=grouped.rank(ascending=False, method="min").astype("Int64"),
-                     n=grouped.transform("count").astype("Int64"), median=grouped.transform("median"))
+    out = fig.assign(
+        rank=grouped.rank(ascending=False, method="min").astype("Int64"),
+        n=grouped.transform("count").astype("Int64"),
+        median=grouped.transform("median"),
+    )
     out["vs_median"] = (out["value"] / out["median"]).where(out["median"] != 0)
-    cols = ["department_kind", "kind", "department", "region", "year", "key", "value", "source", "doc_id", "rank",
-            "n", "median", "vs_median"]
+    cols = [
+        "department_kind",
+        "kind",
+        "department",
+        "region",
+        "year",
+        "key",
+        "value",
+        "source",
+        "doc_id",
+        "rank",
+        "n",
+        "median",
+        "vs_median",
+    ]
     return out[cols].sort_values(group + ["rank", "doc_id"]).reset_index(drop=True)
 
 
@@ -355,13 +500,36 @@ def structure(figures: pd.DataFrame, splits: Iterable[tuple[str, tuple[str, ...]
             total = sum(val[p] for p in known)
             whole, whole_source = (val[whole_key], src[whole_key]) if whole_key in val else (total, "Σ parts")
             for p in known:
-                rows.append({"doc_id": doc_id, "department": first["department"], "region": first["region"],
-                             "year": first["year"], "split": split, "part": p, "value": val[p], "source": src[p],
-                             "whole": whole, "whole_source": whole_source,
-                             "share": round(100 * val[p] / whole, 2) if whole else float("nan"),
-                             "gap": round(whole - total, 2)})
-    cols = ["doc_id", "department", "region", "year", "split", "part", "value", "source", "whole", "whole_source",
-            "share", "gap"]
+                rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "department": first["department"],
+                        "region": first["region"],
+                        "year": first["year"],
+                        "split": split,
+                        "part": p,
+                        "value": val[p],
+                        "source": src[p],
+                        "whole": whole,
+                        "whole_source": whole_source,
+                        "share": round(100 * val[p] / whole, 2) if whole else float("nan"),
+                        "gap": round(whole - total, 2),
+                    }
+                )
+    cols = [
+        "doc_id",
+        "department",
+        "region",
+        "year",
+        "split",
+        "part",
+        "value",
+        "source",
+        "whole",
+        "whole_source",
+        "share",
+        "gap",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     out["year"] = out["year"].astype("Int64")
     return out
@@ -377,13 +545,25 @@ _SUBJECT_COLUMNS = ["doc_id", "code", "name", "value", "source", "ref"]
 
 def _subjects_from_cells(cells: pd.DataFrame, digits: int) -> pd.DataFrame:
     """本年支出合计 per document and 功能分类 code of one level: table 03 (all funds) where printed, else 05."""
-    coded = cells[(cells["classification"] == "功能分类") & (cells["code"].str.len() == digits)
-                  & (cells["measure"] == "本年支出合计") & cells["table"].isin(["03", "05"])]
+    coded = cells[
+        (cells["classification"] == "功能分类")
+        & (cells["code"].str.len() == digits)
+        & (cells["measure"] == "本年支出合计")
+        & cells["table"].isin(["03", "05"])
+    ]
     with_03 = set(coded.loc[coded["table"] == "03", "doc_id"])
     hit = coded[(coded["table"] == "03") | ~coded["doc_id"].isin(with_03)].drop_duplicates(["doc_id", "code"])
-    return pd.DataFrame({"doc_id": hit["doc_id"], "code": hit["code"], "name": hit["name"],
-                         "value": hit["value"].astype(float), "source": CELLS,
-                         "ref": hit["table"] + "/" + hit["code"] + "/本年支出合计"}, columns=_SUBJECT_COLUMNS)
+    return pd.DataFrame(
+        {
+            "doc_id": hit["doc_id"],
+            "code": hit["code"],
+            "name": hit["name"],
+            "value": hit["value"].astype(float),
+            "source": CELLS,
+            "ref": hit["table"] + "/" + hit["code"] + "/本年支出合计",
+        },
+        columns=_SUBJECT_COLUMNS,
+    )
 
 
 def _subjects_from_facts(facts: pd.DataFrame, digits: int) -> pd.DataFrame:
@@ -393,15 +573,24 @@ def _subjects_from_facts(facts: pd.DataFrame, digits: int) -> pd.DataFrame:
     below = None
     for d in (7, 5, 3):
         own = stated[stated["code"].str.len() == d]
-        level = pd.DataFrame({"doc_id": own["doc_id"], "code": own["code"], "value": own["value"].astype(float),
-                              "source": FACTS, "ref": "row " + own["row"].astype(str)})
+        level = pd.DataFrame(
+            {
+                "doc_id": own["doc_id"],
+                "code": own["code"],
+                "value": own["value"].astype(float),
+                "source": FACTS,
+                "ref": "row " + own["row"].astype(str),
+            }
+        )
         if below is not None and len(below):
             sums = below.assign(code=below["code"].str[:d]).groupby(["doc_id", "code"], as_index=False)["value"].sum()
             known = set(zip(level["doc_id"], level["code"]))
-            sums = sums[pd.Series([k not in known for k in zip(sums["doc_id"], sums["code"])], index=sums.index,
-                                  dtype=bool)]
-            level = pd.concat([level, sums.assign(source=f"{FACTS} (Σ {'项' if d == 5 else '款'})", ref="")],
-                              ignore_index=True)
+            sums = sums[
+                pd.Series([k not in known for k in zip(sums["doc_id"], sums["code"])], index=sums.index, dtype=bool)
+            ]
+            level = pd.concat(
+                [level, sums.assign(source=f"{FACTS} (Σ {'项' if d == 5 else '款'})", ref="")], ignore_index=True
+            )
         if d == digits:
             return level.assign(name="")[_SUBJECT_COLUMNS]
         below = level
@@ -417,8 +606,9 @@ def _standard_names(codes: Iterable[str]) -> dict[str, str]:
     return dict(zip(hit["code"], hit["name"]))
 
 
-def functional_shares(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFrame,
-                      level: str = "类") -> pd.DataFrame:
+def functional_shares(
+    documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.DataFrame, level: str = "类"
+) -> pd.DataFrame:
     """Each document's spending per 功能分类 类 (or 款, 项) and its share of the document's spending.
 
     Values come from the cells (table 03 本年支出合计, else 05) when the document prints them, else from the
@@ -435,21 +625,38 @@ def functional_shares(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.Da
         raise ValueError(f"level must be 类, 款 or 项, not {level!r}")
     digits = _LEVEL_DIGITS[level]
     totals = key_figures(documents, cells, facts, keys=("支出合计",))
-    totals = dict(zip(totals.loc[totals["period"] == CURRENT, "doc_id"], totals.loc[totals["period"] == CURRENT,
-                                                                                     "value"]))
+    totals = dict(
+        zip(totals.loc[totals["period"] == CURRENT, "doc_id"], totals.loc[totals["period"] == CURRENT, "value"])
+    )
     from_cells = _subjects_from_cells(cells, digits)
     from_facts = _subjects_from_facts(facts[~facts["doc_id"].isin(set(from_cells["doc_id"]))], digits)
-    cols = ["doc_id", "department", "region", "year", "level", "code", "name", "value", "source", "ref", "share",
-            "share_of_total", "coverage"]
+    cols = [
+        "doc_id",
+        "department",
+        "region",
+        "year",
+        "level",
+        "code",
+        "name",
+        "value",
+        "source",
+        "ref",
+        "share",
+        "share_of_total",
+        "coverage",
+    ]
     parts = [p for p in (from_cells, from_facts) if len(p)]
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True).merge(_doc_frame(documents), on="doc_id", how="inner")
     level_sum = out.groupby("doc_id")["value"].transform("sum")
     total = out["doc_id"].map(totals).astype(float)
-    out = out.assign(level=level, share=(100 * out["value"] / level_sum.where(level_sum != 0)).round(2),
-                     share_of_total=(100 * out["value"] / total.where(total != 0)).round(2),
-                     coverage=(100 * level_sum / total.where(total != 0)).round(2))[cols]
+    out = out.assign(
+        level=level,
+        share=(100 * out["value"] / level_sum.where(level_sum != 0)).round(2),
+        share_of_total=(100 * out["value"] / total.where(total != 0)).round(2),
+        coverage=(100 * level_sum / total.where(total != 0)).round(2),
+    )[cols]
     missing = out["name"].eq("")
     if missing.any():
         names = _standard_names(out.loc[missing, "code"].unique())
@@ -461,6 +668,7 @@ def functional_shares(documents: pd.DataFrame, cells: pd.DataFrame, facts: pd.Da
 
 # ------------------------------------------------------------------------------------------------------- findings
 
+
 def findings_summary(documents: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
     """Findings counted per document × check × severity, with the department; documents without findings kept.
 
@@ -468,8 +676,9 @@ def findings_summary(documents: pd.DataFrame, findings: pd.DataFrame) -> pd.Data
     """
     docs = _doc_frame(documents).merge(documents[["doc_id", "status"]], on="doc_id")
     f = findings.assign(absdiff=findings["difference"].abs())
-    counts = (f.groupby(["doc_id", "check", "severity"], as_index=False)
-              .agg(n=("check", "size"), largest=("absdiff", "max")))
+    counts = f.groupby(["doc_id", "check", "severity"], as_index=False).agg(
+        n=("check", "size"), largest=("absdiff", "max")
+    )
     out = docs[["doc_id", "department", "year", "status"]].merge(counts, on="doc_id", how="left")
     out["n"] = out["n"].fillna(0).astype(int)
     out[["check", "severity"]] = out[["check", "severity"]].fillna("")
@@ -477,7 +686,22 @@ def findings_summary(documents: pd.DataFrame, findings: pd.DataFrame) -> pd.Data
 
 
 __all__ = [
-    "CELLS", "CURRENT", "EMPTY_TABLE", "FACTS", "KEY_FIGURES", "PRIOR", "SPLITS", "cross_region", "default_clean_dir",
-    "department_groups", "department_kind", "findings_summary", "functional_shares", "key_figures", "read_clean",
-    "series", "structure", "year_over_year",
+    "CELLS",
+    "CURRENT",
+    "EMPTY_TABLE",
+    "FACTS",
+    "KEY_FIGURES",
+    "PRIOR",
+    "SPLITS",
+    "cross_region",
+    "default_clean_dir",
+    "department_groups",
+    "department_kind",
+    "findings_summary",
+    "functional_shares",
+    "key_figures",
+    "read_clean",
+    "series",
+    "structure",
+    "year_over_year",
 ]

@@ -8,6 +8,7 @@
 
 Bad input is one line naming the file and the problem (exit status 2), never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,16 @@ from .errors import JuesuanError
 
 
 def _print_frame(df: pd.DataFrame) -> None:
-    with pd.option_context("display.max_rows", 500, "display.max_columns", 30, "display.width", 200,
-                           "display.unicode.east_asian_width", True):
+    with pd.option_context(
+        "display.max_rows",
+        500,
+        "display.max_columns",
+        30,
+        "display.width",
+        200,
+        "display.unicode.east_asian_width",
+        True,
+    ):
         print(df.to_string(index=False) if len(df) else "(none)")
 
 
@@ -37,22 +46,29 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"--workers {args.workers}: give 1 or more", file=sys.stderr)
         return 2
     formats = ("csv", "parquet") if args.format == "both" else (args.format,)
-    cache = False if args.no_cache else (os.environ.get("JUESUAN_CACHE_DIR")
-                                         or Path(args.clean).resolve().parent / ".juesuan-cache")
+    cache = (
+        False
+        if args.no_cache
+        else (os.environ.get("JUESUAN_CACHE_DIR") or Path(args.clean).resolve().parent / ".juesuan-cache")
+    )
     corpus = read_all(raw, progress=args.progress, workers=args.workers, cache=cache)
     for row in corpus.documents.itertuples():
         if row.status == "failed":
             print(f"{row.file}: FAILED {row.error}")
         else:
             extra = f" ({row.error})" if row.error else ""
-            print(f"{row.file}: {row.status} {row.kind} {row.year} {row.department} tables={row.tables or '-'} "
-                  f"cells={row.n_cells} errors={row.n_errors}{extra}")
+            print(
+                f"{row.file}: {row.status} {row.kind} {row.year} {row.department} tables={row.tables or '-'} "
+                f"cells={row.n_cells} errors={row.n_errors}{extra}"
+            )
     written = write_clean(corpus, args.clean, formats=formats)
     st = corpus.stats
     print(f"wrote {', '.join(p.name for p in written.values())} to {args.clean}")
-    print(f"{st['files']} files: {st['read']} read, {st['cached']} from the cache"
-          f"{' (' + str(cache) + ')' if cache else ''}, {st['failed']} failed, in {st['wall_seconds']:.1f} s",
-          file=sys.stderr)
+    print(
+        f"{st['files']} files: {st['read']} read, {st['cached']} from the cache"
+        f"{' (' + str(cache) + ')' if cache else ''}, {st['failed']} failed, in {st['wall_seconds']:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -92,8 +108,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     cols = ["severity", "check", "table", "code", "measure", "expected", "actual", "difference", "message"]
     _print_frame(findings[cols])
     n_err = int((doc.findings["severity"] == "error").sum())
-    print(f"{doc.meta['file']}: {n_err} errors, {int((doc.findings['severity'] == 'warning').sum())} warnings, "
-          f"{int((doc.findings['severity'] == 'info').sum())} within rounding")
+    print(
+        f"{doc.meta['file']}: {n_err} errors, {int((doc.findings['severity'] == 'warning').sum())} warnings, "
+        f"{int((doc.findings['severity'] == 'info').sum())} within rounding"
+    )
     return 1 if n_err else 0
 
 
@@ -107,17 +125,31 @@ def cmd_codes(args: argparse.Namespace) -> int:
 def make_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="juesuan", description="Read 部门决算/预算 disclosures into tidy, checked tables.")
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="read every document under RAW and write the clean tables (CSV, Parquet, datapackage.json) to CLEAN")
+    b = sub.add_parser(
+        "build",
+        help="read every document under RAW and write the clean tables (CSV, Parquet, datapackage.json) to CLEAN",
+    )
     b.add_argument("raw", nargs="?", default="data/raw", help="input folder or file (default data/raw)")
     b.add_argument("clean", nargs="?", default="data/clean", help="output folder (default data/clean)")
     b.add_argument("--progress", action="store_true", help="show a progress bar")
-    b.add_argument("--workers", type=int, metavar="N",
-                   help="processes reading files in parallel (default: all cores; 1: no worker processes)")
-    b.add_argument("--no-cache", action="store_true",
-                   help="read every file again; by default results are cached by file content in .juesuan-cache/ "
-                        "beside CLEAN (or $JUESUAN_CACHE_DIR) and invalidated by any code or data change")
-    b.add_argument("--format", choices=("both", "csv", "parquet"), default="both",
-                   help="output format(s) (default both: CSV UTF-8 with BOM, and Parquet); datapackage.json always")
+    b.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes reading files in parallel (default: all cores; 1: no worker processes)",
+    )
+    b.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every file again; by default results are cached by file content in .juesuan-cache/ "
+        "beside CLEAN (or $JUESUAN_CACHE_DIR) and invalidated by any code or data change",
+    )
+    b.add_argument(
+        "--format",
+        choices=("both", "csv", "parquet"),
+        default="both",
+        help="output format(s) (default both: CSV UTF-8 with BOM, and Parquet); datapackage.json always",
+    )
     b.set_defaults(func=cmd_build)
     s = sub.add_parser("show", help="a document's summary, or one table as printed")
     s.add_argument("file")
@@ -146,8 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as err:  # noqa: BLE001 - a bug of ours: one line, not a traceback, and say so
         target = getattr(args, "file", None) or getattr(args, "raw", "")
-        print(f"{target}: juesuan failed unexpectedly ({type(err).__name__}: {err}); please report this file",
-              file=sys.stderr)
+        print(
+            f"{target}: juesuan failed unexpectedly ({type(err).__name__}: {err}); please report this file",
+            file=sys.stderr,
+        )
         return 3
 
 

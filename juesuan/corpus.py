@@ -22,6 +22,7 @@ Outputs (``write_clean``): each table as CSV (UTF-8 with BOM, "\\n" line ends) a
 dependency; skipped with a warning when it cannot be imported), and ``datapackage.json`` describing every resource
 and field, generated from ``juesuan.schema`` (see ``juesuan.datapackage``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,12 +35,12 @@ import tempfile
 import time
 import warnings
 import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -74,8 +75,7 @@ class Result:
         if not isinstance(result, Document):
             return cls(meta=dict(result))
         rows = {name: getattr(result, name).to_dict("list") for name in OUTPUTS[1:] if len(getattr(result, name))}
-        return cls(meta=dict(result.meta), rows=rows,
-                   document=pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        return cls(meta=dict(result.meta), rows=rows, document=pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
     def load(self) -> Document | None:
         """The Document (its ``meta`` is this Result's, so it carries the file name of this build)."""
@@ -128,8 +128,10 @@ class Corpus:
 
     def __repr__(self) -> str:
         status = self.documents["status"].value_counts().to_dict() if len(self.documents) else {}
-        return f"<Corpus {len(self.documents)} documents {status}, {len(self.cells)} cells, " \
-               f"{int((self.findings['severity'] == 'error').sum())} error findings>"
+        return (
+            f"<Corpus {len(self.documents)} documents {status}, {len(self.cells)} cells, "
+            f"{int((self.findings['severity'] == 'error').sum())} error findings>"
+        )
 
 
 def find_inputs(source: str | Path | Iterable[str | Path]) -> tuple[list[Path], Path]:
@@ -172,8 +174,18 @@ def failed_row(path: Path, label: str, err: Exception) -> dict:
     # the problem only: the file is in its own column, and an absolute path would make outputs machine-dependent
     message = err.problem if isinstance(err, JuesuanError) else f"unexpected {type(err).__name__}: {err}"
     row = {f.name: None for f in TABLES["documents"]}
-    row.update({"doc_id": sha[:16], "file": label, "sha256": sha, "status": "failed", "error": message,
-                "tables": "", "n_cells": 0, "n_errors": 0})
+    row.update(
+        {
+            "doc_id": sha[:16],
+            "file": label,
+            "sha256": sha,
+            "status": "failed",
+            "error": message,
+            "tables": "",
+            "n_cells": 0,
+            "n_errors": 0,
+        }
+    )
     return row
 
 
@@ -192,11 +204,14 @@ def read_one(path: Path, root: Path | None = None, label: str | None = None) -> 
 
 
 def _sorted(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    keys = {"documents": ["file"], "tables": ["doc_id", "page", "table"],
-            "cells": ["doc_id", "table", "page", "row", "classification", "code", "name", "measure"],
-            "facts": ["doc_id", "row", "key", "period", "code"],
-            "findings": ["doc_id", "check", "table", "code", "measure", "severity", "message"],
-            "dropped": ["doc_id", "table", "page", "row", "column"]}[name]
+    keys = {
+        "documents": ["file"],
+        "tables": ["doc_id", "page", "table"],
+        "cells": ["doc_id", "table", "page", "row", "classification", "code", "name", "measure"],
+        "facts": ["doc_id", "row", "key", "period", "code"],
+        "findings": ["doc_id", "check", "table", "code", "measure", "severity", "message"],
+        "dropped": ["doc_id", "table", "page", "row", "column"],
+    }[name]
     return df.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
 
 
@@ -217,7 +232,9 @@ def assemble(results: list[Document | dict | Result]) -> Corpus:
             metas.append(r)
     frames: dict[str, pd.DataFrame] = {
         "documents": conform(pd.DataFrame(metas, columns=columns("documents")), "documents")
-        if metas else empty_frame("documents")}
+        if metas
+        else empty_frame("documents")
+    }
     for name in OUTPUTS[1:]:
         data: dict[str, list] = {c: [] for c in columns(name)}
         for rows, item in unique.values():
@@ -279,8 +296,12 @@ def code_fingerprint(package: Path, version: str, libraries: dict[str, str]) -> 
         h.update(f"{lib} {v}\n".encode())
     for p in sorted(package.rglob("*")):
         rel = p.relative_to(package)
-        if (p.is_file() and p.suffix in _FINGERPRINT_SUFFIXES and "__pycache__" not in rel.parts
-                and not any(part.startswith(".") for part in rel.parts)):
+        if (
+            p.is_file()
+            and p.suffix in _FINGERPRINT_SUFFIXES
+            and "__pycache__" not in rel.parts
+            and not any(part.startswith(".") for part in rel.parts)
+        ):
             h.update(rel.as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()[:16]
 
@@ -310,12 +331,18 @@ class Cache:
         import shutil
 
         # only folders this class writes: a fingerprint's name, holding nothing but entries
-        others = [p for p in self.root.iterdir() if p.is_dir() and p != self.folder and _FINGERPRINT.match(p.name)
-                  and all(f.suffix in (".pkl", ".tmp") for f in p.iterdir())]
+        others = [
+            p
+            for p in self.root.iterdir()
+            if p.is_dir()
+            and p != self.folder
+            and _FINGERPRINT.match(p.name)
+            and all(f.suffix in (".pkl", ".tmp") for f in p.iterdir())
+        ]
         others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        for p in others[max(0, keep - 1):]:
+        for p in others[max(0, keep - 1) :]:
             shutil.rmtree(p, ignore_errors=True)
-        return others[max(0, keep - 1):]
+        return others[max(0, keep - 1) :]
 
     def get(self, sha: str) -> Result | None:
         path = self._path(sha)
@@ -410,8 +437,13 @@ def _resolve_cache(cache: bool | str | Path | Cache | None) -> Cache | None:
     return Cache(default_cache_dir() if cache is True else cache)
 
 
-def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, workers: int | None = None,
-             executor: Executor | None = None, cache: bool | str | Path | Cache | None = True) -> Corpus:
+def read_all(  # noqa: C901 (to be split)
+    source: str | Path | Iterable[str | Path],
+    progress: bool = False,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    cache: bool | str | Path | Cache | None = True,
+) -> Corpus:
     """Read every document in a folder (recursively) or a list of paths into one Corpus.
 
     ``workers``: processes to read in (default: the cores this process may use; 1 reads in this process). ``executor``: any
@@ -492,8 +524,14 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
                     except BrokenProcessPool:
                         broken.append(i)
                     except Exception as err:  # noqa: BLE001 - a lost worker (dask node, pickling) fails its file only
-                        done(i, failed_row(files[i], labels[i], RuntimeError(f"worker failed: {err!r}")), 0, 0.0,
-                             0.0, keep=False)
+                        done(
+                            i,
+                            failed_row(files[i], labels[i], RuntimeError(f"worker failed: {err!r}")),
+                            0,
+                            0.0,
+                            0.0,
+                            keep=False,
+                        )
             finally:
                 if own_pool:
                     pool.shutdown(cancel_futures=True)  # on Ctrl-C, do not read the rest first
@@ -512,10 +550,13 @@ def read_all(source: str | Path | Iterable[str | Path], progress: bool = False, 
     ordered = [results[i] for i in sorted(results, key=lambda i: labels[i])]
     corpus = assemble(ordered)
     corpus.stats = {
-        "files": len(files), "read": len(todo), "cached": len(files) - len(todo),
+        "files": len(files),
+        "read": len(todo),
+        "cached": len(files) - len(todo),
         "failed": int((corpus.documents["status"] == "failed").sum()),
         "workers": 1 if executor is None and not own_pool else (n_workers if own_pool else None),
-        "read_seconds": seconds, "wall_seconds": time.perf_counter() - t0,
+        "read_seconds": seconds,
+        "wall_seconds": time.perf_counter() - t0,
         "pages": int(pd.to_numeric(corpus.documents["pages"], errors="coerce").fillna(0).sum()),
         "peak_rss_mb": {pid: round(mb, 1) for pid, mb in peaks.items() if pid},
     }
@@ -539,8 +580,9 @@ def write_clean(corpus: Corpus, out: str | Path, formats: Sequence[str] = FORMAT
     out.mkdir(parents=True, exist_ok=True)
     formats = [f for f in FORMATS if f in formats]
     if "parquet" in formats and not parquet_available():
-        warnings.warn("pyarrow is not installed: Parquet outputs skipped (pip install pyarrow); CSVs written",
-                      stacklevel=2)
+        warnings.warn(
+            "pyarrow is not installed: Parquet outputs skipped (pip install pyarrow); CSVs written", stacklevel=2
+        )
         formats.remove("parquet")
     written: dict[str, Path] = {}
     for name in OUTPUTS:

@@ -6,13 +6,14 @@ resource names its Parquet copy in ``"parquet"`` (a custom property: the Data Pa
 written. ``check_package(folder)`` checks a written package without third-party tools (``frictionless validate
 datapackage.json`` does the full check when frictionless is installed: ``pip install -e '.[dev]'``).
 """
+
 from __future__ import annotations
 
 import csv
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
@@ -53,8 +54,15 @@ def descriptor(formats: Sequence[str] = ("csv", "parquet")) -> dict:
     for name in TABLES:
         res: dict = {"name": name, "profile": "tabular-data-resource"}
         if "csv" in formats:
-            res.update({"path": f"{name}.csv", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-                        "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "header": True}})
+            res.update(
+                {
+                    "path": f"{name}.csv",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "header": True},
+                }
+            )
         else:  # Parquet only: the Parquet file is the resource
             res.update({"path": f"{name}.parquet", "format": "parquet", "mediatype": _PARQUET_MEDIATYPE})
         if "csv" in formats and "parquet" in formats:
@@ -66,8 +74,8 @@ def descriptor(formats: Sequence[str] = ("csv", "parquet")) -> dict:
         "name": "juesuan-clean",
         "title": "部门决算/预算 disclosures read into tidy tables (juesuan)",
         "description": "Tables of the juesuan data contract, built by `juesuan build`. Money in 万元. "
-                       "CSV is UTF-8 with a byte-order mark (for Excel and WPS); each table also as Parquet where "
-                       "a resource names it.",
+        "CSV is UTF-8 with a byte-order mark (for Excel and WPS); each table also as Parquet where "
+        "a resource names it.",
         "version": __version__,
         "resources": resources,
     }
@@ -95,9 +103,18 @@ def arrow_schema(table: str):
     import pyarrow as pa
 
     types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
-    return pa.schema([pa.field(f.name, types[f.type], nullable=True,
-                               metadata={"description": f.description, **({"unit": f.unit} if f.unit else {})})
-                      for f in TABLES[table]], metadata={"juesuan.table": table})
+    return pa.schema(
+        [
+            pa.field(
+                f.name,
+                types[f.type],
+                nullable=True,
+                metadata={"description": f.description, **({"unit": f.unit} if f.unit else {})},
+            )
+            for f in TABLES[table]
+        ],
+        metadata={"juesuan.table": table},
+    )
 
 
 def write_parquet(df: pd.DataFrame, table: str, path: str | Path) -> Path:
@@ -106,8 +123,10 @@ def write_parquet(df: pd.DataFrame, table: str, path: str | Path) -> Path:
     import pyarrow.parquet as pq
 
     schema = arrow_schema(table)
-    arrays = [pa.array(df[f.name].tolist() if len(df) else [], type=schema.field(f.name).type, from_pandas=True)
-              for f in TABLES[table]]
+    arrays = [
+        pa.array(df[f.name].tolist() if len(df) else [], type=schema.field(f.name).type, from_pandas=True)
+        for f in TABLES[table]
+    ]
     pq.write_table(pa.Table.from_arrays(arrays, schema=schema), path, compression="zstd")
     return Path(path)
 
@@ -177,7 +196,9 @@ def check_package(folder: str | Path) -> list[str]:
 def _check_csv(path: Path, name: str, res: dict) -> list[str]:
     problems = []
     fields = TABLES[name]
-    required = [i for i, f in enumerate(fields) if (res["schema"]["fields"][i].get("constraints") or {}).get("required")]
+    required = [
+        i for i, f in enumerate(fields) if (res["schema"]["fields"][i].get("constraints") or {}).get("required")
+    ]
     key = [[f.name for f in fields].index(k) for k in res["schema"].get("primaryKey", [])]
     seen: set[tuple] = set()
     raw = path.read_bytes()

@@ -3,6 +3,7 @@
 read → recognise tables → parse into cells → narrative facts → checks. The Document holds the contract's tables for
 that file (``cells``, ``facts``, ``findings``, ``tables``, ``dropped``) and its ``meta`` (one ``documents`` row).
 """
+
 from __future__ import annotations
 
 import html
@@ -25,9 +26,15 @@ from .validate import arithmetic_problems, code_problems, findings_frame
 
 _YEAR = re.compile(r"(20\d{2})\s*年\s*度?")
 _ORG = r"(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|学校|校|馆|会|社|署|人民政府|政府|街道办事处|镇|乡|公司|集团)"
-_TITLE_DEPT = re.compile(r"^(?:\d{4}\s*年度?)?\s*(.{2,40}?" + _ORG + r")\s*(?:\d{4}\s*年度?)?\s*(?:部门|单位)?(?:决算|预算)")
+_TITLE_DEPT = re.compile(
+    r"^(?:\d{4}\s*年度?)?\s*(.{2,40}?" + _ORG + r")\s*(?:\d{4}\s*年度?)?\s*(?:部门|单位)?(?:决算|预算)"
+)
 _ORG_LINE = re.compile(r"^(.{2,40}?" + _ORG + r")(?:单位|部门)?(?:概况)?$")
-_NARRATIVE_DEPT = re.compile(r"(?<![\u4e00-\u9fff])?([\u4e00-\u9fff（）]{2,30}?" + _ORG + r")(?:（以下简称|\(以下简称|设|为|是|内设|下设|主要职|于)")
+_NARRATIVE_DEPT = re.compile(
+    r"(?<![\u4e00-\u9fff])?([\u4e00-\u9fff（）]{2,30}?"
+    + _ORG
+    + r")(?:（以下简称|\(以下简称|设|为|是|内设|下设|主要职|于)"
+)
 _REGION = re.compile(
     r"^(?P<province>北京市|上海市|天津市|重庆市|[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
     r"(?P<city>[\u4e00-\u9fff]{1,8}?(?:市|自治州|州|盟|地区))?"
@@ -76,31 +83,53 @@ class Document:
 
     def __repr__(self) -> str:
         m = self.meta
-        return (f"<Document {m['file']!r} {m['kind']} {m['year']} {m['department']!r}: tables {m['tables'] or '-'}, "
-                f"{len(self.cells)} cells, {len(self.errors)} errors>")
+        return (
+            f"<Document {m['file']!r} {m['kind']} {m['year']} {m['department']!r}: tables {m['tables'] or '-'}, "
+            f"{len(self.cells)} cells, {len(self.errors)} errors>"
+        )
 
     def _repr_html_(self) -> str:
         m = self.meta
         esc = html.escape
         totals = _key_totals(self.cells)
-        rows = "".join(f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in [
-            ("部门", m["department"]), ("地区", m["region"]), ("年度", m["year"]), ("类型", m["kind"]),
-            ("单位", m["unit"]), ("表", m["tables"] or "—"), ("cells", len(self.cells)),
-            ("facts", len(self.facts)), *totals,
-            ("findings", ", ".join(f"{n} {s}" for s, n in self.findings["severity"].value_counts().sort_index().items())
-             or "none"), ("status", m["status"] + (f": {m['error']}" if m["error"] else ""))])
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{esc(k)}</th><td>{esc(str(v))}</td></tr>"
+            for k, v in [
+                ("部门", m["department"]),
+                ("地区", m["region"]),
+                ("年度", m["year"]),
+                ("类型", m["kind"]),
+                ("单位", m["unit"]),
+                ("表", m["tables"] or "—"),
+                ("cells", len(self.cells)),
+                ("facts", len(self.facts)),
+                *totals,
+                (
+                    "findings",
+                    ", ".join(f"{n} {s}" for s, n in self.findings["severity"].value_counts().sort_index().items())
+                    or "none",
+                ),
+                ("status", m["status"] + (f": {m['error']}" if m["error"] else "")),
+            ]
+        )
         errs = self.errors.head(5)
-        err_html = "".join(f"<li>{esc(r.message)} (expected {r.expected}, actual {r.actual})</li>"
-                           for r in errs.itertuples())
+        err_html = "".join(
+            f"<li>{esc(r.message)} (expected {r.expected}, actual {r.actual})</li>" for r in errs.itertuples()
+        )
         more = f"<p>{len(self.errors) - 5} more errors</p>" if len(self.errors) > 5 else ""
-        return (f"<div><strong>{esc(m['file'])}</strong><table>{rows}</table>"
-                + (f"<p>Errors:</p><ul>{err_html}</ul>{more}" if err_html else "") + "</div>")
+        return (
+            f"<div><strong>{esc(m['file'])}</strong><table>{rows}</table>"
+            + (f"<p>Errors:</p><ul>{err_html}</ul>{more}" if err_html else "")
+            + "</div>"
+        )
 
 
 def _key_totals(cells: pd.DataFrame) -> list[tuple[str, str]]:
     out = []
-    for label, table, name, measure in (("收入合计 (万元)", "01", "本年收入合计", "收入决算数"),
-                                        ("支出合计 (万元)", "01", "本年支出合计", "支出决算数")):
+    for label, table, name, measure in (
+        ("收入合计 (万元)", "01", "本年收入合计", "收入决算数"),
+        ("支出合计 (万元)", "01", "本年支出合计", "支出决算数"),
+    ):
         v = cells[(cells["table"] == table) & (cells["name"] == name) & (cells["measure"] == measure)]["value"]
         if len(v):
             out.append((label, f"{v.iloc[0]:,.2f}"))
@@ -183,26 +212,51 @@ def settle_untitled(regions: list, specs: dict, kind: str, findings: list[dict])
                 table_id, how = label_number(region.label), "the 决算 set numbers its tables: label of table"
             if table_id:
                 region.table = table_id
-                findings.append({"check": "table_by_header", "severity": "info", "table": table_id, "code": "",
-                                 "measure": "", "message": f"rows on page {region.lines[0].page} "
-                                 f"({region.label or 'no label'}) have no title; {how} {table_id}"})
+                findings.append(
+                    {
+                        "check": "table_by_header",
+                        "severity": "info",
+                        "table": table_id,
+                        "code": "",
+                        "measure": "",
+                        "message": f"rows on page {region.lines[0].page} "
+                        f"({region.label or 'no label'}) have no title; {how} {table_id}",
+                    }
+                )
                 continue
             if not amounts:
                 continue  # a grid of words (a form, a contents page): nothing numeric to lose
             what = f"untitled rows ({region.label or 'no label'}) on page {region.lines[0].page}" + (
-                f" (header fits tables {', '.join(candidates)} alike)" if candidates else "")
+                f" (header fits tables {', '.join(candidates)} alike)" if candidates else ""
+            )
         else:
             what = f"table {region.title!r} on page {region.lines[0].page}"
-        findings.append({"check": "table_unrecognised", "severity": "warning", "table": "", "code": "", "measure": "",
-                         "message": f"{what}, {len(region.rows)} rows and {len(amounts)} numbers, is not a standard "
-                         "table; its numbers are in dropped"})
-        unrecognised += [{"table": "", "page": ln.page, "row": ln.row, "column": i, "text": c,
-                          "reason": f"table not recognised: {region.title or 'untitled'}"} for ln, i, c in amounts]
+        findings.append(
+            {
+                "check": "table_unrecognised",
+                "severity": "warning",
+                "table": "",
+                "code": "",
+                "measure": "",
+                "message": f"{what}, {len(region.rows)} rows and {len(amounts)} numbers, is not a standard "
+                "table; its numbers are in dropped",
+            }
+        )
+        unrecognised += [
+            {
+                "table": "",
+                "page": ln.page,
+                "row": ln.row,
+                "column": i,
+                "text": c,
+                "reason": f"table not recognised: {region.title or 'untitled'}",
+            }
+            for ln, i, c in amounts
+        ]
     return unrecognised
 
 
-def parse_regions(regions: list, specs: dict, kind: str, doc_unit: str,
-                  findings: list[dict]) -> dict[str, ParsedTable]:
+def parse_regions(regions: list, specs: dict, kind: str, doc_unit: str, findings: list[dict]) -> dict[str, ParsedTable]:
     """Parse every recognised region; a second table of the same kind is kept as "05_2"; a table that cannot be
     read is an error finding and the others go on. Appends findings."""
     parsed: dict[str, ParsedTable] = {}
@@ -210,9 +264,17 @@ def parse_regions(regions: list, specs: dict, kind: str, doc_unit: str,
         try:
             table = parse_region(region, specs[region.table], kind, doc_unit)
         except Exception as err:  # noqa: BLE001 - one table we cannot read must not cost the others
-            findings.append({"check": "table_unreadable", "severity": "error", "table": region.table, "code": "",
-                             "measure": "", "message": f"table {region.table} ({region.title or region.label}) on "
-                             f"page {region.lines[0].page} could not be read: {type(err).__name__}: {err}"})
+            findings.append(
+                {
+                    "check": "table_unreadable",
+                    "severity": "error",
+                    "table": region.table,
+                    "code": "",
+                    "measure": "",
+                    "message": f"table {region.table} ({region.title or region.label}) on "
+                    f"page {region.lines[0].page} could not be read: {type(err).__name__}: {err}",
+                }
+            )
             continue
         key = region.table
         n = 2
@@ -220,9 +282,17 @@ def parse_regions(regions: list, specs: dict, kind: str, doc_unit: str,
             key = f"{region.table}_{n}"
             n += 1
         if key != region.table:
-            findings.append({"check": "duplicate_table", "severity": "warning", "table": key, "code": "",
-                             "measure": "", "message": f"a second table {region.table} ({region.title or region.label}"
-                             f") on page {table.page}; kept as {key}"})
+            findings.append(
+                {
+                    "check": "duplicate_table",
+                    "severity": "warning",
+                    "table": key,
+                    "code": "",
+                    "measure": "",
+                    "message": f"a second table {region.table} ({region.title or region.label}"
+                    f") on page {table.page}; kept as {key}",
+                }
+            )
             table.table = key
             for rec in table.cells + table.dropped + table.findings:
                 rec["table"] = key
@@ -241,11 +311,15 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     regions = find_tables(raw.lines)
     kind = kind_of(raw, regions)
     units = [r.unit for r in regions if r.unit] or [
-        _UNIT_LINE.search(squash(ln.text)).group(1) for ln in raw.lines if not ln.is_row
-        and _UNIT_LINE.search(squash(ln.text))]
+        _UNIT_LINE.search(squash(ln.text)).group(1)
+        for ln in raw.lines
+        if not ln.is_row and _UNIT_LINE.search(squash(ln.text))
+    ]
     doc_unit = Counter(units).most_common(1)[0][0] if units else ""
-    findings: list[dict] = [{"check": "reader", "severity": sev, "table": "", "code": "", "measure": "",
-                             "message": msg} for sev, msg in raw.notes]
+    findings: list[dict] = [
+        {"check": "reader", "severity": sev, "table": "", "code": "", "measure": "", "message": msg}
+        for sev, msg in raw.notes
+    ]
     specs = load_specs()
     unrecognised = settle_untitled(regions, specs, kind, findings)
     regions = [r for r in regions if r.table != "?"]
@@ -253,37 +327,83 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         region.table = choose_by_header(region, specs)
     kind = kind_of(raw, regions) or kind
     if not regions and not kind:
-        raise NotABudgetDocument(file_label, "not a 决算/预算 document: no standard table found and the text "
-                                             "mentions neither 决算 nor 预算")
+        raise NotABudgetDocument(
+            file_label, "not a 决算/预算 document: no standard table found and the text mentions neither 决算 nor 预算"
+        )
     parsed = parse_regions(regions, specs, kind, doc_unit, findings)
     if regions and not any(r.unit for r in regions) and not doc_unit:
-        findings.append({"check": "unit_unknown", "severity": "warning", "table": "", "code": "", "measure": "",
-                         "message": "no unit stated with the tables; values read as 万元"})
+        findings.append(
+            {
+                "check": "unit_unknown",
+                "severity": "warning",
+                "table": "",
+                "code": "",
+                "measure": "",
+                "message": "no unit stated with the tables; values read as 万元",
+            }
+        )
     records = [dict(c, doc_id=doc_id) for t in parsed.values() for c in t.cells]
     cells = frame_from_records(records, "cells")
     checks = arithmetic_problems(records)  # each cell carries the half unit of its printed value
     department = department_of(raw)
     year = year_of(raw)
     facts, fact_findings = _narrative(raw, doc_id, year, cells)
-    all_findings = findings_frame(findings + checks + code_problems(records, year)
-                                  + fact_findings.to_dict("records"), doc_id)
-    tables = frame_from_records([{
-        "doc_id": doc_id, "table": k, "title": t.title, "label": t.label, "page": t.page, "last_page": t.last_page,
-        "n_rows": t.n_rows, "n_cells": len(t.cells), "empty": t.empty, "note": t.note} for k, t in parsed.items()],
-        "tables")
-    dropped = frame_from_records([dict(d, doc_id=doc_id) for t in parsed.values() for d in t.dropped]
-                                 + [dict(d, doc_id=doc_id) for d in unrecognised], "dropped")
-    partial = all_findings[all_findings["check"].isin(_PARTIAL_CHECKS)
-                           & all_findings["severity"].isin(["warning", "error"])]
+    all_findings = findings_frame(
+        findings + checks + code_problems(records, year) + fact_findings.to_dict("records"), doc_id
+    )
+    tables = frame_from_records(
+        [
+            {
+                "doc_id": doc_id,
+                "table": k,
+                "title": t.title,
+                "label": t.label,
+                "page": t.page,
+                "last_page": t.last_page,
+                "n_rows": t.n_rows,
+                "n_cells": len(t.cells),
+                "empty": t.empty,
+                "note": t.note,
+            }
+            for k, t in parsed.items()
+        ],
+        "tables",
+    )
+    dropped = frame_from_records(
+        [dict(d, doc_id=doc_id) for t in parsed.values() for d in t.dropped]
+        + [dict(d, doc_id=doc_id) for d in unrecognised],
+        "dropped",
+    )
+    partial = all_findings[
+        all_findings["check"].isin(_PARTIAL_CHECKS) & all_findings["severity"].isin(["warning", "error"])
+    ]
     meta = {
-        "doc_id": doc_id, "file": file_label, "sha256": raw.sha256, "format": raw.format, "kind": kind,
-        "year": year, "department": department, **region_of(department), "unit": doc_unit, "pages": raw.pages,
-        "tables": ",".join(parsed), "n_cells": len(cells), "n_errors": int((all_findings["severity"] == "error").sum()),
+        "doc_id": doc_id,
+        "file": file_label,
+        "sha256": raw.sha256,
+        "format": raw.format,
+        "kind": kind,
+        "year": year,
+        "department": department,
+        **region_of(department),
+        "unit": doc_unit,
+        "pages": raw.pages,
+        "tables": ",".join(parsed),
+        "n_cells": len(cells),
+        "n_errors": int((all_findings["severity"] == "error").sum()),
         "status": "partial" if len(partial) else "ok",
         "error": "; ".join(dict.fromkeys(partial["message"]))[:500] if len(partial) else "",
     }
-    return Document(meta=meta, cells=cells, facts=facts, findings=all_findings, tables=tables, dropped=dropped,
-                    raw=raw, parsed=parsed)
+    return Document(
+        meta=meta,
+        cells=cells,
+        facts=facts,
+        findings=all_findings,
+        tables=tables,
+        dropped=dropped,
+        raw=raw,
+        parsed=parsed,
+    )
 
 
 def _narrative(raw: RawDocument, doc_id: str, year: int | None, cells: pd.DataFrame):

@@ -3,6 +3,7 @@
 Every error names the file and the problem in one line (``str(err)``), so the CLI and the batch build can print it
 and record it in documents.csv without a traceback.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -16,6 +16,7 @@ subject of its clause, or the subject carried from an earlier clause when a stag
 clause continues it. Everything the narrative does not say in these patterns is left alone: a number without a
 recognised subject is not a fact.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,15 +26,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
 
 import pandas as pd
 
+from .codes import class_code_for_name, resolve_subject
 from .raw import Line
 from .schema import conform, empty_frame
 from .textnorm import fix_radicals, match_key, parse_amount, squash, strip_ordinal
-
-from .codes import class_code_for_name, resolve_subject
 
 PRIOR, CURRENT = "上年", "本年"
 SUBJECT = "科目决算"  # the key of a cited subject's 决算; its budget is 科目年初预算 (fact_keys.csv)
@@ -42,6 +41,7 @@ SUFFIXES = ("占比", "完成率", "增减额", "增减率")
 
 # ----------------------------------------------------------------------------------------------------------------
 # Vocabulary: keys are data (fact_keys.csv); the grammar words below are how narratives phrase any key.
+
 
 @dataclass(frozen=True)
 class FactKey:
@@ -66,8 +66,17 @@ def fact_keys() -> dict[str, FactKey]:
         for row in csv.DictReader(fh):
             cells = tuple(tuple(spec.split("/")) for spec in row["cells"].split(";") if spec)
             aliases = tuple(a for a in row["aliases"].split("|") if a)
-            out[row["key"]] = FactKey(row["key"], row["unit"], row["kind"], row["group"], row["check"],
-                                      cells, row["budget"], row["description"], aliases)  # type: ignore[arg-type]
+            out[row["key"]] = FactKey(
+                row["key"],
+                row["unit"],
+                row["kind"],
+                row["group"],
+                row["check"],
+                cells,
+                row["budget"],
+                row["description"],
+                aliases,
+            )  # type: ignore[arg-type]
     return out
 
 
@@ -84,27 +93,69 @@ def key_info(key: str) -> FactKey | None:
 
 # Stage words: which figure of a subject a number is. Longest phrase wins when tokens overlap.
 _STAGES = {
-    "预算": ["年初预算数", "年初预算", "预算数", "预算", "调整预算数", "当年调整预算数", "全年预算数", "支出预算数",
-             "支出预算", "控制数", "年初预算安排"],
+    "预算": [
+        "年初预算数",
+        "年初预算",
+        "预算数",
+        "预算",
+        "调整预算数",
+        "当年调整预算数",
+        "全年预算数",
+        "支出预算数",
+        "支出预算",
+        "控制数",
+        "年初预算安排",
+    ],
     "决算": ["决算数", "决算", "支出决算数", "支出决算", "实际支出", "执行数", "决算支出", "支出决算为"],
 }
-_CHANGES = {+1: ["增加了", "增加", "增长", "上升", "提高", "增幅", "涨幅", "多支出"],
-            -1: ["减少了", "减少", "下降", "降低", "减幅", "降幅", "节约", "少支出"]}
+_CHANGES = {
+    +1: ["增加了", "增加", "增长", "上升", "提高", "增幅", "涨幅", "多支出"],
+    -1: ["减少了", "减少", "下降", "降低", "减幅", "降幅", "节约", "少支出"],
+}
 _FLAT = ["持平", "无增减", "无变化"]
 # After a stated change "基本持平" is a comment, not a second change (seed 002: "减少6.68万元，基本持平").
 _IGNORE = ["基本持平", "增减变化", "增减变动", "增减", "预算绩效", "决算数大于", "决算数小于", "决算数等于"]
 # A number after these is not the subject's figure: 追加 (seed 002 "年中追加预算50万元"), 差异 (seed 001).
 _BLOCK = ["追加预算", "追加财政预算", "追加", "调整追加", "差异", "预算收入", "预算支出", "其中区级", "结余结转"]
-_PRIOR = ["上年度", "上年", "上一年度", "上一年", "去年", "比上年", "较上年", "比上年度", "较上年度",
-          "上年决算数", "上年同期"]
+_PRIOR = [
+    "上年度",
+    "上年",
+    "上一年度",
+    "上一年",
+    "去年",
+    "比上年",
+    "较上年",
+    "比上年度",
+    "较上年度",
+    "上年决算数",
+    "上年同期",
+]
 _YOY = ["与上年相比", "与上年度相比", "与上一年度相比", "与上年同期相比", "同比", "与去年相比"]
 _SHARE = ["占比", "占"]
-_COMPLETE = ["完成年初预算数", "完成年初预算", "完成预算数", "完成预算度", "完成预算", "完成当年调整预算",
-             "完成调整预算", "完成全年预算", "为年初预算", "为预算"]
+_COMPLETE = [
+    "完成年初预算数",
+    "完成年初预算",
+    "完成预算数",
+    "完成预算度",
+    "完成预算",
+    "完成当年调整预算",
+    "完成调整预算",
+    "完成全年预算",
+    "为年初预算",
+    "为预算",
+]
 # Phrases that qualify the phrase before them without changing what it is ("三公经费财政拨款支出预算",
 # "机关运行经费支出", "社会保障和就业（类）支出").
-_QUALIFIERS = {"财政拨款支出", "一般公共预算财政拨款支出", "财政拨款", "一般公共预算财政拨款", "支出", "经费",
-               "财政拨款资金", "一般公共预算财政拨款本年支出"}
+_QUALIFIERS = {
+    "财政拨款支出",
+    "一般公共预算财政拨款支出",
+    "财政拨款",
+    "一般公共预算财政拨款",
+    "支出",
+    "经费",
+    "财政拨款资金",
+    "一般公共预算财政拨款本年支出",
+}
 # A key phrase must not be the tail of a longer noun (seed 000's appendix: "医保费项目支出 41 万元" is one project,
 # not 项目支出). These characters may stand before a phrase; any other Chinese character blocks it.
 _BEFORE_OK = set("年度中为及和与局位门是占其本的在对含共总各均即且或按由系另而但计无")
@@ -114,7 +165,8 @@ _MONEY_UNITS = {"万元": Decimal(1), "元": Decimal("0.0001"), "亿元": Decima
 _COUNT_UNITS = ("辆", "个", "批次", "人次", "台(套)")
 _NUMBER = re.compile(
     r"(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(万人次|万人|万元|亿元|元|%|辆|个|批次|人次|台\(套\)|台|套|人|名|家次|家|次|份|项|年度|年|月|日|天|分|倍|户|条|万)?")
+    r"(万人次|万人|万元|亿元|元|%|辆|个|批次|人次|台\(套\)|台|套|人|名|家次|家|次|份|项|年度|年|月|日|天|分|倍|户|条|万)?"
+)
 _YEARCMP = re.compile(r"(?:与|比|较|同比)((?:19|20)\d\d)年度?")
 _CLAUSE = set(",;:、，；：")
 _SENTENCE = set("。!?！？")
@@ -123,8 +175,11 @@ _QUOTES = set("\"'“”‘’「」『』《》")
 
 def _n(text: str) -> str:
     """Normalise a vocabulary phrase the way paragraph text is normalised."""
-    return "".join(unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c
-                   for c in squash(fix_radicals(text)) if c not in _QUOTES)
+    return "".join(
+        unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c
+        for c in squash(fix_radicals(text))
+        if c not in _QUOTES
+    )
 
 
 @dataclass(frozen=True)
@@ -141,8 +196,15 @@ def _vocab() -> _Vocab:
         kinds.setdefault(_n(phrase), (kind, payload))
 
     # Grammar first: a phrase that is both a stage word and an alias is read as the stage word.
-    for words, kind in ((_IGNORE, "ignore"), (_BLOCK, "block"), (_COMPLETE, "complete"), (_YOY, "yoy"),
-                        (_PRIOR, "prior"), (_FLAT, "flat"), (_SHARE, "share")):
+    for words, kind in (
+        (_IGNORE, "ignore"),
+        (_BLOCK, "block"),
+        (_COMPLETE, "complete"),
+        (_YOY, "yoy"),
+        (_PRIOR, "prior"),
+        (_FLAT, "flat"),
+        (_SHARE, "share"),
+    ):
         for w in words:
             add(w, kind, None)
     for stage, words in _STAGES.items():
@@ -175,22 +237,36 @@ def _vocab() -> _Vocab:
 # Paragraphs: text lines joined where a sentence runs on, with the section scope they stand in.
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_HEADING = re.compile(r"^(?:-\s*)?(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
-                      r"|\d+[.、．](?!\d))")
-_LIST_START = re.compile(r"^(?:-\s*)?(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|[①-⑳])")
+_HEADING = re.compile(
+    r"^(?:-\s*)?(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
+    r"|\d+[.、．](?!\d))"
+)
+_LIST_START = re.compile(
+    r"^(?:-\s*)?(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|[①-⑳])"
+)
 _TERMINAL = tuple("。！？!?；;：:")
 _HAS_MONEY = re.compile(r"\d\s*(?:万元|元|%)")
 _CITATION_MARK = re.compile(r"[(（]\s*\d{0,3}\s*[类款项]\s*[)）]")
 # Sections whose generic phrases mean a fund's figures (seed 000 八: "年初结转和结余0万元；支出0万元，其中基本支出0万元").
 _SCOPES = {
-    "政府性基金": {"收入合计": "政府性基金预算财政拨款收入", "财政拨款收入": "政府性基金预算财政拨款收入",
-                   "支出合计": "政府性基金预算财政拨款支出", "财政拨款支出": "政府性基金预算财政拨款支出",
-                   "基本支出": "政府性基金预算财政拨款基本支出", "项目支出": "政府性基金预算财政拨款项目支出",
-                   "年初结转和结余": "政府性基金预算财政拨款年初结转和结余",
-                   "年末结转和结余": "政府性基金预算财政拨款年末结转和结余"},
-    "国有资本经营": {"收入合计": "国有资本经营预算财政拨款收入", "财政拨款收入": "国有资本经营预算财政拨款收入",
-                     "支出合计": "国有资本经营预算财政拨款支出", "财政拨款支出": "国有资本经营预算财政拨款支出",
-                     "基本支出": "国有资本经营预算财政拨款基本支出", "项目支出": "国有资本经营预算财政拨款项目支出"},
+    "政府性基金": {
+        "收入合计": "政府性基金预算财政拨款收入",
+        "财政拨款收入": "政府性基金预算财政拨款收入",
+        "支出合计": "政府性基金预算财政拨款支出",
+        "财政拨款支出": "政府性基金预算财政拨款支出",
+        "基本支出": "政府性基金预算财政拨款基本支出",
+        "项目支出": "政府性基金预算财政拨款项目支出",
+        "年初结转和结余": "政府性基金预算财政拨款年初结转和结余",
+        "年末结转和结余": "政府性基金预算财政拨款年末结转和结余",
+    },
+    "国有资本经营": {
+        "收入合计": "国有资本经营预算财政拨款收入",
+        "财政拨款收入": "国有资本经营预算财政拨款收入",
+        "支出合计": "国有资本经营预算财政拨款支出",
+        "财政拨款支出": "国有资本经营预算财政拨款支出",
+        "基本支出": "国有资本经营预算财政拨款基本支出",
+        "项目支出": "国有资本经营预算财政拨款项目支出",
+    },
     # Section 四 of the standard template: "财政拨款收入总计1026.81万元、支出总计1026.81万元" (seed 003).
     "财政拨款": {"收入总计": "财政拨款收入总计", "支出总计": "财政拨款支出总计", "收支总计": "财政拨款收支总计"},
 }
@@ -240,7 +316,7 @@ def lines_to_paragraphs(lines: list[Line]) -> list[Paragraph]:
     """
     out: list[Paragraph] = []
     scope = ""
-    current: Optional[Paragraph] = None
+    current: Paragraph | None = None
     for line in lines:
         if line.is_row:
             current = None
@@ -283,6 +359,7 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 # ----------------------------------------------------------------------------------------------------------------
 # Tokens
 
+
 @dataclass
 class _Tok:
     kind: str
@@ -303,7 +380,7 @@ def _citations(t: str) -> list[tuple[int, int]]:
         while start > 0 and "\u4e00" <= t[start - 1] <= "\u9fff" and m.start() - start < 20:
             start -= 1
         end = m.end()
-        for follow in re.finditer(r"\(\d{0,2}(款|项)\)", t[m.end():]):
+        for follow in re.finditer(r"\(\d{0,2}(款|项)\)", t[m.end() :]):
             a, b = m.end() + follow.start(), m.end() + follow.end()
             if _CITE_STOP.search(t, end, a) and not t[end:a].isdigit():
                 break
@@ -366,6 +443,7 @@ def _inside_number(t: str, i: int) -> bool:
 # ----------------------------------------------------------------------------------------------------------------
 # Reading a paragraph
 
+
 @dataclass
 class _Subject:
     key: str  # a fact key, or SUBJECT for a cited 类/款/项
@@ -387,7 +465,7 @@ class _Fact:
     start: int = 0
     end: int = 0
     para: int = 0
-    year: Optional[int] = None
+    year: int | None = None
 
 
 def _fmt(d: Decimal) -> str:
@@ -395,7 +473,7 @@ def _fmt(d: Decimal) -> str:
     return s
 
 
-def _resolve(citation: str, year: Optional[int]) -> str:
+def _resolve(citation: str, year: int | None) -> str:
     """The code a citation names (juesuan.codes.resolve_subject), else the 类 code of a class-only citation."""
     code = resolve_subject(citation, year) or resolve_subject(citation)
     if code:
@@ -409,25 +487,28 @@ def _resolve(citation: str, year: Optional[int]) -> str:
 class _Reader:
     """Reads paragraphs in order; keeps the facts so a later change can find the value it changes."""
 
-    def __init__(self, year: Optional[int]):
+    def __init__(self, year: int | None):
         self.year = year
         self.facts: list[_Fact] = []
         self.sentences: dict[int, tuple[str, list[int], Paragraph]] = {}
-        self.pending: Optional[_Subject] = None
+        self.pending: _Subject | None = None
 
     # -- helpers ------------------------------------------------------------------------------------------------
     def _scoped(self, key: str, scope: str) -> str:
         return _SCOPES.get(scope, {}).get(key, key)
 
-    def _staged(self, subj: _Subject, stage: str) -> Optional[str]:
+    def _staged(self, subj: _Subject, stage: str) -> str | None:
         if stage == "决算":
             return subj.key
         fk = fact_keys().get(subj.key)
         return fk.budget if fk and fk.budget else None
 
-    def _current(self, key: str, code: str, para: int) -> Optional[_Fact]:
-        same = [f for f in self.facts if f.key == key and f.code == code and f.period == CURRENT and f.unit == "万元"
-                and not f.derived]
+    def _current(self, key: str, code: str, para: int) -> _Fact | None:
+        same = [
+            f
+            for f in self.facts
+            if f.key == key and f.code == code and f.period == CURRENT and f.unit == "万元" and not f.derived
+        ]
         here = [f for f in same if f.para == para]
         return (here or same or [None])[-1]
 
@@ -435,27 +516,27 @@ class _Reader:
         self.facts.append(fact)
 
     # -- the state machine --------------------------------------------------------------------------------------
-    def read(self, p: Paragraph, pi: int) -> None:
+    def read(self, p: Paragraph, pi: int) -> None:  # noqa: C901 (to be split)
         t, index = _normalise(p.text)
         self.sentences[pi] = (t, index, p)
         toks = _tokens(t)
         unit_hint = next((m.group(2) for m in _NUMBER.finditer(t) if m.group(2) in _MONEY_UNITS), "万元")
-        subj: Optional[_Subject] = None
+        subj: _Subject | None = None
         if self.pending is not None and toks and toks[0].kind == "stage":
             subj = self.pending  # the citation line before gave the subject (seed 000 "年初预算为2万元")
         self.pending = None
-        head: Optional[_Subject] = None
-        sent_head: Optional[_Subject] = None
+        head: _Subject | None = None
+        sent_head: _Subject | None = None
         sent_start = 0
         stage = "决算"
         clause_alias = clause_cue = prior_mode = blocked = share_mode = complete_mode = False
-        change: Optional[int] = None
+        change: int | None = None
         yoy = False
-        clause_year: Optional[int] = None
-        share_whole: Optional[str] = None
-        count_key: Optional[str] = None
+        clause_year: int | None = None
+        share_whole: str | None = None
+        count_key: str | None = None
         clause_count = False
-        prev: Optional[_Tok] = None
+        prev: _Tok | None = None
         any_number = False
         sent_numbers = False
         carry_full = True
@@ -496,17 +577,21 @@ class _Reader:
                     carry_full = not sent_numbers
                     sent_numbers = False
                     # "其中…" continues the sentence before: its topic stays the one carried on (seed 002).
-                    sent_head = subj if t[tok.end:].startswith("其中") else None
+                    sent_head = subj if t[tok.end :].startswith("其中") else None
                     sent_start = tok.end
                 prev = tok
                 continue
             # What makes a clause "recognised" (see the topic change above): any grammar word, a figure, or a
             # phrase that sets the subject (set_subject marks that).
-            if k in ("stage", "change", "flat", "prior", "yoy", "yearcmp", "share", "complete", "block", "count") or \
-                    (k == "number" and tok.payload[1] not in ("", "年", "年度", "月", "日")):  # type: ignore[index]
+            if k in ("stage", "change", "flat", "prior", "yoy", "yearcmp", "share", "complete", "block", "count") or (
+                k == "number" and tok.payload[1] not in ("", "年", "年度", "月", "日")
+            ):  # type: ignore[index]
                 clause_tokens = True
-            adjacent = prev is not None and prev.kind in ("alias", "cite", "class", "bare") and \
-                t[prev.end:tok.start] in ("", "的")
+            adjacent = (
+                prev is not None
+                and prev.kind in ("alias", "cite", "class", "bare")
+                and t[prev.end : tok.start] in ("", "的")
+            )
             if k in ("alias", "class", "bare"):
                 if adjacent and tok.text in _QUALIFIERS:
                     prev = tok
@@ -564,8 +649,9 @@ class _Reader:
                     if self.year is not None and clause_year == self.year:
                         prior_mode = False
                     # "较2019年度" without 相比 is a comparison too (seed 002 "同比2019年度").
-                    if t[max(0, tok.start - 2):tok.start].endswith(("与", "比", "较")) and \
-                            (self.year is None or int(raw) == self.year - 1):
+                    if t[max(0, tok.start - 2) : tok.start].endswith(("与", "比", "较")) and (
+                        self.year is None or int(raw) == self.year - 1
+                    ):
                         prior_mode = yoy = clause_cue = True
                     prev = tok
                     continue
@@ -573,7 +659,12 @@ class _Reader:
                 if value is None:
                     prev = tok
                     continue
-                if unit == "" and prev is not None and prev.kind == "stage" and t[prev.end:tok.start] in ("", "为", "是"):
+                if (
+                    unit == ""
+                    and prev is not None
+                    and prev.kind == "stage"
+                    and t[prev.end : tok.start] in ("", "为", "是")
+                ):
                     unit = unit_hint  # seed 002: "年初预算为145.05，支出决算数670.3万元"
                 if unit in _MONEY_UNITS or unit == "%" or unit in _COUNT_UNITS:
                     any_number = sent_numbers = True  # a list ordinal ("5、") is not a figure
@@ -583,8 +674,9 @@ class _Reader:
                         blocked = False
                     elif share_mode:
                         if share_whole and share_whole in fact_keys():
-                            self._add(_Fact(share_whole, CURRENT, "", money, "万元", start=sent_start, end=tok.end,
-                                            para=pi))
+                            self._add(
+                                _Fact(share_whole, CURRENT, "", money, "万元", start=sent_start, end=tok.end, para=pi)
+                            )
                     elif change is not None:
                         if yoy and subj is not None:
                             key = self._staged(subj, stage if stage_said else last_stage)
@@ -598,21 +690,42 @@ class _Reader:
                         last_stage, last_period = stage, PRIOR if prior_mode else CURRENT
                         if key:
                             period = PRIOR if prior_mode else CURRENT
-                            fact = _Fact(key, period, subj.code, money, "万元", start=subj.start, end=tok.end, para=pi,
-                                         year=clause_year)
+                            fact = _Fact(
+                                key,
+                                period,
+                                subj.code,
+                                money,
+                                "万元",
+                                start=subj.start,
+                                end=tok.end,
+                                para=pi,
+                                year=clause_year,
+                            )
                             if period == CURRENT and clause_year is not None:
                                 # Two years in one paragraph for one key: the earlier is the prior year
                                 # (seed 002: "2020年度机关运行经费支出100.51万元，2019年度…93.83万元").
-                                later = [f for f in self.facts if f.para == pi and f.key == key and f.code == subj.code
-                                         and f.year is not None and f.year > clause_year]
+                                later = [
+                                    f
+                                    for f in self.facts
+                                    if f.para == pi
+                                    and f.key == key
+                                    and f.code == subj.code
+                                    and f.year is not None
+                                    and f.year > clause_year
+                                ]
                                 if later and (self.year is None or clause_year == self.year - 1):
                                     fact.period, yoy = PRIOR, True
                                 # …and the other order (上海 司法局 2026: "2025年当年预算执行数为1690.69万元，2026年
                                 # 预算安排1434.89万元"): this year's figure makes the earlier year's one 上年
                                 if self.year is not None and clause_year == self.year:
                                     for f in self.facts:
-                                        if (f.para == pi and f.key == key and f.code == subj.code
-                                                and f.year == self.year - 1 and f.period == CURRENT):
+                                        if (
+                                            f.para == pi
+                                            and f.key == key
+                                            and f.code == subj.code
+                                            and f.year == self.year - 1
+                                            and f.period == CURRENT
+                                        ):
                                             f.period = PRIOR
                             self._add(fact)
                 elif unit == "%":
@@ -625,15 +738,35 @@ class _Reader:
                     elif complete_mode and subj is not None:
                         key = self._staged(subj, "决算")
                         if key:
-                            self._add(_Fact(key + "完成率", PRIOR if prior_mode else last_period, subj.code, pct, "%",
-                                            formula=f"{key} / {self._staged(subj, '预算') or '预算'}",
-                                            start=subj.start, end=tok.end, para=pi))
+                            self._add(
+                                _Fact(
+                                    key + "完成率",
+                                    PRIOR if prior_mode else last_period,
+                                    subj.code,
+                                    pct,
+                                    "%",
+                                    formula=f"{key} / {self._staged(subj, '预算') or '预算'}",
+                                    start=subj.start,
+                                    end=tok.end,
+                                    para=pi,
+                                )
+                            )
                     elif change is not None and (yoy or prior_mode) and subj is not None:
                         key = self._staged(subj, stage if stage_said else last_stage)
                         if key:
-                            self._add(_Fact(key + "增减率", CURRENT, subj.code, change * pct, "%",
-                                            formula=f"({key} 本年 − 上年) / 上年", start=subj.start, end=tok.end,
-                                            para=pi))
+                            self._add(
+                                _Fact(
+                                    key + "增减率",
+                                    CURRENT,
+                                    subj.code,
+                                    change * pct,
+                                    "%",
+                                    formula=f"({key} 本年 − 上年) / 上年",
+                                    start=subj.start,
+                                    end=tok.end,
+                                    para=pi,
+                                )
+                            )
                     share_mode = complete_mode = False
                     change = None
                 elif unit in _COUNT_UNITS:
@@ -642,8 +775,9 @@ class _Reader:
         if not any_number and any(x.kind == "cite" for x in toks) and subj is not None:
             self.pending = subj
 
-    def _count(self, key: Optional[str], in_clause: bool, unit: str, value: Decimal, pi: int, start: int,
-               tok: _Tok) -> None:
+    def _count(
+        self, key: str | None, in_clause: bool, unit: str, value: Decimal, pi: int, start: int, tok: _Tok
+    ) -> None:
         if key is None:
             return
         keys = fact_keys()
@@ -655,7 +789,9 @@ class _Reader:
             target = key
         else:
             # seed 000: "团组0个，累计0人次": the sibling of the group with this unit
-            siblings = [k.key for k in keys.values() if k.group and k.group == fk.group and unit_name in k.unit.split("|")]
+            siblings = [
+                k.key for k in keys.values() if k.group and k.group == fk.group and unit_name in k.unit.split("|")
+            ]
             if len(siblings) != 1:
                 return
             target = siblings[0]
@@ -671,20 +807,50 @@ class _Reader:
         if cur is None:
             return
         op = "-" if delta > 0 else "+"
-        self._add(_Fact(key, PRIOR, subj.code, cur.value - delta, "万元", derived=True,
-                        formula=f"{_fmt(cur.value)} {op} {_fmt(abs(delta))}", start=min(cur.start, subj.start),
-                        end=tok.end, para=pi))
+        self._add(
+            _Fact(
+                key,
+                PRIOR,
+                subj.code,
+                cur.value - delta,
+                "万元",
+                derived=True,
+                formula=f"{_fmt(cur.value)} {op} {_fmt(abs(delta))}",
+                start=min(cur.start, subj.start),
+                end=tok.end,
+                para=pi,
+            )
+        )
 
     def _flat(self, subj: _Subject, stage: str, pi: int, tok: _Tok) -> None:
         key = self._staged(subj, stage)
         cur = self._current(key, subj.code, pi) if key else None
         if key and cur is not None:
-            self._add(_Fact(key, PRIOR, subj.code, cur.value, "万元", derived=True,
-                            formula=f"{_fmt(cur.value)} ({tok.text})", start=min(cur.start, subj.start), end=tok.end,
-                            para=pi))
+            self._add(
+                _Fact(
+                    key,
+                    PRIOR,
+                    subj.code,
+                    cur.value,
+                    "万元",
+                    derived=True,
+                    formula=f"{_fmt(cur.value)} ({tok.text})",
+                    start=min(cur.start, subj.start),
+                    end=tok.end,
+                    para=pi,
+                )
+            )
 
-    def _share(self, part: _Subject, whole: Optional[str], head: Optional[_Subject], pct: Decimal, pi: int,
-               tok: _Tok, prior: bool) -> None:
+    def _share(
+        self,
+        part: _Subject,
+        whole: str | None,
+        head: _Subject | None,
+        pct: Decimal,
+        pi: int,
+        tok: _Tok,
+        prior: bool,
+    ) -> None:
         implied = whole is None
         if whole is None:
             whole = head.key if head is not None else None
@@ -693,9 +859,19 @@ class _Reader:
             whole = head.key
         if whole is None or whole == part.key or whole == SUBJECT:
             return
-        self._add(_Fact(part.key + "占比", PRIOR if prior else CURRENT, part.code, pct, "%",
-                        formula=f"{part.key} / {whole}" + (" (implied)" if implied else ""), start=part.start,
-                        end=tok.end, para=pi))
+        self._add(
+            _Fact(
+                part.key + "占比",
+                PRIOR if prior else CURRENT,
+                part.code,
+                pct,
+                "%",
+                formula=f"{part.key} / {whole}" + (" (implied)" if implied else ""),
+                start=part.start,
+                end=tok.end,
+                para=pi,
+            )
+        )
 
     # -- output -------------------------------------------------------------------------------------------------
     def frame(self, doc_id: str) -> pd.DataFrame:
@@ -713,9 +889,20 @@ class _Reader:
             src_a = index[a - 1] + 1 if a > 0 else 0
             src_b = index[b] if b < len(index) else len(p.text)
             value = float(f.value)
-            rows.append({"doc_id": doc_id, "key": f.key, "period": f.period, "code": f.code,
-                         "value": value, "unit": f.unit, "derived": f.derived, "formula": f.formula,
-                         "sentence": p.text[src_a:src_b], "row": p.row_at(src_a)})
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "key": f.key,
+                    "period": f.period,
+                    "code": f.code,
+                    "value": value,
+                    "unit": f.unit,
+                    "derived": f.derived,
+                    "formula": f.formula,
+                    "sentence": p.text[src_a:src_b],
+                    "row": p.row_at(src_a),
+                }
+            )
         if not rows:
             return empty_frame("facts")
         return conform(pd.DataFrame(rows), "facts")
@@ -756,7 +943,7 @@ def lines_to_facts(lines: list[Line], doc_id: str, year: int | None) -> pd.DataF
     return reader.frame(doc_id)
 
 
-def _infer_year(lines: list[Line]) -> Optional[int]:
+def _infer_year(lines: list[Line]) -> int | None:
     years = re.findall(r"((?:19|20)\d\d)\s*年度", "\n".join(ln.text for ln in lines if not ln.is_row))
     if not years:
         return None
@@ -778,14 +965,34 @@ def half_unit(value: float) -> float:
     d = Decimal(repr(float(value))).normalize()
     exponent = d.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return 0.5 * 10 ** -places
+    return 0.5 * 10**-places
 
 
-def _finding(doc_id: str, check: str, severity: str, table: str, code: str, measure: str, expected: float,
-             actual: float, tolerance: float, message: str) -> dict:
-    return {"doc_id": doc_id, "check": check, "severity": severity, "table": table, "code": code, "measure": measure,
-            "expected": expected, "actual": actual, "difference": round(actual - expected, 6),
-            "tolerance": round(tolerance, 6), "message": message}
+def _finding(
+    doc_id: str,
+    check: str,
+    severity: str,
+    table: str,
+    code: str,
+    measure: str,
+    expected: float,
+    actual: float,
+    tolerance: float,
+    message: str,
+) -> dict:
+    return {
+        "doc_id": doc_id,
+        "check": check,
+        "severity": severity,
+        "table": table,
+        "code": code,
+        "measure": measure,
+        "expected": expected,
+        "actual": actual,
+        "difference": round(actual - expected, 6),
+        "tolerance": round(tolerance, 6),
+        "message": message,
+    }
 
 
 def _rounds_to(actual: float, expected: float, half: float) -> bool:
@@ -794,7 +1001,7 @@ def _rounds_to(actual: float, expected: float, half: float) -> bool:
     return abs(round(expected / step) * step - actual) < _EPS + step * 1e-6
 
 
-def _cell_value(cells: pd.DataFrame, table: str, name: str, code: str, measure: str) -> Optional[float]:
+def _cell_value(cells: pd.DataFrame, table: str, name: str, code: str, measure: str) -> float | None:
     """The printed value of one cell; 0.0 when its row is printed with that column blank; None when absent."""
     t = cells[cells["table"] == table]
     if t.empty:
@@ -842,24 +1049,41 @@ def _table_findings(facts: pd.DataFrame, cells: pd.DataFrame, doc_id: str) -> li
             severity, verb = "info", "within the rounding of"
         else:
             severity, verb = "error", "does not match"
-        out.append(_finding(doc_id, info.check, severity, table, f.code, f.key, v, float(f.value), tol,
-                            f"narrative (row {f.row}) states {f.key} {f.value:g}, {verb} table {table} "
-                            f"{where}{measure} {v:.2f}"))
+        out.append(
+            _finding(
+                doc_id,
+                info.check,
+                severity,
+                table,
+                f.code,
+                f.key,
+                v,
+                float(f.value),
+                tol,
+                f"narrative (row {f.row}) states {f.key} {f.value:g}, {verb} table {table} {where}{measure} {v:.2f}",
+            )
+        )
     return out
 
 
-def _nearest(facts: pd.DataFrame, key: str, code: str, period: str, row: int) -> Optional[pd.Series]:
+def _nearest(facts: pd.DataFrame, key: str, code: str, period: str, row: int) -> pd.Series | None:
     """The stated money fact for key/code/period closest to ``row`` (the same sentence first, then before it)."""
-    c = facts[(facts["key"] == key) & (facts["code"] == code) & (facts["period"] == period)
-              & (facts["unit"] == "万元") & (~facts["derived"].astype(bool))]
+    c = facts[
+        (facts["key"] == key)
+        & (facts["code"] == code)
+        & (facts["period"] == period)
+        & (facts["unit"] == "万元")
+        & (~facts["derived"].astype(bool))
+    ]
     if c.empty:
         return None
     order = c.assign(_d=(c["row"] - row).abs() + (c["row"] > row) * 0.5).sort_values("_d")
     return order.iloc[0]
 
 
-def _ratio_finding(doc_id: str, check: str, f, part: pd.Series, whole: pd.Series, severity: str,
-                   what: str) -> Optional[dict]:
+def _ratio_finding(
+    doc_id: str, check: str, f, part: pd.Series, whole: pd.Series, severity: str, what: str
+) -> dict | None:
     p, w = float(part["value"]), float(whole["value"])
     if abs(w) < _EPS:
         return None
@@ -869,9 +1093,18 @@ def _ratio_finding(doc_id: str, check: str, f, part: pd.Series, whole: pd.Series
     if _rounds_to(float(f.value), expected, hs):
         return None
     sev = "info" if abs(f.value - expected) <= tol + _EPS else severity
-    return _finding(doc_id, check, sev, "", f.code, f.key, round(expected, 4), float(f.value), tol,
-                    f"narrative (row {f.row}) states {what} {f.value:g}%; its figures give "
-                    f"{p:g} / {w:g} = {expected:.2f}%")
+    return _finding(
+        doc_id,
+        check,
+        sev,
+        "",
+        f.code,
+        f.key,
+        round(expected, 4),
+        float(f.value),
+        tol,
+        f"narrative (row {f.row}) states {what} {f.value:g}%; its figures give {p:g} / {w:g} = {expected:.2f}%",
+    )
 
 
 def _narrative_findings(facts: pd.DataFrame, doc_id: str) -> list[dict]:
@@ -887,8 +1120,9 @@ def _narrative_findings(facts: pd.DataFrame, doc_id: str) -> list[dict]:
                 continue
             # An implied whole is our reading of the sentence, so a miss there is doubtful rather than wrong.
             severity = "warning" if "(implied)" in f.formula else "error"
-            r = _ratio_finding(doc_id, "narrative_share", f, part, whole, severity,
-                               f"the share of {part_key} in {whole_key}")
+            r = _ratio_finding(
+                doc_id, "narrative_share", f, part, whole, severity, f"the share of {part_key} in {whole_key}"
+            )
         elif f.key.endswith("完成率"):
             base = f.key[:-3]
             info = fact_keys().get(base)
@@ -907,14 +1141,26 @@ def _narrative_findings(facts: pd.DataFrame, doc_id: str) -> list[dict]:
                 continue
             p = prior.iloc[0]
             if abs(float(p["value"])) < _EPS:
-                out.append(_finding(doc_id, "narrative_change", "warning", "", f.code, f.key, float("nan"),
-                                    float(f.value), 0.0, f"narrative (row {f.row}) states a change of "
-                                    f"{f.value:g}% in {base} from a prior year of 0"))
+                out.append(
+                    _finding(
+                        doc_id,
+                        "narrative_change",
+                        "warning",
+                        "",
+                        f.code,
+                        f.key,
+                        float("nan"),
+                        float(f.value),
+                        0.0,
+                        f"narrative (row {f.row}) states a change of {f.value:g}% in {base} from a prior year of 0",
+                    )
+                )
                 continue
             change = dict(cur)
             change["value"] = float(cur["value"]) - float(p["value"])
-            r = _ratio_finding(doc_id, "narrative_change", f, pd.Series(change), p, "warning",
-                               f"the year-on-year change of {base}")
+            r = _ratio_finding(
+                doc_id, "narrative_change", f, pd.Series(change), p, "warning", f"the year-on-year change of {base}"
+            )
         else:
             continue
         if r:
@@ -929,13 +1175,37 @@ def _narrative_findings(facts: pd.DataFrame, doc_id: str) -> list[dict]:
         tol = half_unit(f.value) + half_unit(cur["value"]) + half_unit(prior["value"])
         if abs(f.value - expected) <= tol + _EPS:
             if abs(f.value - expected) > _EPS:
-                out.append(_finding(doc_id, "narrative_change", "info", "", f.code, f.key, expected, float(f.value),
-                                    tol, f"narrative (row {f.row}) states a change of {f.value:g} in {base}; "
-                                    f"{cur['value']:g} − {prior['value']:g} = {expected:.2f}"))
+                out.append(
+                    _finding(
+                        doc_id,
+                        "narrative_change",
+                        "info",
+                        "",
+                        f.code,
+                        f.key,
+                        expected,
+                        float(f.value),
+                        tol,
+                        f"narrative (row {f.row}) states a change of {f.value:g} in {base}; "
+                        f"{cur['value']:g} − {prior['value']:g} = {expected:.2f}",
+                    )
+                )
             continue
-        out.append(_finding(doc_id, "narrative_change", "warning", "", f.code, f.key, expected, float(f.value), tol,
-                            f"narrative (row {f.row}) states a change of {f.value:g} in {base}, but it states "
-                            f"{cur['value']:g} this year and {prior['value']:g} the year before"))
+        out.append(
+            _finding(
+                doc_id,
+                "narrative_change",
+                "warning",
+                "",
+                f.code,
+                f.key,
+                expected,
+                float(f.value),
+                tol,
+                f"narrative (row {f.row}) states a change of {f.value:g} in {base}, but it states "
+                f"{cur['value']:g} this year and {prior['value']:g} the year before",
+            )
+        )
     return out
 
 

@@ -8,11 +8,12 @@ a drawn figure: every character of every label must be in a font matplotlib will
 
 The chart helpers take the tidy frames of ``juesuan.analysis`` and return the matplotlib Figure.
 """
+
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import matplotlib
 import matplotlib.font_manager as fm
@@ -24,9 +25,22 @@ from .errors import JuesuanError
 
 # Families tried in order: simplified-Chinese faces first, then the common system fonts of each platform.
 CJK_FAMILIES: tuple[str, ...] = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans CJK JP",
-    "SimHei", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Heiti SC", "STHeiti",
-    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK TC", "Source Han Sans TW", "Arial Unicode MS",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans CJK JP",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK TC",
+    "Source Han Sans TW",
+    "Arial Unicode MS",
 )
 # (module, file inside it): fonts PyPI packages ship, tried when no CJK font is installed on the system.
 PACKAGED_FONTS: tuple[tuple[str, str], ...] = (
@@ -35,9 +49,11 @@ PACKAGED_FONTS: tuple[tuple[str, str], ...] = (
 )
 # Characters a chart of a 决算 is sure to use; a font that lacks any of them is not taken.
 SAMPLE = "决算预部门医疗保障局收入支出合计基本项目人员公用三公经费类款项占比年度表格情况说明万元（）"
-INSTALL_HINT = ("no font with Chinese glyphs found: pip install 'juesuan[plot]' (installs the noto-cjk-sans-otc "
-                "font package), or install a system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk or "
-                "fonts-wqy-microhei) and remove matplotlib's font cache")
+INSTALL_HINT = (
+    "no font with Chinese glyphs found: pip install 'juesuan[plot]' (installs the noto-cjk-sans-otc "
+    "font package), or install a system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk or "
+    "fonts-wqy-microhei) and remove matplotlib's font cache"
+)
 SOURCE_LABELS = {"cells": "表格", "facts": "情况说明", "empty_table": "空表", "Σ parts": "各项之和"}
 
 
@@ -83,8 +99,11 @@ def find_cjk_font() -> str | None:
     for attempt in range(2):
         installed = _installed_families()
         candidates = [f for f in CJK_FAMILIES if f in installed]
-        candidates += sorted(f for f in installed - set(candidates)
-                             if any(w in f for w in ("CJK", "Hei", "Han Sans", "YaHei", "Song", "Kai", "WenQuanYi")))
+        candidates += sorted(
+            f
+            for f in installed - set(candidates)
+            if any(w in f for w in ("CJK", "Hei", "Han Sans", "YaHei", "Song", "Kai", "WenQuanYi"))
+        )
         for family in candidates:
             if covers(family):
                 return family
@@ -145,14 +164,21 @@ def missing_glyphs(fig: Figure) -> dict[str, str]:
             fonts[key] = []
             for fam in _families_for(prop):
                 try:
-                    path = fm.findfont(fm.FontProperties(family=fam, style=prop.get_style(),
-                                                         weight=prop.get_weight()), fallback_to_default=False)
+                    path = fm.findfont(
+                        fm.FontProperties(family=fam, style=prop.get_style(), weight=prop.get_weight()),
+                        fallback_to_default=False,
+                    )
                 except ValueError:
                     continue
                 fonts[key].append(fm.get_font(path))
         s = text.get_text()
-        lost = "".join(dict.fromkeys(c for c in s if not c.isspace() and c.isprintable()
-                                     and not any(f.get_char_index(ord(c)) for f in fonts[key])))
+        lost = "".join(
+            dict.fromkeys(
+                c
+                for c in s
+                if not c.isspace() and c.isprintable() and not any(f.get_char_index(ord(c)) for f in fonts[key])
+            )
+        )
         if lost:
             out[s] = lost
     return out
@@ -182,8 +208,14 @@ def plot_key_figure(cross: pd.DataFrame, key: str, title: str | None = None) -> 
     labels = [f"{d}（{y}）" for d, y in zip(rows["department"], rows["year"])]
     bars = ax.barh(labels, rows["value"], color=["#4c72b0" if s == "cells" else "#dd8452" for s in rows["source"]])
     for bar, v, s in zip(bars, rows["value"], _sources(rows["source"])):
-        ax.annotate(f"{v:,.2f}（{s}）", (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=8)
+        ax.annotate(
+            f"{v:,.2f}（{s}）",
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     ax.set_xlabel("万元")
     ax.set_title(title or f"{key}：各地区比较")
     ax.margins(x=0.3)
@@ -242,8 +274,13 @@ def plot_shares(shares: pd.DataFrame, title: str | None = None, top: int = 6) ->
     ax = axes[0, 0]
     left = pd.Series(0.0, index=wide.index)
     for col in wide.columns:
-        ax.barh([f"{d}（{y}）" for d, y in wide.index], wide[col], left=left, label=col,
-                color="#dddddd" if col == "未列明" else None)
+        ax.barh(
+            [f"{d}（{y}）" for d, y in wide.index],
+            wide[col],
+            left=left,
+            label=col,
+            color="#dddddd" if col == "未列明" else None,
+        )
         left = left + wide[col]
     level = shares["level"].iloc[0]
     ax.set_xlim(0, max(100, float(left.max())))
@@ -277,10 +314,20 @@ def plot_year_over_year(yoy: pd.DataFrame, department: str | None = None, title:
     span = max(float(pct.abs().max()), 1.0)
     for i, r in enumerate(rows.itertuples()):
         where = "上年文件" if r.prior_source == "document" else "情况说明上年数"
-        text = (f"{r.prior_value:,.2f} → {r.value:,.2f} 万元（{where}）" if pd.notna(r.change_pct)
-                else f"{r.prior_value:,.2f} → {r.value:,.2f} 万元，上年为0，无增减率")
-        ax.annotate(text, (0, i), xytext=(4 if (r.change_pct or 0) < 0 else -4, 0), textcoords="offset points",
-                    va="center", ha="left" if (r.change_pct or 0) < 0 else "right", fontsize=8)
+        text = (
+            f"{r.prior_value:,.2f} → {r.value:,.2f} 万元（{where}）"
+            if pd.notna(r.change_pct)
+            else f"{r.prior_value:,.2f} → {r.value:,.2f} 万元，上年为0，无增减率"
+        )
+        ax.annotate(
+            text,
+            (0, i),
+            xytext=(4 if (r.change_pct or 0) < 0 else -4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left" if (r.change_pct or 0) < 0 else "right",
+            fontsize=8,
+        )
     ax.set_xlim(-1.6 * span, 1.6 * span)
     ax.set_xlabel("与上年相比（%）")
     ax.set_title(title or f"{department}：与上年相比")
@@ -301,7 +348,7 @@ def plot_series(series: pd.DataFrame, key: str, title: str | None = None) -> Fig
     ax = axes[0, 0]
     for department, part in rows.groupby("department", sort=True):
         years = part["fiscal_year"].astype(int)
-        line, = ax.plot(years, part["value"], label=department)
+        (line,) = ax.plot(years, part["value"], label=department)
         own = part["period"] == "本年"
         ax.scatter(years[own], part["value"][own], color=line.get_color(), zorder=3)
         ax.scatter(years[~own], part["value"][~own], facecolors="white", edgecolors=line.get_color(), zorder=3)
@@ -339,7 +386,18 @@ def plot_findings(summary: pd.DataFrame, title: str = "各文件的检查结果"
 
 
 __all__ = [
-    "CJKFontMissing", "CJK_FAMILIES", "PACKAGED_FONTS", "covers", "figure_texts", "find_cjk_font", "missing_glyphs",
-    "plot_findings", "plot_key_figure", "plot_series", "plot_shares", "plot_structure", "plot_year_over_year",
+    "CJKFontMissing",
+    "CJK_FAMILIES",
+    "PACKAGED_FONTS",
+    "covers",
+    "figure_texts",
+    "find_cjk_font",
+    "missing_glyphs",
+    "plot_findings",
+    "plot_key_figure",
+    "plot_series",
+    "plot_shares",
+    "plot_structure",
+    "plot_year_over_year",
     "setup_cjk_font",
 ]

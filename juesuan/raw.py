@@ -9,10 +9,10 @@ Provenance: ``page`` is 1-based (PDF page; text exports count form feeds, 1 if n
 position); ``row`` is 1-based and says where in the source the line stands (text line number; spreadsheet row; for
 PDFs the line's order on its page).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Line:
 
     page: int
     row: int
-    cells: tuple[Optional[str], ...]
+    cells: tuple[str | None, ...]
     is_row: bool = False
 
     @property

@@ -3,10 +3,11 @@
 Column order, dtypes, the CSV writer, ``Document`` attributes and datapackage.json all read from here, so a field is
 added in one place. Types follow the Frictionless Table Schema names (string, integer, number, boolean).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -114,7 +115,7 @@ def empty_frame(table: str) -> pd.DataFrame:
     return _empty(table).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _empty(table: str) -> pd.DataFrame:
     return conform(pd.DataFrame({c: [] for c in columns(table)}), table)
 
@@ -155,8 +156,9 @@ def frame_from_records(records: list[dict], table: str) -> pd.DataFrame:
         values = [r.get(f.name) for r in records]
         dt = _DTYPES[f.type]
         if dt == "object":
-            data[f.name] = np.array(["" if v is None or v != v else v if type(v) is str else str(v) for v in values],
-                                    dtype=object)
+            data[f.name] = np.array(
+                ["" if v is None or v != v else v if type(v) is str else str(v) for v in values], dtype=object
+            )
         elif dt == "float64":
             data[f.name] = np.array([np.nan if v is None else v for v in values], dtype="float64")
         else:

@@ -7,6 +7,7 @@ printed addends can therefore differ from their sum by up to (n + 1) × 0.005 wi
 A difference within that bound is reported at info level; beyond it, at error level. A fixed tolerance would be
 wrong both ways: exact equality flags honest rounding, and a 0.5 万元 slack hides real errors in small tables.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,9 @@ def tolerance(n_addends: int, half_unit: float = 0.005) -> float:
     return (n_addends + 1) * half_unit
 
 
-def compare(check: str, table: str, code: str, measure: str, expected: float, actual: float, tol: float,
-            message: str) -> dict | None:
+def compare(
+    check: str, table: str, code: str, measure: str, expected: float, actual: float, tol: float, message: str
+) -> dict | None:
     """One identity: a finding dict when ``actual`` differs from ``expected``, else None.
 
     ``tol`` is what rounding can explain: the sum of the half units of every printed value involved.
@@ -42,9 +44,18 @@ def compare(check: str, table: str, code: str, measure: str, expected: float, ac
     if abs(diff) <= _EPS:
         return None
     severity = "info" if abs(diff) <= tol + _EPS else "error"
-    return {"check": check, "severity": severity, "table": table, "code": code, "measure": measure,
-            "expected": round(expected, 6), "actual": round(actual, 6), "difference": round(diff, 6),
-            "tolerance": round(tol, 6), "message": message + ("" if severity == "error" else " (within rounding)")}
+    return {
+        "check": check,
+        "severity": severity,
+        "table": table,
+        "code": code,
+        "measure": measure,
+        "expected": round(expected, 6),
+        "actual": round(actual, 6),
+        "difference": round(diff, 6),
+        "tolerance": round(tol, 6),
+        "message": message + ("" if severity == "error" else " (within rounding)"),
+    }
 
 
 @dataclass(frozen=True)
@@ -72,7 +83,10 @@ def _key(name: str) -> str:
     return match_key(strip_ordinal(name))
 
 
-_THIS_YEAR = {"收入": ("本年收入合计", "当年收入小计", "本年收入小计"), "支出": ("本年支出合计", "当年支出小计", "本年支出小计")}
+_THIS_YEAR = {
+    "收入": ("本年收入合计", "当年收入小计", "本年收入小计"),
+    "支出": ("本年支出合计", "当年支出小计", "本年支出小计"),
+}
 _GRAND = {"收入": ("总计", "收入总计", "收入合计"), "支出": ("总计", "支出总计", "支出合计")}
 _CARRY_WORDS = ("结转", "结余", "弥补", "使用", "分配")
 _TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -98,8 +112,9 @@ class _Checker:
     def table(self, t: str) -> list[dict]:
         return self.by_table.get(t, [])
 
-    def check_sum(self, check: str, table: str, code: str, measure: str, total: dict | None, parts: list,
-                  message: str, sign=None) -> None:
+    def check_sum(
+        self, check: str, table: str, code: str, measure: str, total: dict | None, parts: list, message: str, sign=None
+    ) -> None:
         """``total`` (a record, or None for a blank) against Σ ``parts`` (records); signs default to +1."""
         signs = sign or [1] * len(parts)
         expected = sum(sg * r["value"] for sg, r in zip(signs, parts))
@@ -135,15 +150,32 @@ class _Checker:
                         if parent not in rows and not kids:
                             continue
                         kind = "款" if levels.get(kids_codes[0]) == "款" else "项"
-                        self.check_sum("hierarchy_sum", table, parent, measure, rows.get(parent), kids,
-                                       f"{table} {parent} {measure} = Σ of its {len(kids_codes)} {kind}")
+                        self.check_sum(
+                            "hierarchy_sum",
+                            table,
+                            parent,
+                            measure,
+                            rows.get(parent),
+                            kids,
+                            f"{table} {parent} {measure} = Σ of its {len(kids_codes)} {kind}",
+                        )
                     if classification == "功能分类":  # the 合计 row against the 类 rows
-                        total = [r for r in recs if not r["code"] and r["measure"] == measure
-                                 and r["key"] in ("合计", "总计")]
+                        total = [
+                            r
+                            for r in recs
+                            if not r["code"] and r["measure"] == measure and r["key"] in ("合计", "总计")
+                        ]
                         classes = [r for c, r in rows.items() if levels.get(c) == "类"]
                         if len(total) == 1 and classes:
-                            self.check_sum("hierarchy_sum", table, "合计", measure, total[0], classes,
-                                           f"{table} 合计 {measure} = Σ 类")
+                            self.check_sum(
+                                "hierarchy_sum",
+                                table,
+                                "合计",
+                                measure,
+                                total[0],
+                                classes,
+                                f"{table} 合计 {measure} = Σ 类",
+                            )
 
     def row_identities(self) -> None:
         """Identities between the columns of one row (02 收入合计 = Σ sources, 05 小计 = 基本 + 项目 …)."""
@@ -158,15 +190,22 @@ class _Checker:
             for r in recs:
                 if r["measure"] in measures:
                     rows[(r["code"], r["name"])][r["measure"]] = r
-            for (code, name) in sorted(rows):
+            for code, name in sorted(rows):
                 row = rows[(code, name)]
                 parts = [(sign, row[m]) for sign, m in ident.parts if m in row]
                 if ident.total not in row and all(abs(r["value"]) <= _EPS for _, r in parts):
                     continue
                 label = code or name
-                self.check_sum("row_identity", ident.table, label, ident.total, row.get(ident.total),
-                               [r for _, r in parts], f"{ident.table} {label}: {ident.description}",
-                               sign=[sg for sg, _ in parts])
+                self.check_sum(
+                    "row_identity",
+                    ident.table,
+                    label,
+                    ident.total,
+                    row.get(ident.total),
+                    [r for _, r in parts],
+                    f"{ident.table} {label}: {ident.description}",
+                    sign=[sg for sg, _ in parts],
+                )
 
     def summary_totals(self) -> None:
         """01/04: 本年收入合计 = Σ income items; 总计 = 合计 + carry-overs; 本年支出合计 = Σ 类; the two 总计 agree.
@@ -194,26 +233,46 @@ class _Checker:
                 elif any(_TOP_ORDINAL.match(r["name"]) for r in items):
                     items = [r for r in items if _TOP_ORDINAL.match(r["name"])]
                 label = keys[first_total]
-                self.check_sum("summary_total", table, label, measure, g[first_total], items,
-                               f"{table} {label} = Σ {len(items)} items above it")
+                self.check_sum(
+                    "summary_total",
+                    table,
+                    label,
+                    measure,
+                    g[first_total],
+                    items,
+                    f"{table} {label} = Σ {len(items)} items above it",
+                )
                 if pos is not None and end is not None:
                     # sub-items of 年初财政拨款结转和结余 (fund names without 结转/结余) are not added again
-                    top = [r for r in g[pos + 1:end] if any(w in r["key"] for w in _CARRY_WORDS)]
-                    self.check_sum("summary_total", table, "总计", measure, g[end], [g[pos]] + top,
-                                   f"{table} {side}总计 = {keys[pos]} + 结转结余 items")
+                    top = [r for r in g[pos + 1 : end] if any(w in r["key"] for w in _CARRY_WORDS)]
+                    self.check_sum(
+                        "summary_total",
+                        table,
+                        "总计",
+                        measure,
+                        g[end],
+                        [g[pos]] + top,
+                        f"{table} {side}总计 = {keys[pos]} + 结转结余 items",
+                    )
                 if end is not None:
                     totals.setdefault(side, {})[measure] = g[end]
             income, spend = totals.get("收入", {}), totals.get("支出", {})
             if income and spend:
                 inc = next(iter(income.values()))
-                sp_measure = next((m for m in ("支出合计", "支出决算数", "支出预算数") if m in spend), next(iter(spend)))
-                self.check_sum("summary_total", table, "总计", sp_measure, spend[sp_measure], [inc],
-                               f"{table} 收入总计 = 支出总计")
+                sp_measure = next(
+                    (m for m in ("支出合计", "支出决算数", "支出预算数") if m in spend), next(iter(spend))
+                )
+                self.check_sum(
+                    "summary_total", table, "总计", sp_measure, spend[sp_measure], [inc], f"{table} 收入总计 = 支出总计"
+                )
 
     # -- across tables -------------------------------------------------------------------------------------------
     def _rows(self, table: str, measure: str, *, code: str = "", name_key: str = "") -> list[dict]:
-        return [r for r in self.table(table) if r["measure"] == measure
-                and (not code or r["code"] == code) and (not name_key or r["key"] == name_key)]
+        return [
+            r
+            for r in self.table(table)
+            if r["measure"] == measure and (not code or r["code"] == code) and (not name_key or r["key"] == name_key)
+        ]
 
     def _has(self, table: str, measure: str) -> bool:
         return measure in self.measures.get(table, ())
@@ -227,8 +286,9 @@ class _Checker:
         a = {r["code"]: r for r in self.table(rt) if r["measure"] == rm and r["level"] == "类"}
         b = {r["code"]: r for r in self.table(ot) if r["measure"] == om and r["level"] == "类"}
         for code in sorted(set(a) | set(b)):
-            self.check_sum(check, ot, code, om, b.get(code), [a[code]] if code in a else [],
-                           f"{rt} {rm} for 类 {code} = {ot} {om}")
+            self.check_sum(
+                check, ot, code, om, b.get(code), [a[code]] if code in a else [], f"{rt} {rm} for 类 {code} = {ot} {om}"
+            )
 
     def cross_value(self, check: str, ref_alternatives: list[list[tuple]], other: tuple, message: str) -> None:
         """A value (or Σ of values) of one table against a value of another.
@@ -249,9 +309,17 @@ class _Checker:
             if found:
                 actual = self._rows(ot, om, **sel)
                 code = sel.get("code") or sel.get("name_key", "")
-                self.check_sum(check, ot, code, om, actual[0] if len(actual) == 1 else
-                               (dict(actual[0], value=sum(r["value"] for r in actual)) if actual else None),
-                               found, message)
+                self.check_sum(
+                    check,
+                    ot,
+                    code,
+                    om,
+                    actual[0]
+                    if len(actual) == 1
+                    else (dict(actual[0], value=sum(r["value"] for r in actual)) if actual else None),
+                    found,
+                    message,
+                )
                 return
 
     def _measure(self, table: str, *names: str) -> str:
@@ -263,36 +331,59 @@ class _Checker:
         out = self._measure("01", "支出决算数", "支出预算数")
         # 01 income items = 02 合计 row
         funds = ("一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款")
-        self.cross_value("cross_01_02", [[("01", inc, {"name_key": f + "收入"}) for f in funds],
-                                         [("01", inc, {"name_key": "财政拨款收入"})]],
-                         ("02", "财政拨款收入", total), "01 财政拨款收入 = 02 合计 财政拨款收入")
+        self.cross_value(
+            "cross_01_02",
+            [[("01", inc, {"name_key": f + "收入"}) for f in funds], [("01", inc, {"name_key": "财政拨款收入"})]],
+            ("02", "财政拨款收入", total),
+            "01 财政拨款收入 = 02 合计 财政拨款收入",
+        )
         for item in ("上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"):
-            self.cross_value("cross_01_02", [[("01", inc, {"name_key": item})]], ("02", item, total),
-                             f"01 {item} = 02 合计 {item}")
-        self.cross_value("cross_01_02", [[("01", inc, {"name_key": k})] for k in _THIS_YEAR["收入"]]
-                         + [[("01", inc, {"name_key": "收入总计"})]],
-                         ("02", "本年收入合计", total), "01 本年收入合计 = 02 合计 本年收入合计")
+            self.cross_value(
+                "cross_01_02", [[("01", inc, {"name_key": item})]], ("02", item, total), f"01 {item} = 02 合计 {item}"
+            )
+        self.cross_value(
+            "cross_01_02",
+            [[("01", inc, {"name_key": k})] for k in _THIS_YEAR["收入"]] + [[("01", inc, {"name_key": "收入总计"})]],
+            ("02", "本年收入合计", total),
+            "01 本年收入合计 = 02 合计 本年收入合计",
+        )
         # 01 expenditure per 类 = 03
         self.cross_classes("cross_01_03", ("01", out), ("03", "本年支出合计"))
-        self.cross_value("cross_01_03", [[("01", out, {"name_key": k})] for k in _THIS_YEAR["支出"]]
-                         + [[("01", out, {"name_key": "支出总计"})]],
-                         ("03", "本年支出合计", total), "01 本年支出合计 = 03 合计")
+        self.cross_value(
+            "cross_01_03",
+            [[("01", out, {"name_key": k})] for k in _THIS_YEAR["支出"]] + [[("01", out, {"name_key": "支出总计"})]],
+            ("03", "本年支出合计", total),
+            "01 本年支出合计 = 03 合计",
+        )
         # 04 income = 01 appropriation income
         for fund in funds:
-            self.cross_value("cross_01_04", [[("01", inc, {"name_key": fund + "收入"})]],
-                             ("04", "收入金额", {"name_key": fund}), f"01 {fund}收入 = 04 {fund}")
+            self.cross_value(
+                "cross_01_04",
+                [[("01", inc, {"name_key": fund + "收入"})]],
+                ("04", "收入金额", {"name_key": fund}),
+                f"01 {fund}收入 = 04 {fund}",
+            )
         # 04 by fund per 类 = 05 / 08 / 09
-        for check, measure, t in (("cross_04_05", "支出一般公共预算财政拨款", "05"),
-                                  ("cross_04_08", "支出政府性基金预算财政拨款", "08"),
-                                  ("cross_04_09", "支出国有资本经营预算财政拨款", "09")):
+        for check, measure, t in (
+            ("cross_04_05", "支出一般公共预算财政拨款", "05"),
+            ("cross_04_08", "支出政府性基金预算财政拨款", "08"),
+            ("cross_04_09", "支出国有资本经营预算财政拨款", "09"),
+        ):
             self.cross_classes(check, ("04", measure), (t, "本年支出合计"))
-        self.cross_value("cross_04_05", [[("04", "支出一般公共预算财政拨款", {"name_key": k})]
-                                         for k in _THIS_YEAR["支出"]],
-                         ("05", "本年支出合计", total), "04 一般公共预算 本年支出合计 = 05 合计")
+        self.cross_value(
+            "cross_04_05",
+            [[("04", "支出一般公共预算财政拨款", {"name_key": k})] for k in _THIS_YEAR["支出"]],
+            ("05", "本年支出合计", total),
+            "04 一般公共预算 本年支出合计 = 05 合计",
+        )
         # 05 基本支出 = 06 人员经费 + 公用经费
         for m in self._measures("06"):
-            self.cross_value("cross_05_06", [[("06", m, {"name_key": k}) for k in ("人员经费合计", "公用经费合计")]],
-                             ("05", "基本支出", total), "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计")
+            self.cross_value(
+                "cross_05_06",
+                [[("06", m, {"name_key": k}) for k in ("人员经费合计", "公用经费合计")]],
+                ("05", "基本支出", total),
+                "05 合计 基本支出 = 06 人员经费合计 + 公用经费合计",
+            )
 
     def _measures(self, table: str) -> list[str]:
         return sorted(self.measures.get(table, ()))
@@ -308,13 +399,20 @@ class _Checker:
             if staff is None and office is None:
                 continue
             both = [r for r in (staff, office) if r]
-            self.check_sum("economic_footer", "06", "人员经费合计+公用经费合计", measure,
-                           dict(both[0], value=sum(r["value"] for r in both), half=sum(r["half"] for r in both)),
-                           classes, "06 人员经费合计 + 公用经费合计 = Σ 经济分类 类")
+            self.check_sum(
+                "economic_footer",
+                "06",
+                "人员经费合计+公用经费合计",
+                measure,
+                dict(both[0], value=sum(r["value"] for r in both), half=sum(r["half"] for r in both)),
+                classes,
+                "06 人员经费合计 + 公用经费合计 = Σ 经济分类 类",
+            )
             if staff is not None:
                 personnel = [r for r in classes if r["code"] in ("301", "303")]
-                self.check_sum("economic_footer", "06", "人员经费合计", measure, staff, personnel,
-                               "06 人员经费合计 = 301 + 303")
+                self.check_sum(
+                    "economic_footer", "06", "人员经费合计", measure, staff, personnel, "06 人员经费合计 = 301 + 303"
+                )
 
 
 # The catalog is sure of editions from 2019 on; for an earlier document "not in this edition" would say nothing
@@ -350,9 +448,16 @@ def code_problems(cells: pd.DataFrame | list[dict], year: int | None = None) -> 
     for (classification, code, name), table in sorted(first_table.items()):
         for problem in _check_code(code, strip_ordinal(name), classification, edition):
             differs = " printed as " in problem
-            found.append({"check": "name_differs" if differs else "code_unknown",
-                          "severity": "info" if differs else "warning", "table": table, "code": code,
-                          "measure": "", "message": problem})
+            found.append(
+                {
+                    "check": "name_differs" if differs else "code_unknown",
+                    "severity": "info" if differs else "warning",
+                    "table": table,
+                    "code": code,
+                    "measure": "",
+                    "message": problem,
+                }
+            )
     return found
 
 
@@ -380,8 +485,9 @@ def codes_to_findings(cells: pd.DataFrame | list[dict], year: int | None = None,
     return findings_frame(code_problems(cells, year), doc_id)
 
 
-def cells_to_findings(cells: pd.DataFrame | list[dict], half_units: dict[str, float] | None = None,
-                      doc_id: str = "") -> pd.DataFrame:
+def cells_to_findings(
+    cells: pd.DataFrame | list[dict], half_units: dict[str, float] | None = None, doc_id: str = ""
+) -> pd.DataFrame:
     """All arithmetic checks on one document's cells → findings (contract columns), in a stable order.
 
     ``half_units`` maps table id → half of its last printed digit in 万元 (0.005 for 万元 with two decimals); tables

@@ -1,4 +1,5 @@
 """Shared fixtures: paths to the sample inputs and to ../shared (real files; tests using it skip when absent)."""
+
 from __future__ import annotations
 
 from pathlib import Path

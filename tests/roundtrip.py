@@ -1,4 +1,5 @@
 """Shared by the round-trip tests: compare what juesuan.read found with what the synthetic document printed."""
+
 from __future__ import annotations
 
 import pandas as pd

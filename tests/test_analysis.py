@@ -1,5 +1,6 @@
 """juesuan.analysis on synthetic corpora with known values: two years of one department, three regions, and
 narrative-only documents given as small inline fact tables."""
+
 from __future__ import annotations
 
 import math
@@ -11,7 +12,7 @@ import juesuan
 from juesuan import analysis as A
 from juesuan.corpus import assemble, write_clean
 from juesuan.schema import conform, empty_frame
-from juesuan.synth import make_document, to_text
+from juesuan.testing.synth import make_document, to_text
 
 # (file, seed, department as printed, year, with 三公): 石峰区 twice (printed with and without its city), two more regions
 SPECS = [
@@ -64,9 +65,11 @@ def test_key_figures_come_from_the_tables_with_their_reference(corpus, figures):
         # the narrative states 支出合计 too, but the printed table wins and says where it is
         assert spend["source"] == "cells" and spend["ref"].startswith("03/合计/本年支出合计")
         assert fig_value(figures, doc_id, "人员经费")["value"] == pytest.approx(
-            expected(doc, "06", "人员经费合计", "决算数"))
+            expected(doc, "06", "人员经费合计", "决算数")
+        )
         assert fig_value(figures, doc_id, "财政拨款基本支出")["value"] == pytest.approx(
-            expected(doc, "05", "合计", "基本支出"))
+            expected(doc, "05", "合计", "基本支出")
+        )
 
 
 def test_sangong_from_table_07_and_zero_from_an_empty_07(corpus, figures):
@@ -99,7 +102,8 @@ def test_year_over_year_matches_the_two_documents_of_one_department(corpus, figu
 def test_department_groups_join_spellings_of_one_department_only():
     groups = A.department_groups(
         ["株洲市石峰区医疗保障局", "石峰区医疗保障局", "医疗保障局", "株洲市荷塘区医疗保障局"],
-        ["株洲市石峰区", "石峰区", "", "株洲市荷塘区"])
+        ["株洲市石峰区", "石峰区", "", "株洲市荷塘区"],
+    )
     assert groups["石峰区医疗保障局"] == "株洲市石峰区医疗保障局"
     assert groups["医疗保障局"] == "医疗保障局"  # the bare kind names no region: it joins nobody
     assert groups["株洲市荷塘区医疗保障局"] == "株洲市荷塘区医疗保障局"
@@ -148,9 +152,24 @@ def test_functional_shares_by_class_and_kuan_from_table_03(corpus):
 
 # ------------------------------------------------------------------------- narrative-only documents (inline)
 
+
 def _docs(rows):
-    cols = {"file": "", "sha256": "", "format": "text", "kind": "决算", "province": "", "city": "", "county": "",
-            "unit": "", "pages": 1, "tables": "", "n_cells": 0, "n_errors": 0, "status": "ok", "error": ""}
+    cols = {
+        "file": "",
+        "sha256": "",
+        "format": "text",
+        "kind": "决算",
+        "province": "",
+        "city": "",
+        "county": "",
+        "unit": "",
+        "pages": 1,
+        "tables": "",
+        "n_cells": 0,
+        "n_errors": 0,
+        "status": "ok",
+        "error": "",
+    }
     return conform(pd.DataFrame([{**cols, **r} for r in rows]), "documents")
 
 
@@ -162,17 +181,26 @@ def _facts(rows):
 @pytest.fixture
 def narrative_only():
     docs = _docs([{"doc_id": "n1", "department": "衡南县医疗保障局", "region": "衡南县", "year": 2021}])
-    facts = _facts([
-        {"doc_id": "n1", "key": "支出合计", "period": "本年", "value": 1656.95, "row": 10},
-        {"doc_id": "n1", "key": "支出合计", "period": "上年", "value": 1600.00, "derived": True,
-         "formula": "1656.95 - 56.95", "row": 10},
-        {"doc_id": "n1", "key": "项目支出", "period": "本年", "value": 332.51, "row": 12},
-        {"doc_id": "n1", "key": "项目支出", "period": "本年", "value": 340.00, "row": 30},
-        {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "210", "value": 1351.73, "row": 40},
-        {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2080505", "value": 76.40, "row": 41},
-        {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2080599", "value": 1.92, "row": 42},
-        {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2101501", "value": 591.22, "row": 43},
-    ])
+    facts = _facts(
+        [
+            {"doc_id": "n1", "key": "支出合计", "period": "本年", "value": 1656.95, "row": 10},
+            {
+                "doc_id": "n1",
+                "key": "支出合计",
+                "period": "上年",
+                "value": 1600.00,
+                "derived": True,
+                "formula": "1656.95 - 56.95",
+                "row": 10,
+            },
+            {"doc_id": "n1", "key": "项目支出", "period": "本年", "value": 332.51, "row": 12},
+            {"doc_id": "n1", "key": "项目支出", "period": "本年", "value": 340.00, "row": 30},
+            {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "210", "value": 1351.73, "row": 40},
+            {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2080505", "value": 76.40, "row": 41},
+            {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2080599", "value": 1.92, "row": 42},
+            {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2101501", "value": 591.22, "row": 43},
+        ]
+    )
     return docs, empty_frame("cells"), facts
 
 
@@ -193,10 +221,13 @@ def test_narrative_only_figures_and_prior_year_from_the_same_document(narrative_
 
 def test_earlier_document_wins_over_the_stated_prior_and_the_gap_is_shown(narrative_only):
     docs, cells, facts = narrative_only
-    docs = pd.concat([docs, _docs([{"doc_id": "n0", "department": "衡南县医疗保障局", "region": "衡南县",
-                                    "year": 2020}])], ignore_index=True)
-    facts = pd.concat([facts, _facts([{"doc_id": "n0", "key": "支出合计", "period": "本年", "value": 1590.0}])],
-                      ignore_index=True)
+    docs = pd.concat(
+        [docs, _docs([{"doc_id": "n0", "department": "衡南县医疗保障局", "region": "衡南县", "year": 2020}])],
+        ignore_index=True,
+    )
+    facts = pd.concat(
+        [facts, _facts([{"doc_id": "n0", "key": "支出合计", "period": "本年", "value": 1590.0}])], ignore_index=True
+    )
     yoy = A.year_over_year(A.key_figures(docs, cells, facts), keys=["支出合计"])
     row = yoy[yoy["doc_id"] == "n1"].iloc[0]
     assert (row["prior_source"], row["prior_doc_id"], row["prior_value"]) == ("document", "n0", 1590.0)
@@ -245,17 +276,21 @@ def _cells(rows):
 
 
 def test_a_budget_reads_its_yusuan_columns_and_is_compared_with_budgets_only():
-    docs = _docs([
-        {"doc_id": "j21", "department": "井研县医疗保障局", "region": "井研县", "year": 2021, "kind": "决算"},
-        {"doc_id": "y22", "department": "井研县医疗保障局", "region": "井研县", "year": 2022, "kind": "预算"},
-    ])
-    cells = _cells([
-        {"doc_id": "j21", "table": "01", "name": "本年支出合计", "measure": "支出决算数", "value": 2525.66},
-        {"doc_id": "j21", "table": "07", "name": "预算数", "measure": "合计", "value": 3.00},
-        {"doc_id": "j21", "table": "07", "name": "决算数", "measure": "合计", "value": 2.56},
-        {"doc_id": "y22", "table": "01", "name": "本年支出合计", "measure": "支出预算数", "value": 2600.00},
-        {"doc_id": "y22", "table": "07", "name": "预算数", "measure": "合计", "value": 2.80},
-    ])
+    docs = _docs(
+        [
+            {"doc_id": "j21", "department": "井研县医疗保障局", "region": "井研县", "year": 2021, "kind": "决算"},
+            {"doc_id": "y22", "department": "井研县医疗保障局", "region": "井研县", "year": 2022, "kind": "预算"},
+        ]
+    )
+    cells = _cells(
+        [
+            {"doc_id": "j21", "table": "01", "name": "本年支出合计", "measure": "支出决算数", "value": 2525.66},
+            {"doc_id": "j21", "table": "07", "name": "预算数", "measure": "合计", "value": 3.00},
+            {"doc_id": "j21", "table": "07", "name": "决算数", "measure": "合计", "value": 2.56},
+            {"doc_id": "y22", "table": "01", "name": "本年支出合计", "measure": "支出预算数", "value": 2600.00},
+            {"doc_id": "y22", "table": "07", "name": "预算数", "measure": "合计", "value": 2.80},
+        ]
+    )
     fig = A.key_figures(docs, cells, empty_frame("facts"), keys=["支出合计", "三公经费"])
     assert fig_value(fig, "y22", "支出合计")["value"] == 2600.00
     assert fig_value(fig, "y22", "三公经费")["value"] == 2.80

@@ -1,4 +1,5 @@
 """Broken input: every bad file gives a JuesuanError naming the file and the problem, never a raw exception."""
+
 from __future__ import annotations
 
 import zipfile

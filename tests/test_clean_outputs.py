@@ -1,4 +1,5 @@
 """data/clean is what `juesuan build` makes of data/raw: the committed outputs are current, byte for byte."""
+
 from __future__ import annotations
 
 from juesuan.corpus import read_all, write_clean

@@ -1,4 +1,5 @@
 """The command line: build, show, check, codes; bad input gives one clear line, never a traceback."""
+
 import shutil
 import subprocess
 import sys
@@ -45,10 +46,15 @@ def test_build_prints_one_line_per_document(tmp_path, capsys):
     assert len(lines) == 5 and lines[0].startswith("000_8f3e29accc7952d2.txt: ok 决算 2021")
 
 
-@pytest.mark.parametrize("content, suffix, problem", [
-    (None, ".txt", "no such file"), (b"", ".txt", "empty file"), (b"abc", ".docx", "unsupported format"),
-    ("会议纪要：今天讨论绿化。".encode(), ".txt", "not a 决算/预算"),
-])
+@pytest.mark.parametrize(
+    "content, suffix, problem",
+    [
+        (None, ".txt", "no such file"),
+        (b"", ".txt", "empty file"),
+        (b"abc", ".docx", "unsupported format"),
+        ("会议纪要：今天讨论绿化。".encode(), ".txt", "not a 决算/预算"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(tmp_path, content, suffix, problem):
     path = tmp_path / f"bad{suffix}"
     if content is not None:
@@ -59,7 +65,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, content, suffix, problem):
 
 
 def test_check_exit_status_follows_errors(tmp_path):
-    from juesuan.synth import make_document, to_text
+    from juesuan.testing.synth import make_document, to_text
 
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text(to_text(make_document(seed=1)), encoding="utf-8")

@@ -1,4 +1,5 @@
 """Tests for juesuan.codes: code shapes, the catalog per edition, lookup, check_code, learn, subject resolution."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -77,8 +78,9 @@ def test_every_entry_has_a_parent_in_force_in_every_edition():
     for edition in range(2019, 2026):
         rows = cat.at(edition)
         known = set(zip(rows["classification"], rows["code"]))
-        orphans = [(k, c) for k, c, p in zip(rows["classification"], rows["code"], rows["parent"])
-                   if p and (k, p) not in known]
+        orphans = [
+            (k, c) for k, c, p in zip(rows["classification"], rows["code"], rows["parent"]) if p and (k, p) not in known
+        ]
         assert orphans == [], f"{edition}: {orphans[:5]}"
 
 
@@ -110,8 +112,21 @@ def test_catalog_covers_the_required_classes_and_economic_kuan():
     for cls in ("301", "302", "303", "307", "309", "310", "312", "313", "399", "501", "502"):
         assert cls in codes and len(e[e["parent"] == cls]) >= 2, cls
     # 210 in full: every 款 the 2021 edition has, with its 项.
-    assert {"21001", "21002", "21003", "21004", "21006", "21007", "21011", "21012", "21013", "21014", "21015",
-            "21016", "21099"} <= codes
+    assert {
+        "21001",
+        "21002",
+        "21003",
+        "21004",
+        "21006",
+        "21007",
+        "21011",
+        "21012",
+        "21013",
+        "21014",
+        "21015",
+        "21016",
+        "21099",
+    } <= codes
 
 
 @pytest.mark.parametrize(
@@ -166,7 +181,10 @@ def test_government_economic_classification_is_separate_from_the_department_one(
 def test_lookup_by_code_gives_the_entry_and_its_ancestors():
     found = lookup("2101501", 2021)
     assert found[["code", "level", "name"]].values.tolist() == [
-        ["210", "类", "卫生健康支出"], ["21015", "款", "医疗保障管理事务"], ["2101501", "项", "行政运行"]]
+        ["210", "类", "卫生健康支出"],
+        ["21015", "款", "医疗保障管理事务"],
+        ["2101501", "项", "行政运行"],
+    ]
     assert found["match"].tolist() == ["ancestor", "ancestor", "code"]
     assert lookup("210 15 01", 2021)["code"].tolist() == ["210", "21015", "2101501"]
 
@@ -197,6 +215,7 @@ def test_format_lookup_prints_a_small_table():
     assert lines[0].split() == ["code", "level", "name", "editions", "certain", "source"]
     assert lines[-1].startswith("2101501") and "行政运行" in lines[-1] and "2019–" in lines[-1]
     assert len(lines) == 4
+
     # Columns line up although names are double width.
     def column(line: str) -> int:
         head = line[: line.index("2019–")]
@@ -254,12 +273,14 @@ def test_every_code_printed_in_seed_000_is_known_and_only_21012_is_misnamed():
 
 
 def test_learn_adds_unknown_codes_as_uncertain_and_leaves_the_default_alone():
-    cells = pd.DataFrame({
-        "doc_id": ["8f3e29accc7952d2"] * 4,
-        "classification": [FUNCTIONAL, FUNCTIONAL, FUNCTIONAL, "none"],
-        "code": ["2101508", "2101508", "2101501", ""],
-        "name": ["医保 新项目", "医保新项目", "行政运行", "合计"],
-    })
+    cells = pd.DataFrame(
+        {
+            "doc_id": ["8f3e29accc7952d2"] * 4,
+            "classification": [FUNCTIONAL, FUNCTIONAL, FUNCTIONAL, "none"],
+            "code": ["2101508", "2101508", "2101501", ""],
+            "name": ["医保 新项目", "医保新项目", "行政运行", "合计"],
+        }
+    )
     learnt = learn(cells, edition=2021)
     row = learnt.rows_for("2101508", FUNCTIONAL, 2021)
     assert row[["name", "level", "parent", "certain"]].values.tolist() == [["医保新项目", "项", "21015", False]]
@@ -324,13 +345,52 @@ def test_edition_decides_which_names_match():
 # Every 类/款/项 citation in the seeds, in order, read by hand.
 SEED_SUBJECTS = {
     ("000", 2021): ["201", "210", "2019999", "2100499", "2101202", "21015", "2109999"],
-    ("002", 2020): ["2010399", "2080101", "2080505", "2080599", "2080899", "2082702", "2082703", "2101101",
-                    "2101501", "2101504", "2101505", "2101599", "2130599", "2210201"],
-    ("004", 2021): ["208", "2080505", "2080506", "2080799", "2083099", "2101101", "2101102", "2101199", "2101301",
-                    "2101501", "2101505", "2101599", "2210201", "2296013",
-                    # 名词解释, cited by code pieces
-                    "2080505", "2080506", "2080799", "2083099", "2101101", "2101102", "2101199", "2101301",
-                    "2101501", "2101505", "2101599", "2210201", "2296013"],
+    ("002", 2020): [
+        "2010399",
+        "2080101",
+        "2080505",
+        "2080599",
+        "2080899",
+        "2082702",
+        "2082703",
+        "2101101",
+        "2101501",
+        "2101504",
+        "2101505",
+        "2101599",
+        "2130599",
+        "2210201",
+    ],
+    ("004", 2021): [
+        "208",
+        "2080505",
+        "2080506",
+        "2080799",
+        "2083099",
+        "2101101",
+        "2101102",
+        "2101199",
+        "2101301",
+        "2101501",
+        "2101505",
+        "2101599",
+        "2210201",
+        "2296013",
+        # 名词解释, cited by code pieces
+        "2080505",
+        "2080506",
+        "2080799",
+        "2083099",
+        "2101101",
+        "2101102",
+        "2101199",
+        "2101301",
+        "2101501",
+        "2101505",
+        "2101599",
+        "2210201",
+        "2296013",
+    ],
     ("001", 2021): [],
     ("003", 2021): [],
 }

@@ -1,5 +1,6 @@
 """The corpus build: known values through a whole build, the cache, byte-identical outputs whatever the worker count
 or file order, per-file isolation, Parquet and datapackage.json."""
+
 from __future__ import annotations
 
 import json
@@ -17,16 +18,28 @@ from juesuan.cli import main
 from juesuan.corpus import Cache, read_all, write_clean
 from juesuan.datapackage import check_package, descriptor
 from juesuan.schema import TABLES
-from juesuan.synth import make_document, to_text
+from juesuan.testing.synth import make_document, to_text
 
 KEY = ["table", "classification", "code", "name", "measure"]
-DEPARTMENTS = ["湘潭市雨湖区民政局", "株洲市石峰区卫生健康局", "长沙市财政局", "岳阳县农业农村局", "衡阳市人力资源和社会保障局"]
+DEPARTMENTS = [
+    "湘潭市雨湖区民政局",
+    "株洲市石峰区卫生健康局",
+    "长沙市财政局",
+    "岳阳县农业农村局",
+    "衡阳市人力资源和社会保障局",
+]
 
 
 def _variant(i: int) -> dict:
-    return {"seed": 100 + i, "department": DEPARTMENTS[i % len(DEPARTMENTS)], "year": 2020 + i % 4,
-            "unit": "元" if i % 3 == 0 else "万元", "n_items": 6 + i % 7, "with_fund": i % 4 != 1,
-            "with_sangong": i % 5 != 2}
+    return {
+        "seed": 100 + i,
+        "department": DEPARTMENTS[i % len(DEPARTMENTS)],
+        "year": 2020 + i % 4,
+        "unit": "元" if i % 3 == 0 else "万元",
+        "n_items": 6 + i % 7,
+        "with_fund": i % 4 != 1,
+        "with_sangong": i % 5 != 2,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +57,15 @@ def corpus_dir(tmp_path_factory) -> tuple[Path, dict[str, pd.DataFrame], dict[st
         (root / label).write_text(to_text(synth, rows_per_page=6 if i % 3 == 1 else None), encoding="utf-8")
         expected[label] = synth.expected
         v = _variant(i)
-        meta[label] = {"department": v["department"], "year": str(v["year"]), "unit": v["unit"], "kind": "决算",
-                       "format": "text"}
+        meta[label] = {
+            "department": v["department"],
+            "year": str(v["year"]),
+            "unit": v["unit"],
+            "kind": "决算",
+            "format": "text",
+        }
     try:
-        from juesuan.render import to_pdf, to_xlsx
+        from juesuan.testing.render import to_pdf, to_xlsx
 
         synth = make_document(**_variant(20))
         to_xlsx(synth, root / "a" / "book.xlsx")
@@ -89,8 +107,13 @@ def test_build_matches_known_values(corpus_dir, serial):
     assert set(docs.file) == set(expected) | {"a/corrupt.pdf", "b/empty.txt"}
     status = dict(zip(docs.file, docs.status))
     assert all(status[label] == "ok" for label in expected), docs[["file", "status", "error"]]
-    cells = pd.read_csv(base / "out" / "cells.csv", encoding="utf-8-sig", dtype={k: str for k in KEY},
-                        keep_default_na=False, na_values={"value": [""]})
+    cells = pd.read_csv(
+        base / "out" / "cells.csv",
+        encoding="utf-8-sig",
+        dtype={k: str for k in KEY},
+        keep_default_na=False,
+        na_values={"value": [""]},
+    )
     doc_id = dict(zip(docs.file, docs.doc_id))
     for label, exp in expected.items():
         got = cells[cells.doc_id == doc_id[label]][KEY + ["value"]].copy()
@@ -138,7 +161,9 @@ def test_changed_file_alone_is_read_again(corpus_dir, serial, tmp_path, monkeypa
     (copy / "a" / "doc01.txt").write_text(to_text(make_document(seed=999)), encoding="utf-8")
     read = []
     real = corpus_mod.read_one
-    monkeypatch.setattr(corpus_mod, "read_one", lambda path, *a, **k: read.append(Path(path).name) or real(path, *a, **k))
+    monkeypatch.setattr(
+        corpus_mod, "read_one", lambda path, *a, **k: read.append(Path(path).name) or real(path, *a, **k)
+    )
     c = read_all(copy, workers=1, cache=tmp_path / "cache")
     assert read == ["doc01.txt"] and c.stats["read"] == 1
     # the same content under another name comes from the cache, under its new name
@@ -225,8 +250,10 @@ def test_dask_executor(subset, tmp_path):
     from dask.distributed import Client, LocalCluster
 
     raw, reference = subset
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):
         c = _build(raw, tmp_path / "dask", executor=client.get_executor(), cache=False)
     assert c.stats["read"] == c.stats["files"]
     assert _outputs(tmp_path / "dask") == _outputs(reference)
@@ -245,8 +272,9 @@ def test_parquet_equals_csv(serial):
                 assert pq[f.name].fillna("").tolist() == csv[f.name].tolist(), (name, f.name)
             elif f.type in ("number", "integer"):
                 a = pd.to_numeric(csv[f.name].replace("", None))
-                assert ((pq[f.name].astype(float) - a).abs().fillna(0) < 1e-9).all() and \
-                    (pq[f.name].isna() == a.isna()).all(), (name, f.name)
+                assert ((pq[f.name].astype(float) - a).abs().fillna(0) < 1e-9).all() and (
+                    pq[f.name].isna() == a.isna()
+                ).all(), (name, f.name)
     import pyarrow.parquet as papq
 
     field = papq.read_schema(out / "cells.parquet").field("value")
@@ -261,8 +289,9 @@ def test_datapackage_describes_every_resource_and_field(serial):
     assert [r["name"] for r in pkg["resources"]] == list(TABLES)
     for res in pkg["resources"]:
         fields = res["schema"]["fields"]
-        assert [(f["name"], f["type"], f["description"], f.get("unit", "")) for f in fields] == \
-            [(f.name, f.type, f.description, f.unit) for f in TABLES[res["name"]]]
+        assert [(f["name"], f["type"], f["description"], f.get("unit", "")) for f in fields] == [
+            (f.name, f.type, f.description, f.unit) for f in TABLES[res["name"]]
+        ]
         assert (out / res["path"]).is_file() and (out / res["parquet"]).is_file()
     assert check_package(out) == []
 

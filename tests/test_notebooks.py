@@ -8,6 +8,7 @@ After a notebook's own cells, one more cell is run in the same kernel (the noteb
 every figure the notebook drew (the inline backend is told to keep them open) and reports their texts and any
 characters that no font matplotlib would use can draw.
 """
+
 from __future__ import annotations
 
 import json
@@ -72,8 +73,9 @@ def test_notebook_runs_and_its_charts_have_chinese_labels_that_render(path, clea
     book.cells.append(nbformat.v4.new_code_cell(INSPECT))
     t0 = time.perf_counter()
     # run from a scratch folder: the notebook must not depend on the working directory
-    nbclient.NotebookClient(book, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        book, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     elapsed = time.perf_counter() - t0
     outputs = [o for c in book.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]

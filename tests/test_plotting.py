@@ -1,4 +1,5 @@
 """juesuan.plotting: a CJK font is found or the error says what to install; charts' Chinese labels have glyphs."""
+
 from __future__ import annotations
 
 import re
@@ -16,11 +17,18 @@ from fontTools.ttLib import TTFont  # noqa: E402
 
 from juesuan import plotting as P  # noqa: E402
 
-CROSS = pd.DataFrame({
-    "kind": "医疗保障局", "department": ["株洲市石峰区医疗保障局", "衡南县医疗保障局", "井研县医疗保障局"],
-    "region": ["株洲市石峰区", "衡南县", "井研县"], "year": [2021, 2020, 2021], "key": "机关运行经费",
-    "value": [26.69, 100.51, 85.79], "source": ["cells", "facts", "facts"], "doc_id": ["a", "b", "c"],
-})
+CROSS = pd.DataFrame(
+    {
+        "kind": "医疗保障局",
+        "department": ["株洲市石峰区医疗保障局", "衡南县医疗保障局", "井研县医疗保障局"],
+        "region": ["株洲市石峰区", "衡南县", "井研县"],
+        "year": [2021, 2020, 2021],
+        "key": "机关运行经费",
+        "value": [26.69, 100.51, 85.79],
+        "source": ["cells", "facts", "facts"],
+        "doc_id": ["a", "b", "c"],
+    }
+)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -82,10 +90,18 @@ def test_a_family_without_the_glyphs_is_not_taken():
 
 
 def test_series_chart_marks_stated_prior_years_hollow():
-    series = pd.DataFrame({
-        "department": ["衡南县医疗保障局"] * 2 + ["井研县医疗保障局"] * 2, "kind": "决算", "key": "机关运行经费",
-        "fiscal_year": [2019, 2020, 2020, 2021], "value": [93.83, 100.51, 104.31, 85.79],
-        "period": ["上年", "本年", "上年", "本年"], "source": "facts", "doc_id": ["b", "b", "c", "c"]})
+    series = pd.DataFrame(
+        {
+            "department": ["衡南县医疗保障局"] * 2 + ["井研县医疗保障局"] * 2,
+            "kind": "决算",
+            "key": "机关运行经费",
+            "fiscal_year": [2019, 2020, 2020, 2021],
+            "value": [93.83, 100.51, 104.31, 85.79],
+            "period": ["上年", "本年", "上年", "本年"],
+            "source": "facts",
+            "doc_id": ["b", "b", "c", "c"],
+        }
+    )
     fig = P.plot_series(series, "机关运行经费")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["井研县医疗保障局", "衡南县医疗保障局"]

@@ -1,5 +1,6 @@
 """Excel round trips: a synthetic document written as .xlsx (a sheet per table or all on one sheet, codes as numbers
 or text, merged headers) and as .xls (via LibreOffice when installed) reads back with every cell exact."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,10 +9,10 @@ import subprocess
 import pytest
 
 import juesuan
-from juesuan import render
 from juesuan.readers import read_raw
 from juesuan.readers.excel import cell_text
-from juesuan.synth import make_document
+from juesuan.testing import render
+from juesuan.testing.synth import make_document
 
 from .roundtrip import cell_mismatches
 
@@ -20,8 +21,9 @@ from .roundtrip import cell_mismatches
 @pytest.mark.parametrize("codes_as_numbers", [True, False])
 def test_xlsx_round_trip_every_cell(tmp_path, one_sheet_per_table, codes_as_numbers):
     doc = make_document(seed=4)
-    path = render.to_xlsx(doc, tmp_path / "d.xlsx", one_sheet_per_table=one_sheet_per_table,
-                          codes_as_numbers=codes_as_numbers)
+    path = render.to_xlsx(
+        doc, tmp_path / "d.xlsx", one_sheet_per_table=one_sheet_per_table, codes_as_numbers=codes_as_numbers
+    )
     got = juesuan.read(path)
     bad = cell_mismatches(doc.expected, got.cells)
     assert bad.empty, bad.head(20).to_string()
@@ -35,7 +37,7 @@ def test_xlsx_merged_header_cells_are_covered(tmp_path):
     label = t04.header[row][c0]
     line = next(ln for ln in raw.lines if ln.is_row and label in ln.cells)
     k = line.cells.index(label)
-    assert all(c is None for c in line.cells[k + 1:k + 1 + (c1 - c0)])
+    assert all(c is None for c in line.cells[k + 1 : k + 1 + (c1 - c0)])
 
 
 def test_codes_stored_as_numbers_read_as_codes():
@@ -50,8 +52,12 @@ def test_codes_stored_as_numbers_read_as_codes():
 def test_xls_round_trip_every_cell(tmp_path):
     doc = make_document(seed=2)
     xlsx = render.to_xlsx(doc, tmp_path / "old.xlsx")
-    subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(xlsx)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     got = juesuan.read(tmp_path / "old.xls")
     assert got.raw.format == "xls"
     bad = cell_mismatches(doc.expected, got.cells)
@@ -66,5 +72,6 @@ def test_xlsx_in_yuan_with_whole_amounts(tmp_path, seed):
     got = juesuan.read(render.to_xlsx(doc, tmp_path / "y.xlsx"))
     bad = cell_mismatches(doc.expected, got.cells)
     assert bad.empty, bad.head(20).to_string()
-    assert got.findings[got.findings.severity.isin(["error", "warning"])
-                        & got.findings.check.str.startswith("header")].empty
+    assert got.findings[
+        got.findings.severity.isin(["error", "warning"]) & got.findings.check.str.startswith("header")
+    ].empty

@@ -1,13 +1,14 @@
 """PDF round trips: a synthetic document rendered as PDF (ruled, borderless, one page per table or several, merged
 headers, wrapped names, 元) is read back by juesuan.read and every cell must equal what was printed."""
+
 from __future__ import annotations
 
 import pytest
 
 import juesuan
-from juesuan import render
 from juesuan.readers import read_raw
-from juesuan.synth import make_document
+from juesuan.testing import render
+from juesuan.testing.synth import make_document
 
 from .roundtrip import cell_mismatches
 
@@ -28,7 +29,8 @@ def test_pdf_round_trip_every_cell(tmp_path, seed, variant):
     bad = cell_mismatches(doc.expected, got.cells)
     assert bad.empty, f"{variant}: {len(bad)} cells differ\n{bad.head(20).to_string()}"
     assert got.meta["tables"].split(",") == [t.id for t in doc.tables] or set(got.meta["tables"].split(",")) == {
-        t.id for t in doc.tables}
+        t.id for t in doc.tables
+    }
 
 
 def test_pdf_in_yuan_converts_to_wanyuan(tmp_path):
@@ -88,16 +90,23 @@ def test_glued_amount_and_code_are_split():
 
 
 @pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice (soffice) not installed")
-@pytest.mark.xfail(strict=False, reason="LibreOffice prints an unbordered sheet as a borderless table with its own "
-                   "column layout; two-sided 01/04 columns are not yet recovered (known gap, see bench/README.md)")
+@pytest.mark.xfail(
+    strict=False,
+    reason="LibreOffice prints an unbordered sheet as a borderless table with its own "
+    "column layout; two-sided 01/04 columns are not yet recovered (known gap, see bench/README.md)",
+)
 def test_libreoffice_pdf_round_trip(tmp_path):
     """LibreOffice-made PDFs (camelot's lattice misplaces their text by a row) read exactly."""
     import subprocess
 
     doc = make_document(seed=0)
     xlsx = render.to_xlsx(doc, tmp_path / "lo.xlsx")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     got = juesuan.read(tmp_path / "lo.pdf")
     bad = cell_mismatches(doc.expected, got.cells)
     assert bad.empty, bad.head(20).to_string()
@@ -111,8 +120,12 @@ def test_libreoffice_ruled_pdf_round_trip(tmp_path):
 
     doc = make_document(seed=0)
     xlsx = render.to_xlsx(doc, tmp_path / "lo.xlsx", ruled=True)
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     got = juesuan.read(tmp_path / "lo.pdf")
     assert got.meta["tables"] == "01,02,03,04,05,06,07,08,09"
     bad = cell_mismatches(doc.expected, got.cells)

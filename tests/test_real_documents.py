@@ -1,5 +1,6 @@
 """Every real file in ../shared/real through the whole pipeline: the standard tables each layout prints are all
 recognised, and the only error findings are the ones the documents really contain. Skipped without ../shared."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,14 +12,30 @@ import juesuan
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real not present")
 
-JIANGSU_12 = {"01", "收入总表", "支出总表", "04", "财政拨款支出", "财政拨款基本支出", "05", "06", "07", "08", "机关运行经费"}
+JIANGSU_12 = {
+    "01",
+    "收入总表",
+    "支出总表",
+    "04",
+    "财政拨款支出",
+    "财政拨款基本支出",
+    "05",
+    "06",
+    "07",
+    "08",
+    "机关运行经费",
+}
 SHANGHAI_9 = {"01", "02", "03", "04", "05", "06", "07", "08", "09"}
 # the tables each file prints, by the file's name (江苏 narrative-only files publish their tables separately)
 NARRATIVE_ONLY = {
-    "江苏省人大办公厅__江苏省人大常委会2019年度部门预算公开.pdf", "江苏省委办公厅__江苏省委办公厅2017年部门预算.pdf",
-    "江苏省委办公厅__江苏省委办公厅2018年度部门预算公开文件.pdf", "江苏省委办公厅__江苏省委办公厅2019年度部门预算公开文件.pdf",
-    "江苏省政协办公厅__江苏省政协办公厅2017年度部门预算.pdf", "江苏省政协办公厅__江苏省政协办公厅2018年度部门预算.pdf",
-    "江苏省政协办公厅__江苏省政协办公厅2019年度部门预算.pdf"}
+    "江苏省人大办公厅__江苏省人大常委会2019年度部门预算公开.pdf",
+    "江苏省委办公厅__江苏省委办公厅2017年部门预算.pdf",
+    "江苏省委办公厅__江苏省委办公厅2018年度部门预算公开文件.pdf",
+    "江苏省委办公厅__江苏省委办公厅2019年度部门预算公开文件.pdf",
+    "江苏省政协办公厅__江苏省政协办公厅2017年度部门预算.pdf",
+    "江苏省政协办公厅__江苏省政协办公厅2018年度部门预算.pdf",
+    "江苏省政协办公厅__江苏省政协办公厅2019年度部门预算.pdf",
+}
 
 
 def expected_tables(path: Path) -> set[str]:
@@ -46,21 +63,28 @@ def test_every_standard_table_is_recognised(docs, path):
     assert found == expected_tables(path)
     assert doc.meta["kind"] == ("决算" if "决算" in path.name else "预算")
     if found and path.name != "部门决算公开模板.pdf":
-        assert len(doc.cells) > 100 and not doc.findings[doc.findings.check.isin(
-            ["header_unrecognised", "table_unreadable"])].shape[0]
+        assert (
+            len(doc.cells) > 100
+            and not doc.findings[doc.findings.check.isin(["header_unrecognised", "table_unreadable"])].shape[0]
+        )
 
 
 def test_only_real_errors(docs):
     """司法局 2026 prints 行政运行 (2040601) with 项目支出 64,840,547.00 — the whole 项目支出 of 20406 — so its 03
     and 05 rows and 20406's 项 sum break; that is the document's error, reported, not fixed. Everything else in
     the real files adds up within rounding."""
-    errors = {(name, r.check, r.table, r.code) for name, d in docs.items()
-              for r in d.findings[d.findings.severity == "error"].itertuples()}
+    errors = {
+        (name, r.check, r.table, r.code)
+        for name, d in docs.items()
+        for r in d.findings[d.findings.severity == "error"].itertuples()
+    }
     justice = {e for e in errors if e[0] == "司法局单位2026年预算.pdf" and e[1] != "narrative_split"}
-    assert justice == {("司法局单位2026年预算.pdf", "hierarchy_sum", "03", "20406"),
-                       ("司法局单位2026年预算.pdf", "hierarchy_sum", "05", "20406"),
-                       ("司法局单位2026年预算.pdf", "row_identity", "03", "2040601"),
-                       ("司法局单位2026年预算.pdf", "row_identity", "05", "2040601")}
+    assert justice == {
+        ("司法局单位2026年预算.pdf", "hierarchy_sum", "03", "20406"),
+        ("司法局单位2026年预算.pdf", "hierarchy_sum", "05", "20406"),
+        ("司法局单位2026年预算.pdf", "row_identity", "03", "2040601"),
+        ("司法局单位2026年预算.pdf", "row_identity", "05", "2040601"),
+    }
     others = {e for e in errors if e[0] != "司法局单位2026年预算.pdf"}
     assert others == set()
 

@@ -4,6 +4,7 @@ Skipped when ../shared is absent. A subset runs by default (one file per family)
 These check the readers: the file reads without an uncaught error, tables come out as rows with their codes and
 amounts intact, and known values are where the page prints them.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,5 +86,7 @@ def test_shanghai_narrative_lines_join_into_paragraphs():
     raw = read_raw(REAL / SUBSET[2])
     texts = [ln.text for ln in raw.lines if not ln.is_row]
     # printed over two lines on page 8; one sentence once joined
-    assert any("“住房保障支出（类)住房改革支出（款)住房公积金（项）”136.10万元，主要用于在职人员公积金缴纳。" in t
-               for t in texts)
+    assert any(
+        "“住房保障支出（类)住房改革支出（款)住房公积金（项）”136.10万元，主要用于在职人员公积金缴纳。" in t
+        for t in texts
+    )

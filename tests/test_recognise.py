@@ -1,8 +1,9 @@
 """Finding tables in the line stream: titles, labels, contents pages, page breaks, unknown tables."""
-from juesuan.readers.text import text_to_lines
-from juesuan.tables import find_tables, match_title
+
 from juesuan.document import raw_to_document
 from juesuan.raw import RawDocument
+from juesuan.readers.text import text_to_lines
+from juesuan.tables import find_tables, match_title
 
 
 def doc_of(text: str):

@@ -1,8 +1,9 @@
 """Synthetic documents with known values, written as text exports and read back: every cell, exactly."""
+
 import pytest
 
 import juesuan
-from juesuan.synth import make_document, to_text
+from juesuan.testing.synth import make_document, to_text
 
 KEY = ["table", "classification", "code", "level", "parent", "name", "measure"]
 
@@ -23,9 +24,15 @@ def assert_same_cells(got, expected):
 
 
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("variant", [
-    {}, {"unit": "元"}, {"with_fund": False, "with_sangong": False}, {"n_items": 14},
-])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {},
+        {"unit": "元"},
+        {"with_fund": False, "with_sangong": False},
+        {"n_items": 14},
+    ],
+)
 def test_roundtrip_exact_over_page_breaks(tmp_path, seed, variant):
     synth = make_document(seed=seed, department="湘潭市雨湖区民政局", **variant)
     doc = read_back(tmp_path, synth, rows_per_page=4, repeat_header=seed % 2 == 0)

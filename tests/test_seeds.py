@@ -1,4 +1,5 @@
 """The sample documents: seed 000 against a golden file checked by hand, the other seeds' metadata."""
+
 import re
 
 import pandas as pd
@@ -23,12 +24,14 @@ def test_seed000_cells_match_the_hand_checked_golden_file(seed000):
 
 def test_seed000_key_numbers(seed000):
     c = seed000.cells
+
     def v(table, code, measure, name=None):
         sel = c[(c.table == table) & (c.code == code) & (c.measure == measure)]
         if name:
             sel = sel[sel.name == name]
         assert len(sel) == 1, (table, code, measure)
         return sel.value.iloc[0]
+
     assert v("02", "", "本年收入合计", "合计") == 986.66
     assert v("03", "2101599", "基本支出") == 59.48
     assert v("05", "21099", "本年支出合计") == 53.28
@@ -37,7 +40,12 @@ def test_seed000_key_numbers(seed000):
     assert v("01", "210", "支出决算数") == 983.24
     assert v("04", "210", "支出一般公共预算财政拨款") == 983.24
     row = c[(c.table == "06") & (c.code == "30108")].iloc[0]
-    assert (row["name"], row.level, row.parent, row.classification) == ("机关事业单位基本养老保险缴费", "款", "301", "经济分类")
+    assert (row["name"], row.level, row.parent, row.classification) == (
+        "机关事业单位基本养老保险缴费",
+        "款",
+        "301",
+        "经济分类",
+    )
     row = c[(c.table == "03") & (c.code == "2101501")].iloc[0]
     assert (row.level, row.parent, row.classification) == ("项", "21015", "功能分类")
 
@@ -54,11 +62,16 @@ def test_seed000_empty_tables_are_present_with_their_reason(seed000):
 def test_seed000_nothing_is_lost():
     """Every amount printed in the table section (第二部分 … 第三部分) is a cell or a dropped record."""
     text = seed("000").read_text(encoding="utf-8")
-    section = text[text.index("第二部分"): text.index("第三部分\n\n2021年度部门决算情况说明")]
+    section = text[text.index("第二部分") : text.index("第三部分\n\n2021年度部门决算情况说明")]
     # codes (integers of 3, 5 or 7 digits: 201, 30101, 2101501) are keys, not numbers; everything else that reads as
     # a number (amounts, 行次, 栏次) must be accounted for
-    printed = [c for line in section.split("\n") if "\t" in line for c in line.split("\t")
-               if is_amount(c) and not re.fullmatch(r"\d{3}|\d{5}|\d{7}", c.strip())]
+    printed = [
+        c
+        for line in section.split("\n")
+        if "\t" in line
+        for c in line.split("\t")
+        if is_amount(c) and not re.fullmatch(r"\d{3}|\d{5}|\d{7}", c.strip())
+    ]
     doc = juesuan.read(seed("000"))
     standard = [f"{i:02d}" for i in range(1, 10)]
     dropped = doc.dropped[doc.dropped.table.isin(standard)]
@@ -67,25 +80,32 @@ def test_seed000_nothing_is_lost():
     # what was dropped is row and column numbers only, each with its reason
     assert set(dropped.reason) <= {"行次 (row number)", "栏次 (column number)"}
     assert set(doc.dropped[~doc.dropped.table.isin(standard)].reason) == {
-        "table not recognised: 2021年度部门整体支出绩效自评表", "table not recognised: 2021年度项目支出绩效自评表"}
+        "table not recognised: 2021年度部门整体支出绩效自评表",
+        "table not recognised: 2021年度项目支出绩效自评表",
+    }
 
 
 def test_seed000_findings_are_only_rounding(seed000):
     f = seed000.findings
-    arithmetic = f[f.check.isin(["hierarchy_sum", "row_identity", "summary_total", "economic_footer"])
-                   | f.check.str.startswith("cross_")]
+    arithmetic = f[
+        f.check.isin(["hierarchy_sum", "row_identity", "summary_total", "economic_footer"])
+        | f.check.str.startswith("cross_")
+    ]
     assert (arithmetic.severity == "info").all()
     footer = arithmetic[(arithmetic.check == "economic_footer") & (arithmetic.code == "人员经费合计")].iloc[0]
     assert (footer.expected, footer.actual) == (pytest.approx(148.02), pytest.approx(148.03))
 
 
-@pytest.mark.parametrize("prefix, year, department, region", [
-    ("000", 2021, "株洲市石峰区医疗保障局", "株洲市石峰区"),
-    ("001", 2021, "乐山市金口河区医疗保障局", "乐山市金口河区"),
-    ("002", 2020, "衡南县医疗保障局", "衡南县"),
-    ("003", 2021, "朔州市朔城区医疗保障局", "朔州市朔城区"),
-    ("004", 2021, "井研县医疗保障局", "井研县"),
-])
+@pytest.mark.parametrize(
+    "prefix, year, department, region",
+    [
+        ("000", 2021, "株洲市石峰区医疗保障局", "株洲市石峰区"),
+        ("001", 2021, "乐山市金口河区医疗保障局", "乐山市金口河区"),
+        ("002", 2020, "衡南县医疗保障局", "衡南县"),
+        ("003", 2021, "朔州市朔城区医疗保障局", "朔州市朔城区"),
+        ("004", 2021, "井研县医疗保障局", "井研县"),
+    ],
+)
 def test_seed_metadata(prefix, year, department, region):
     doc = juesuan.read(seed(prefix))
     m = doc.meta
@@ -107,9 +127,23 @@ def test_seed000_codes_against_the_catalog(seed000):
 def test_unknown_code_is_a_warning_and_stays_in_cells():
     from juesuan.validate import codes_to_findings
 
-    cells = pd.DataFrame([{"doc_id": "d", "table": "05", "classification": "功能分类", "code": "2109876",
-                           "level": "项", "parent": "21098", "name": "某某支出", "measure": "本年支出合计",
-                           "value": 1.0, "page": 1, "row": 1}])
+    cells = pd.DataFrame(
+        [
+            {
+                "doc_id": "d",
+                "table": "05",
+                "classification": "功能分类",
+                "code": "2109876",
+                "level": "项",
+                "parent": "21098",
+                "name": "某某支出",
+                "measure": "本年支出合计",
+                "value": 1.0,
+                "page": 1,
+                "row": 1,
+            }
+        ]
+    )
     f = codes_to_findings(cells, 2021, "d")
     assert list(f.check) == ["code_unknown"] and list(f.severity) == ["warning"] and "2109876" in f.message.iloc[0]
 

@@ -5,11 +5,20 @@ import pytest
 from juesuan.textnorm import clean_name, decimals_of, fix_radicals, match_key, parse_amount, strip_ordinal
 
 
-@pytest.mark.parametrize("text, value", [
-    ("985.24", Decimal("985.24")), ("5,545.08", Decimal("5545.08")), ("１２.５", Decimal("12.5")),
-    ("4.5", Decimal("4.5")), ("4335.3", Decimal("4335.3")), ("0.00", Decimal("0")), ("-12.30", Decimal("-12.30")),
-    ("(3.10)", Decimal("-3.10")), (" 1 234.50 ", Decimal("1234.50")),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("985.24", Decimal("985.24")),
+        ("5,545.08", Decimal("5545.08")),
+        ("１２.５", Decimal("12.5")),
+        ("4.5", Decimal("4.5")),
+        ("4335.3", Decimal("4335.3")),
+        ("0.00", Decimal("0")),
+        ("-12.30", Decimal("-12.30")),
+        ("(3.10)", Decimal("-3.10")),
+        (" 1 234.50 ", Decimal("1234.50")),
+    ],
+)
 def test_parse_amount_reads_printed_forms(text, value):
     assert parse_amount(text) == value
 
@@ -32,7 +41,9 @@ def test_clean_name_joins_wrapped_cells_and_uses_full_width_brackets():
 
 
 def test_match_key_ignores_width_quotes_and_spaces():
-    assert match_key("一般公共预算财政拨款“三公”经费支出决算表") == match_key('一般公共预算财政拨款"三公"经费支出决算表')
+    assert match_key("一般公共预算财政拨款“三公”经费支出决算表") == match_key(
+        '一般公共预算财政拨款"三公"经费支出决算表'
+    )
     assert match_key("收 入 决 算 表") == "收入决算表"
 
 

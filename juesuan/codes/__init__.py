@@ -4,6 +4,7 @@
 (data/*.csv, see ``catalog``) gives standard names per edition year with the source of each entry; ``resolve`` turns
 printed class names and narrative 类/款/项 citations into codes by walking the catalog.
 """
+
 from __future__ import annotations
 
 from .catalog import (
@@ -29,7 +30,24 @@ from .shape import (
 )
 
 __all__ = [
-    "Catalog", "ECONOMIC", "ECONOMIC_LEVELS", "FUNCTIONAL", "FUNCTIONAL_LEVELS", "ancestors_of", "check_code",
-    "class_code_for_name", "classification_of", "default_catalog", "find_subjects", "format_lookup", "join_code",
-    "learn", "level_of", "lookup", "parent_of", "resolve_subject", "similarity", "standard_name",
+    "Catalog",
+    "ECONOMIC",
+    "ECONOMIC_LEVELS",
+    "FUNCTIONAL",
+    "FUNCTIONAL_LEVELS",
+    "ancestors_of",
+    "check_code",
+    "class_code_for_name",
+    "classification_of",
+    "default_catalog",
+    "find_subjects",
+    "format_lookup",
+    "join_code",
+    "learn",
+    "level_of",
+    "lookup",
+    "parent_of",
+    "resolve_subject",
+    "similarity",
+    "standard_name",
 ]

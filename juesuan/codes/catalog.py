@@ -16,6 +16,7 @@ check them, or learnt from a single document. Level and parent are derived from 
 Everything here is a pure function of a ``Catalog``; the package catalog is the default, and ``learn`` returns a new
 catalog with document-learnt rows added rather than changing the default.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -39,8 +40,16 @@ from .shape import (
 )
 
 COLUMNS = [
-    "classification", "scheme", "code", "level", "parent", "name",
-    "first_edition", "last_edition", "source", "certain",
+    "classification",
+    "scheme",
+    "code",
+    "level",
+    "parent",
+    "name",
+    "first_edition",
+    "last_edition",
+    "source",
+    "certain",
 ]
 LOOKUP_COLUMNS = COLUMNS + ["match", "score"]
 
@@ -101,13 +110,19 @@ class Catalog:
 
     def records_for(self, code: str, classification: str | None = None, edition: int | None = None) -> list[dict]:
         """Like ``rows_for`` as a list of row dicts: the fast path for per-cell checks."""
-        return [r for r in self._records_by_code.get(code, [])
-                if (not classification or r["classification"] == classification) and _record_in(r, edition)]
+        return [
+            r
+            for r in self._records_by_code.get(code, [])
+            if (not classification or r["classification"] == classification) and _record_in(r, edition)
+        ]
 
     def child_records(self, code: str, classification: str, edition: int | None = None) -> list[dict]:
         """Like ``children`` as a list of row dicts."""
-        return [r for r in self._records_by_parent.get(code, [])
-                if r["classification"] == classification and _record_in(r, edition)]
+        return [
+            r
+            for r in self._records_by_parent.get(code, [])
+            if r["classification"] == classification and _record_in(r, edition)
+        ]
 
     def rows_for(self, code: str, classification: str | None = None, edition: int | None = None) -> pd.DataFrame:
         """Rows of one code (of one classification when given) in ``edition`` (all editions when None)."""
@@ -271,9 +286,7 @@ def check_code(
     return [message]
 
 
-def learn(
-    cells: pd.DataFrame, edition: int, source: str | None = None, catalog: Catalog | None = None
-) -> Catalog:
+def learn(cells: pd.DataFrame, edition: int, source: str | None = None, catalog: Catalog | None = None) -> Catalog:
     """A new catalog with the codes ``cells`` print that ``catalog`` does not know in ``edition``.
 
     ``cells`` needs columns classification, code and name (and doc_id, used for the source when ``source`` is not
@@ -297,11 +310,18 @@ def learn(
         if names.empty:
             continue
         doc = ",".join(sorted(set(group["doc_id"].astype(str)))) if "doc_id" in group else "cells"
-        new.append({
-            "classification": classification, "scheme": _scheme_of(code, classification), "code": code,
-            "name": names.value_counts().index[0], "first_edition": edition, "last_edition": "",
-            "source": source or f"learnt from document {doc}", "certain": False,
-        })
+        new.append(
+            {
+                "classification": classification,
+                "scheme": _scheme_of(code, classification),
+                "code": code,
+                "name": names.value_counts().index[0],
+                "first_edition": edition,
+                "last_edition": "",
+                "source": source or f"learnt from document {doc}",
+                "certain": False,
+            }
+        )
     if not new:
         return cat
     added = _finish(pd.DataFrame(new).assign(last_edition=edition))

@@ -6,6 +6,7 @@ the 类 name gives a class, the 款 name is matched among that class's 款 only,
 Generic names such as 行政运行 occur under dozens of 款, so a global name search would be wrong; names also drift
 ("其他行政单位事业医疗支出" in seed 004 for 其他行政事业单位医疗支出), so matching within a level is fuzzy.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 功能分类 codes are 3/5/7 digits (类/款/项), 经济分类 codes 3/5 digits (类/款); the parent is the prefix. The two
 classifications never share a code: 功能分类 classes are 2xx, 部门经济分类 3xx, 政府经济分类 5xx.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,12 +4,13 @@
 reader by sniffing the first bytes (a PDF named .txt is still a PDF) and falls back to the suffix. Adding a format is
 one module and one entry here.
 """
+
 from __future__ import annotations
 
 import hashlib
 import importlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import FileMissing, Unreadable, UnsupportedFormat
 from ..raw import RawDocument

@@ -8,11 +8,12 @@ to the last used column of the sheet, so a column index is the same column on ev
 range are ``None``. A row with a single filled cell — a title, "单位：万元", "部门：…", a note — is a text line, unless
 it stands between table rows (an item printed without amounts). Several tables on one sheet simply follow each other.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from ..errors import Encrypted, Unreadable, UnsupportedFormat
 from ..raw import Line, RawDocument
@@ -41,9 +42,11 @@ def cell_text(value: Any) -> str:
     return fix_radicals(str(value)).strip()
 
 
-def sheet_to_grid(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[list[Optional[str]]]:
+def sheet_to_grid(
+    rows: list[list[Any]], merged: list[tuple[tuple[int, int], tuple[int, int]]]
+) -> list[list[str | None]]:
     """A sheet's values → a grid of cell texts with ``None`` for cells covered by a merged range."""
-    grid: list[list[Optional[str]]] = [[cell_text(v) for v in row] for row in rows]
+    grid: list[list[str | None]] = [[cell_text(v) for v in row] for row in rows]
     for (r0, c0), (r1, c1) in merged:
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
@@ -52,15 +55,16 @@ def sheet_to_grid(rows: list[list[Any]], merged: list[tuple[tuple[int, int], tup
     return grid
 
 
-def grid_to_lines(grid: list[list[Optional[str]]], page: int,
-                  merged: list[tuple[tuple[int, int], tuple[int, int]]] = ()) -> list[Line]:
+def grid_to_lines(
+    grid: list[list[str | None]], page: int, merged: list[tuple[tuple[int, int], tuple[int, int]]] = ()
+) -> list[Line]:
     """Rows of one sheet → Lines: single-cell rows outside tables are text, the rest keep their columns."""
     used = [c for row in grid for c, v in enumerate(row) if v]
     if not used:
         return []
     c0, c1 = min(used), max(used)
     wide = {(r0, c0_) for (r0, c0_), (_r1, c1_) in merged if c1_ > c0_}
-    rows: list[tuple[int, tuple[Optional[str], ...]]] = []
+    rows: list[tuple[int, tuple[str | None, ...]]] = []
     for r, row in enumerate(grid):
         cells = tuple((row[c] if c < len(row) else "") for c in range(c0, c1 + 1))
         if any(cells):

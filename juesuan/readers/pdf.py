@@ -18,6 +18,7 @@ ruling lines (the page's path objects) from pdfium and builds the grid itself:
 Characters outside the visible page are dropped (江苏省人大办公厅2017年度预算公开.pdf repeats whole tables below the
 page, invisible), radicals are mapped (``textnorm.fix_radicals``), fake-bold doubled characters are dropped.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -26,7 +27,6 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from ..errors import Encrypted, GarbledText, NoTextLayer, Unreadable
 from ..raw import Line, RawDocument
@@ -41,7 +41,9 @@ _GLUED = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})(\d{3,7})$")  # "9.6
 _AMOUNT_OR_CODE = re.compile(r"^[-+(]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?$")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
 _PARA_END = "。；;：:！!？?”）)表"  # 表: a title or a contents entry ends there, never runs on
-_LIST_START = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|\d+[、.．]|第[一二三四五六七八九十]+部分)")
+_LIST_START = re.compile(
+    r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|\d+[、.．]|第[一二三四五六七八九十]+部分)"
+)
 
 
 @dataclass
@@ -107,7 +109,7 @@ class Item:
     """Something to emit, placed on the page: a text line or a table row."""
 
     top: float
-    cells: tuple[Optional[str], ...]
+    cells: tuple[str | None, ...]
     is_row: bool
     x0: float = 0.0
     x1: float = 0.0
@@ -156,9 +158,9 @@ class Frame:
             return self.h - y, self.w - x
         return x, self.h - y
 
-    def box(self, l: float, b: float, r: float, t: float) -> tuple[float, float, float, float]:
+    def box(self, left: float, b: float, r: float, t: float) -> tuple[float, float, float, float]:
         """(x0, x1, top, bottom) on the displayed page."""
-        xa, ya = self.pt(l, b)
+        xa, ya = self.pt(left, b)
         xb, yb = self.pt(r, t)
         return min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
 
@@ -291,6 +293,7 @@ def page_rules(page, frame: Frame) -> tuple[list[Rule], int]:
                     subpaths[-1].append(subpaths[-1][0])
             for pts in subpaths:
                 _subpath_rules(pts, stroked, rules)
+
     walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page.raw, (1, 0, 0, 1, 0, 0))
     return rules, images
 
@@ -453,7 +456,7 @@ def grid_to_items(grid: Grid, chars: list[Char]) -> list[Item]:
         bucket.setdefault(anchor[find(region[r][c])], []).append(ch)
     items: list[Item] = []
     for r in range(nr):
-        cells: list[Optional[str]] = []
+        cells: list[str | None] = []
         for c in range(nc):
             a = anchor[find(region[r][c])]
             cells.append(chars_to_cell_text(bucket.get(a, [])) if a == (r, c) else None)
@@ -487,7 +490,11 @@ def chars_to_lines(chars: list[Char]) -> list[TextLine]:
     """Group characters into visual lines (by vertical overlap) and each line into words (by gaps)."""
     lines: list[TextLine] = []
     for ch in sorted(chars, key=lambda c: (c.yc, c.x0)):
-        if lines and lines[-1].top - 0.5 <= ch.yc <= lines[-1].bottom + 0.5 and abs(ch.yc - _yc(lines[-1])) < 0.4 * max(ch.size, 1):
+        if (
+            lines
+            and lines[-1].top - 0.5 <= ch.yc <= lines[-1].bottom + 0.5
+            and abs(ch.yc - _yc(lines[-1])) < 0.4 * max(ch.size, 1)
+        ):
             ln = lines[-1]
             ln.chars.append(ch)
             ln.top, ln.bottom = min(ln.top, ch.top), max(ln.bottom, ch.bottom)
@@ -529,8 +536,10 @@ def _unglue(chars: list[Char]) -> list[Word]:
     m = _GLUED.match(text)
     if m:
         k = len(m.group(1))
-        return [Word(m.group(1), chars[0].x0, chars[k - 1].x1, chars[:k]),
-                Word(m.group(2), chars[k].x0, chars[-1].x1, chars[k:])]
+        return [
+            Word(m.group(1), chars[0].x0, chars[k - 1].x1, chars[:k]),
+            Word(m.group(2), chars[k].x0, chars[-1].x1, chars[k:]),
+        ]
     return [Word(text, chars[0].x0, chars[-1].x1, chars)]
 
 
@@ -542,8 +551,11 @@ def _is_colnum_line(ln: TextLine) -> bool:
     if any(w.text.replace(" ", "") in ("栏次", "栏") for w in ln.words):
         return True
     nums = [w.text for w in ln.words]
-    return len(nums) >= 3 and all(t.isdigit() for t in nums) and \
-        [int(t) for t in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
+    return (
+        len(nums) >= 3
+        and all(t.isdigit() for t in nums)
+        and [int(t) for t in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
+    )
 
 
 def _has_amount(ln: TextLine) -> bool:
@@ -551,8 +563,13 @@ def _has_amount(ln: TextLine) -> bool:
 
 
 def _is_data_line(ln: TextLine) -> bool:
-    return len(ln.words) >= 2 and _has_amount(ln) and not _TEXT_START.match(ln.words[0].text) \
-        and not _is_colnum_line(ln) and not _looks_narrative(ln)
+    return (
+        len(ln.words) >= 2
+        and _has_amount(ln)
+        and not _TEXT_START.match(ln.words[0].text)
+        and not _is_colnum_line(ln)
+        and not _looks_narrative(ln)
+    )
 
 
 def _candidate(ln: TextLine) -> bool:
@@ -585,9 +602,9 @@ def find_blocks(lines: list[TextLine], carry: bool = False) -> list[tuple[int, i
         j = i
         while j + 1 < n and _candidate(lines[j + 1]) and lines[j + 1].top - lines[j].bottom <= 3.0 * lines[j + 1].size:
             j += 1
-        run = lines[i:j + 1]
+        run = lines[i : j + 1]
         data = [k for k, ln in enumerate(run) if _is_data_line(ln)]
-        headed = data and sum(1 for ln in run[:data[0]] if len(ln.words) >= 2) >= 1  # a one-row table (三公)
+        headed = data and sum(1 for ln in run[: data[0]] if len(ln.words) >= 2) >= 1  # a one-row table (三公)
         if len(data) >= 2 or headed or (data and carry and not blocks):
             reach = _fragment_reach(run)
             first, last = data[0], data[-1]
@@ -631,10 +648,13 @@ def block_columns(lines: list[TextLine]) -> Columns:
     # the 栏次 row's numbers are centred under their labels: they place no column; pieces of a wrapped name next to
     # the first data line are not header labels
     reach = _fragment_reach(lines)
-    header_lines = [ln for ln in lines if not _is_data_line(ln) and ln.top < first_data and not _is_colnum_line(ln)
-                    and first_data - ln.top > reach]
+    header_lines = [
+        ln
+        for ln in lines
+        if not _is_data_line(ln) and ln.top < first_data and not _is_colnum_line(ln) and first_data - ln.top > reach
+    ]
     for k, ln in enumerate(header_lines):
-        lower = [u for h in header_lines[k + 1:] for u in h.words]
+        lower = [u for h in header_lines[k + 1 :] for u in h.words]
         for w in ln.words:
             if any(w.x0 < u.x1 and u.x0 < w.x1 for u in lower):
                 continue  # heads labels below it (a merged cell): places no column itself
@@ -700,8 +720,9 @@ def block_to_items(lines: list[TextLine], cols: Columns) -> list[Item]:
             if ln.top < first_data and not _is_colnum_line(ln):
                 over = cols.covering(w.x0, w.x1)
                 if ln.top < lowest:  # an upper header label: centred over the columns it heads
-                    over = _label_range(cols, w, over, ln, [h for h in lines if ln.top < h.top < first_data
-                                                             and not _is_colnum_line(h)])
+                    over = _label_range(
+                        cols, w, over, ln, [h for h in lines if ln.top < h.top < first_data and not _is_colnum_line(h)]
+                    )
             if len(over) >= 2:  # a merged header cell: text in its first column, the others covered
                 cells[over[0]].append(w)
                 covered.setdefault(k, set()).update(over[1:])
@@ -731,8 +752,10 @@ def block_to_items(lines: list[TextLine], cols: Columns) -> list[Item]:
             for col, words in enumerate(fcells):
                 if words:
                     texts[col].append((fl.top, " ".join(w.text for w in words)))
-        out = tuple(None if (c in covered.get(i, ()) and not parts) else "".join(t for _, t in sorted(parts))
-                    for c, parts in enumerate(texts))
+        out = tuple(
+            None if (c in covered.get(i, ()) and not parts) else "".join(t for _, t in sorted(parts))
+            for c, parts in enumerate(texts)
+        )
         items.append(Item(ln.top, out, True, ln.x0, ln.x1, ln.size))
     return items
 
@@ -743,13 +766,13 @@ def block_to_items(lines: list[TextLine], cols: Columns) -> list[Item]:
 @dataclass
 class PageResult:
     items: list[Item]
-    ends_in_block: Optional[Columns]  # columns of a borderless table running off the page's bottom
+    ends_in_block: Columns | None  # columns of a borderless table running off the page's bottom
     chars: int
     bad_chars: int
     images: int
 
 
-def read_page(page, textpage, carry: Optional[Columns]) -> PageResult:
+def read_page(page, textpage, carry: Columns | None) -> PageResult:
     """One page → items in reading order. ``carry``: columns of a borderless table continued from the page before."""
     frame = page_frame(page)
     chars, _ = page_chars(textpage, frame)
@@ -766,16 +789,23 @@ def read_page(page, textpage, carry: Optional[Columns]) -> PageResult:
         items.extend(grid_to_items(g, inside))
     lines = chars_to_lines(rest)
     # page numbers: at the head or foot of the page only ("7 37" inside a borderless table is a row of 行次)
-    lines = [ln for ln in lines if not (PAGE_NUMBER.match(ln.text) and (ln.top > 0.85 * frame.size[1]
-                                                                           or ln.bottom < 0.12 * frame.size[1]))]
+    lines = [
+        ln
+        for ln in lines
+        if not (PAGE_NUMBER.match(ln.text) and (ln.top > 0.85 * frame.size[1] or ln.bottom < 0.12 * frame.size[1]))
+    ]
     blocks = find_blocks(lines, carry is not None)
-    ends: Optional[Columns] = None
+    ends: Columns | None = None
     in_block: set[int] = set()
     for bi, (a, b) in enumerate(blocks):
-        block = lines[a:b + 1]
+        block = lines[a : b + 1]
         # a block at the very top of the page with no title above continues the table of the page before
-        continued = carry is not None and bi == 0 and not any(ln.bottom <= block[0].top for ln in lines[:a]) \
+        continued = (
+            carry is not None
+            and bi == 0
+            and not any(ln.bottom <= block[0].top for ln in lines[:a])
             and not any(g.bbox[1] < block[0].top for g in grids)
+        )
         cols = carry if continued else block_columns(block)
         items.extend(block_to_items(block, cols))
         in_block.update(range(a, b + 1))
@@ -788,8 +818,9 @@ def read_page(page, textpage, carry: Optional[Columns]) -> PageResult:
     return PageResult(items, ends, len(chars), bad, images)
 
 
-def join_paragraphs(items: list[tuple[int, Item]], right: dict[int, float],
-                    lefts: dict[int, float] | None = None) -> list[tuple[int, Item]]:
+def join_paragraphs(
+    items: list[tuple[int, Item]], right: dict[int, float], lefts: dict[int, float] | None = None
+) -> list[tuple[int, Item]]:
     """Join text lines into paragraphs: a line reaching the right margin without ending a sentence runs on.
 
     A centred line (a title) and a line in another font size never run on.
@@ -803,10 +834,16 @@ def join_paragraphs(items: list[tuple[int, Item]], right: dict[int, float],
             margin = right.get(ppage, 0.0)
             left = lefts.get(ppage, prev.x0)
             centred = prev.x0 - left > 2 * prev.size and abs((prev.x0 - left) - (margin - prev.x1)) < 2 * prev.size
-            if prev.x1 >= margin - 1.5 * max(prev.size, 1) and text[-1:] not in _PARA_END and not centred \
-                    and abs(prev.size - it.size) <= 0.15 * max(prev.size, 1) \
-                    and not _TEXT_START.match(it.cells[0] or "") and not _LIST_START.match(it.cells[0] or "") \
-                    and not PAGE_NUMBER.match((it.cells[0] or "").replace(" ", "")) and len(text) >= 15:
+            if (
+                prev.x1 >= margin - 1.5 * max(prev.size, 1)
+                and text[-1:] not in _PARA_END
+                and not centred
+                and abs(prev.size - it.size) <= 0.15 * max(prev.size, 1)
+                and not _TEXT_START.match(it.cells[0] or "")
+                and not _LIST_START.match(it.cells[0] or "")
+                and not PAGE_NUMBER.match((it.cells[0] or "").replace(" ", ""))
+                and len(text) >= 15
+            ):
                 joined = text + (it.cells[0] or "")
                 out[-1] = (ppage, Item(prev.top, (joined,), False, prev.x0, it.x1, prev.size))
                 right_margin = right.get(page, 0.0)
@@ -835,7 +872,7 @@ def read(path: Path) -> RawDocument:
         placed: list[tuple[int, Item]] = []
         right: dict[int, float] = {}
         left: dict[int, float] = {}
-        carry: Optional[Columns] = None
+        carry: Columns | None = None
         total_chars = total_bad = 0
         image_pages = []
         for i in range(n):
@@ -867,14 +904,24 @@ def read(path: Path) -> RawDocument:
         pdf.close()
     if total_chars == 0:
         if image_pages:
-            raise NoTextLayer(path, f"no text layer: {len(image_pages)} of {n} pages are images (a scan); OCR is needed")
+            raise NoTextLayer(
+                path, f"no text layer: {len(image_pages)} of {n} pages are images (a scan); OCR is needed"
+            )
         raise Unreadable(path, "no text in the PDF")
     if total_bad > 0.3 * total_chars:
-        raise GarbledText(path, f"{total_bad} of {total_chars} characters have no Unicode mapping (fonts without "
-                                f"ToUnicode); the text cannot be decoded")
+        raise GarbledText(
+            path,
+            f"{total_bad} of {total_chars} characters have no Unicode mapping (fonts without "
+            f"ToUnicode); the text cannot be decoded",
+        )
     if image_pages:
-        notes.append(("warning", f"pages {', '.join(map(str, image_pages))}: images without text (scanned); "
-                                 f"OCR would be needed for them"))
+        notes.append(
+            (
+                "warning",
+                f"pages {', '.join(map(str, image_pages))}: images without text (scanned); "
+                f"OCR would be needed for them",
+            )
+        )
     placed = join_paragraphs(placed, right, left)
     lines: list[Line] = []
     row_no: dict[int, int] = {}

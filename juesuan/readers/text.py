@@ -3,6 +3,7 @@
 A line with a tab is a table row and keeps its cell positions; any other non-blank line is text. Form feeds start a
 new page. Markdown emphasis around titles ("**2021年度**") is stripped.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,12 +4,13 @@ One function per layout (two_sided, coded, economic, sangong), all driven by the
 number that does not become a cell (行次, 栏次, a column whose header we cannot read, text that is not an amount) is
 recorded in ``dropped`` with the reason, and anything we do not understand also becomes a finding.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
 
@@ -69,12 +70,21 @@ class _Ctx:
     last_half: float = 0.005  # half unit of the amount read last
 
     def drop(self, line: Line, col: int, text: str, reason: str) -> None:
-        self.out.dropped.append({"table": self.spec.id, "page": line.page, "row": line.row, "column": col,
-                                 "text": text, "reason": reason})
+        self.out.dropped.append(
+            {"table": self.spec.id, "page": line.page, "row": line.row, "column": col, "text": text, "reason": reason}
+        )
 
     def finding(self, check: str, severity: str, message: str, code: str = "", measure: str = "") -> None:
-        self.out.findings.append({"check": check, "severity": severity, "table": self.spec.id, "code": code,
-                                  "measure": measure, "message": message})
+        self.out.findings.append(
+            {
+                "check": check,
+                "severity": severity,
+                "table": self.spec.id,
+                "code": code,
+                "measure": measure,
+                "message": message,
+            }
+        )
 
     def amount(self, line: Line, col: int, text: str | None, what: str) -> float | None:
         """The value of a printed amount in 万元; None for a blank; an unreadable text is dropped and reported."""
@@ -82,8 +92,12 @@ class _Ctx:
             value = parse_amount(text)
         except ValueError:
             self.drop(line, col, text or "", f"not an amount ({what})")
-            self.finding("unreadable_value", "warning", f"page {line.page} row {line.row}: {text!r} in {what} "
-                         "is not an amount", measure=what)
+            self.finding(
+                "unreadable_value",
+                "warning",
+                f"page {line.page} row {line.row}: {text!r} in {what} is not an amount",
+                measure=what,
+            )
             return None
         if value is None:
             return None
@@ -95,12 +109,21 @@ class _Ctx:
         level = level_of(code, classification) if code else ""
         if code and not level:
             self.finding("code_shape", "warning", f"code {code!r} has no known {classification} shape", code=code)
-        self.out.cells.append({
-            "table": self.spec.id, "classification": classification if code else "none", "code": code,
-            "level": level, "parent": parent_of(code, classification) if code else "", "name": name,
-            "measure": measure, "value": value, "page": line.page, "row": line.row,
-            "_half": self.last_half,  # half a unit of the value's last printed digit, in 万元 (not in the contract)
-        })
+        self.out.cells.append(
+            {
+                "table": self.spec.id,
+                "classification": classification if code else "none",
+                "code": code,
+                "level": level,
+                "parent": parent_of(code, classification) if code else "",
+                "name": name,
+                "measure": measure,
+                "value": value,
+                "page": line.page,
+                "row": line.row,
+                "_half": self.last_half,  # half a unit of the value's last printed digit, in 万元 (not in the contract)
+            }
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -162,7 +185,7 @@ def header_paths(rows: list[Line], ncols: int) -> list[list[str]]:
     """
     grid = [[(c or "") for c in _cells(r, ncols)] for r in rows if not is_colnum_row(r)]
     for r in range(len(grid) - 1):
-        below = grid[r + 1:]
+        below = grid[r + 1 :]
         for c in range(ncols):
             if not grid[r][c] or not any(b[c] for b in below):
                 continue
@@ -226,8 +249,9 @@ def column_role(path: list[str], measures: list[MeasureSpec], kind: str = "") ->
     return "", ""
 
 
-def _dedupe_roles(ctx: "_Ctx", roles: list[tuple[str, str]], paths: list[list[str]],
-                  groups: list[list[int]] | None = None) -> list[tuple[str, str]]:
+def _dedupe_roles(
+    ctx: _Ctx, roles: list[tuple[str, str]], paths: list[list[str]], groups: list[list[int]] | None = None
+) -> list[tuple[str, str]]:
     """Two columns read as the same measure (a group header filled over columns we do not know): the first keeps
     it, the others become unknown columns, reported and their numbers dropped, never added twice."""
     out = list(roles)
@@ -238,9 +262,13 @@ def _dedupe_roles(ctx: "_Ctx", roles: list[tuple[str, str]], paths: list[list[st
             if role != "measure":
                 continue
             if measure in seen:
-                ctx.finding("header_ambiguous", "warning", f"columns {seen[measure]} and {i} of table {ctx.spec.id} "
-                            f"both read as {measure} ({'/'.join(paths[seen[measure]])} | {'/'.join(paths[i])}); "
-                            f"column {i} is not read")
+                ctx.finding(
+                    "header_ambiguous",
+                    "warning",
+                    f"columns {seen[measure]} and {i} of table {ctx.spec.id} "
+                    f"both read as {measure} ({'/'.join(paths[seen[measure]])} | {'/'.join(paths[i])}); "
+                    f"column {i} is not read",
+                )
                 out[i] = ("", "")
             else:
                 seen[measure] = i
@@ -300,8 +328,11 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
     roles = _dedupe_roles(ctx, [column_role(p, ctx.spec.measures_for("measure"), ctx.kind) for p in paths], paths)
     measure_cols = [i for i, r in enumerate(roles) if r[0] == "measure"]
     if not measure_cols and data:
-        ctx.finding("header_unrecognised", "error", f"no column header of table {ctx.spec.id} is known: "
-                    + " | ".join("/".join(p) for p in paths if p))
+        ctx.finding(
+            "header_unrecognised",
+            "error",
+            f"no column header of table {ctx.spec.id} is known: " + " | ".join("/".join(p) for p in paths if p),
+        )
         for line in data:
             _drop_numbers(ctx, line, "column header not recognised")
         return
@@ -314,21 +345,29 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
         cells = _cells(line, ncols)
         code, name = _code_of([cells[i] for i in key_cols])
         values = {roles[i][1]: (i, cells[i]) for i in measure_cols if cells[i] and squash(cells[i])}
-        misplaced = [cells[i] for i in key_cols if cells[i] and is_amount(cells[i]) and not _CODE_PART.match(
-            squash(cells[i]))]
+        misplaced = [
+            cells[i] for i in key_cols if cells[i] and is_amount(cells[i]) and not _CODE_PART.match(squash(cells[i]))
+        ]
         if misplaced:
             # an amount where the code or name should be: the row's cells do not line up with the header (上海 万里
             # 24 prints its 02 合计 row alone on a borderless page, read as 6 cells of 9); reading it would put its
             # amounts under the wrong measures
             _drop_numbers(ctx, line, "row does not line up with the table's columns")
-            ctx.finding("row_misaligned", "warning", f"page {line.page} row {line.row}: amounts "
-                        f"{', '.join(misplaced)} stand in the code/name columns; the row is not read")
+            ctx.finding(
+                "row_misaligned",
+                "warning",
+                f"page {line.page} row {line.row}: amounts "
+                f"{', '.join(misplaced)} stand in the code/name columns; the row is not read",
+            )
             continue
         if _GLUED.search(name):
             # amounts run into a label ("合计156,211,123156,211,1230" on 上海 万里 24's last page): not readable
             ctx.drop(line, key_cols[0] if key_cols else 0, name, "amounts glued into a label")
-            ctx.finding("unreadable_value", "warning", f"page {line.page} row {line.row}: {name!r} has amounts "
-                        "glued into its label; they are not read")
+            ctx.finding(
+                "unreadable_value",
+                "warning",
+                f"page {line.page} row {line.row}: {name!r} has amounts glued into its label; they are not read",
+            )
             continue
         if not code and not values and name and printed and match_key(name) not in labels["total"]:
             printed[-1]["name"] += name  # a name wrapped onto the next row
@@ -361,8 +400,12 @@ def _report_unknown_columns(ctx: _Ctx, paths, roles, data: list[Line], key_cols:
         if not hits:
             continue
         header = "/".join(paths[i]) or "(no header)"
-        ctx.finding("header_unrecognised", "warning", f"column {i} header {header!r} of table {ctx.spec.id} is not "
-                    f"a known measure; {len(hits)} numbers in it are not read")
+        ctx.finding(
+            "header_unrecognised",
+            "warning",
+            f"column {i} header {header!r} of table {ctx.spec.id} is not "
+            f"a known measure; {len(hits)} numbers in it are not read",
+        )
         for ln in hits:
             ctx.drop(ln, i, ln.cells[i] or "", f"column header not recognised: {header}")
 
@@ -370,6 +413,7 @@ def _report_unknown_columns(ctx: _Ctx, paths, roles, data: list[Line], key_cols:
 def _sides(paths: list[list[str]], roles) -> list[str]:
     """收入/支出 for each column of a two-sided table: from the top header row ("收入", "本年收入", "财政拨款支出" …),
     else from the second 项目 column."""
+
     def side_of(top: str) -> str:
         if "收入" in top and "支出" not in top:
             return "收入"
@@ -401,13 +445,32 @@ def _groups(sides: list[str], roles, ncols: int) -> list[dict]:
             start = cols[0] if k == 0 else nc
             end = name_cols[k + 1] if k + 1 < len(name_cols) else cols[-1] + 1
             span = [i for i in cols if start <= i < end]
-            groups.append({"side": side, "n": k, "name": nc, "rownum": [i for i in span if roles[i][0] == "rownum"],
-                           "measures": [i for i in span if roles[i][0] == "measure"]})
+            groups.append(
+                {
+                    "side": side,
+                    "n": k,
+                    "name": nc,
+                    "rownum": [i for i in span if roles[i][0] == "rownum"],
+                    "measures": [i for i in span if roles[i][0] == "measure"],
+                }
+            )
     return groups
 
 
-_SUMMARY_TOTALS = {match_key(t) for t in ("本年收入合计", "本年支出合计", "当年收入小计", "当年支出小计", "收入总计",
-                                          "支出总计", "收入合计", "支出合计", "总计")}
+_SUMMARY_TOTALS = {
+    match_key(t)
+    for t in (
+        "本年收入合计",
+        "本年支出合计",
+        "当年收入小计",
+        "当年支出小计",
+        "收入总计",
+        "支出总计",
+        "收入合计",
+        "支出合计",
+        "总计",
+    )
+}
 
 
 def _continues_item(previous: str, name: str, side: str) -> bool:
@@ -416,18 +479,19 @@ def _continues_item(previous: str, name: str, side: str) -> bool:
     if not previous or strip_ordinal(name) != name:
         return False
     joined = match_key(strip_ordinal(previous + name))
-    if joined in _SUMMARY_TOTALS or (side == "支出" and class_code_for_name(previous + name)
-                                     and not class_code_for_name(previous)):
+    if joined in _SUMMARY_TOTALS or (
+        side == "支出" and class_code_for_name(previous + name) and not class_code_for_name(previous)
+    ):
         return True
     return False
 
 
-def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
+def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
     """01, 04: income items on the left, expenditure items (类 with their codes) on the right."""
     rows = ctx.region.rows
     colnum_at = next((i for i, r in enumerate(rows[:8]) if is_colnum_row(r)), None)
     if colnum_at is not None:
-        header, data = rows[: colnum_at + 1], rows[colnum_at + 1:]
+        header, data = rows[: colnum_at + 1], rows[colnum_at + 1 :]
     else:
         header, data = _split_header(rows, lambda r: any(is_amount(c) for c in r.cells[1:]))
     paths = header_paths(header, ncols)
@@ -484,8 +548,11 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
                     continue
                 if not name:
                     ctx.drop(line, i, text, "amount without an item name")
-                    ctx.finding("row_unlabelled", "warning", f"page {line.page} row {line.row}: {text} printed "
-                                f"without an item name on the {side} side")
+                    ctx.finding(
+                        "row_unlabelled",
+                        "warning",
+                        f"page {line.page} row {line.row}: {text} printed without an item name on the {side} side",
+                    )
                     continue
                 value = ctx.amount(line, i, text, roles[i][1])
                 if value is None:
@@ -504,7 +571,7 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
     ctx.out.set_printed(rows_out, order + ["page", "row"])
 
 
-def _parse_economic(ctx: _Ctx, ncols: int) -> None:
+def _parse_economic(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
     """06: 经济分类 (code, name, amounts) blocks printed side by side, and the 人员经费/公用经费 footer.
 
     A block is its code column(s) (类 and 款 may be split), a name column and one or more amount columns (上海
@@ -536,8 +603,11 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
             blocks[-1]["measures"].append((i, measure))
     blocks = [b for b in blocks if b["measures"]]
     if not blocks:
-        ctx.finding("header_unrecognised", "error", "no 经济分类 block (编码, 名称, 金额) found in the header: "
-                    + " | ".join("/".join(p) for p in paths if p))
+        ctx.finding(
+            "header_unrecognised",
+            "error",
+            "no 经济分类 block (编码, 名称, 金额) found in the header: " + " | ".join("/".join(p) for p in paths if p),
+        )
         for line in data:
             _drop_numbers(ctx, line, "column header not recognised")
         return
@@ -561,8 +631,15 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
                         value = ctx.amount(line, k, cells[k], footer.name)
                         if value is not None:
                             ctx.cell(line, "none", "", footer.name, default_measure, value)
-                            rows_out.append({"code": "", "name": footer.name, default_measure: value,
-                                             "page": line.page, "row": line.row})
+                            rows_out.append(
+                                {
+                                    "code": "",
+                                    "name": footer.name,
+                                    default_measure: value,
+                                    "page": line.page,
+                                    "row": line.row,
+                                }
+                            )
                     break
         for b in blocks:
             cols = b["code"] + ([b["name"]] if b["name"] is not None else [])
@@ -582,8 +659,11 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
                         out[measure] = ctx.out.cells[-1]["value"]
                         continue
                     ctx.drop(line, i, text, "amount without a 经济分类 code")
-                    ctx.finding("row_unlabelled", "warning", f"page {line.page} row {line.row}: {text} printed "
-                                f"without a code (name {name!r})")
+                    ctx.finding(
+                        "row_unlabelled",
+                        "warning",
+                        f"page {line.page} row {line.row}: {text} printed without a code (name {name!r})",
+                    )
                     continue
                 value = ctx.amount(line, i, text, measure)
                 if value is None:
@@ -715,8 +795,10 @@ def choose_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> str:
         return region.table
     rows = region.rows
     ncols = max((len(r.cells) for r in rows), default=0)
-    has_codes = any(_code_of([c for c in _cells(r, ncols)[:3] if not is_amount(c) or _CODE_PART.match(squash(c or ""))]
-                             )[0] for r in rows)
+    has_codes = any(
+        _code_of([c for c in _cells(r, ncols)[:3] if not is_amount(c) or _CODE_PART.match(squash(c or ""))])[0]
+        for r in rows
+    )
     header = []
     for line in rows[:6]:
         if any(is_amount(c) for c in line.cells) and not is_colnum_row(line):
@@ -734,8 +816,13 @@ def choose_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> str:
     return best
 
 
-LAYOUTS = {"coded": _parse_coded, "two_sided": _parse_two_sided, "economic": _parse_economic,
-           "sangong": _parse_sangong, "items": _parse_items}
+LAYOUTS = {
+    "coded": _parse_coded,
+    "two_sided": _parse_two_sided,
+    "economic": _parse_economic,
+    "sangong": _parse_sangong,
+    "items": _parse_items,
+}
 
 
 def parse_region(region: TableRegion, spec: TableSpec, kind: str, default_unit: str) -> ParsedTable:
@@ -743,8 +830,15 @@ def parse_region(region: TableRegion, spec: TableSpec, kind: str, default_unit: 
     unit = region.unit or default_unit or "万元"
     rows = region.rows
     pages = [ln.page for ln in region.lines] or [0]
-    out = ParsedTable(table=spec.id, title=region.title, label=region.label, unit=unit, page=min(pages),
-                      last_page=max(pages), note=region.note)
+    out = ParsedTable(
+        table=spec.id,
+        title=region.title,
+        label=region.label,
+        unit=unit,
+        page=min(pages),
+        last_page=max(pages),
+        note=region.note,
+    )
     ctx = _Ctx(spec=spec, region=region, kind=kind, scale=SCALE_TO_WANYUAN.get(unit, Decimal(1)), out=out)
     if unit not in SCALE_TO_WANYUAN:
         ctx.finding("unit_unknown", "warning", f"unit {unit!r} of table {spec.id} is not known; values read as 万元")

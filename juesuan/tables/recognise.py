@@ -5,6 +5,7 @@ label, and runs until the next table, a part heading ("第三部分"), or narrat
 between — header rows, data rows over several pages, notes, unit and department lines — make up a ``TableRegion``;
 ``juesuan.tables.parse`` turns a region into cells.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -20,16 +21,21 @@ _LABEL = re.compile(r"公开\s*(?:0?(\d{1,2})\s*表|表\s*([一二三四五六�
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
-_DEPT = re.compile(r"^(?:部门|单位|预算单位|编制部门|填报单位)(?:名称)?\s*[:：]\s*(.+?)(?:\s+(?:金额)?单位\s*[:：].*)?$")
+_DEPT = re.compile(
+    r"^(?:部门|单位|预算单位|编制部门|填报单位)(?:名称)?\s*[:：]\s*(.+?)(?:\s+(?:金额)?单位\s*[:：].*)?$"
+)
 _NOTE_START = re.compile(r"^(?:注|备注|说明|[（(]\s*说明|[（(]?\s*注|\d+[.．、])")
 _EMPTY_TABLE = re.compile(r"无数据|本表为空|空表|本表无")
-_EMPTY_NOTE = re.compile(r"无数据|本表为空|空表|没有.{0,30}(?:收入|支出|经费|预算|决算)|无.{0,20}(?:收入|支出|经费)|不涉及")
+_EMPTY_NOTE = re.compile(
+    r"无数据|本表为空|空表|没有.{0,30}(?:收入|支出|经费|预算|决算)|无.{0,20}(?:收入|支出|经费)|不涉及"
+)
 # A title may carry the year or the department in front ("株洲市石峰区医疗保障局2021年度收入决算表", "2025年部门…");
 # any other prefix changes the meaning ("政府采购支出预算表" is not 支出预算表, "财政拨款支出…" not "支出…").
 _MAX_TITLE_PREFIX = 30
 _TITLE_PREFIX = re.compile(
     r"^(?:\d{4}年度?)?(?:[\u4e00-\u9fff（）]{0,25}?(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|校|馆|会|社|署|"
-    r"政府|街道办事处|镇|乡|部门|单位))?(?:\d{4}年度?)?(?:部门|单位)?$")
+    r"政府|街道办事处|镇|乡|部门|单位))?(?:\d{4}年度?)?(?:部门|单位)?$"
+)
 
 
 @dataclass
@@ -104,8 +110,11 @@ def match_title(text: str) -> TitleMatch | None:
     index = title_index()
 
     def fits(tkey: str) -> bool:
-        return key == tkey or (key.endswith(tkey) and len(key) - len(tkey) <= _MAX_TITLE_PREFIX
-                               and bool(_TITLE_PREFIX.match(key[: -len(tkey)])))
+        return key == tkey or (
+            key.endswith(tkey)
+            and len(key) - len(tkey) <= _MAX_TITLE_PREFIX
+            and bool(_TITLE_PREFIX.match(key[: -len(tkey)]))
+        )
 
     def found(tkey: str, table: str, kind: str, score: float) -> TitleMatch:
         # every kind whose title this line also ends with: "…部门收入预算总表" is 上海's 02 or 江苏's 收入总表
@@ -129,7 +138,7 @@ def match_title(text: str) -> TitleMatch | None:
 
 
 def label_number(label: str) -> str:
-    """"公开05表" or "公开表五" → "05"; "" when there is no label."""
+    """ "公开05表" or "公开表五" → "05"; "" when there is no label."""
     m = _LABEL.search(label or "")
     if not m:
         return ""
@@ -157,7 +166,7 @@ def _is_table_text(text: str, region: TableRegion) -> bool:
     return m is not None and m.table == region.table
 
 
-def find_tables(lines: list[Line]) -> list[TableRegion]:
+def find_tables(lines: list[Line]) -> list[TableRegion]:  # noqa: C901 (to be split)
     """Split a document's lines into table regions, in document order.
 
     A region without rows is kept only when it carries a 公开NN表 label or a note saying it is empty (a table printed
@@ -191,8 +200,14 @@ def find_tables(lines: list[Line]) -> list[TableRegion]:
                 current.lines.append(line)  # title repeated on a continuation page
                 continue
             finish()
-            current = TableRegion(table=title.table, kind=title.kind, title=clean_name(candidate),
-                                  label=label, lines=[line], candidates=title.candidates)
+            current = TableRegion(
+                table=title.table,
+                kind=title.kind,
+                title=clean_name(candidate),
+                label=label,
+                lines=[line],
+                candidates=title.candidates,
+            )
             closed = False
             continue
         if title is None and not label and candidate and _looks_like_title(candidate):
@@ -247,15 +262,18 @@ def find_tables(lines: list[Line]) -> list[TableRegion]:
 def _is_meta_row(line: Line) -> bool:
     """A row whose every filled cell names the department, the unit or the label (a caption in a spreadsheet)."""
     filled = [c.strip() for c in line.cells if c and c.strip()]
-    return bool(filled) and all(_DEPT.match(c) or _UNIT.search(squash(c)) or _LABEL.search(squash(c))
-                                for c in filled)
+    return bool(filled) and all(_DEPT.match(c) or _UNIT.search(squash(c)) or _LABEL.search(squash(c)) for c in filled)
 
 
 def _looks_like_title(text: str) -> bool:
     """A short line ending in 表 that is not a note or a sentence: the title of some table."""
     key = match_key(strip_ordinal(text))
-    return key.endswith("表") and 4 <= len(key) <= 40 and not _NOTE_START.match(squash(text)) \
+    return (
+        key.endswith("表")
+        and 4 <= len(key) <= 40
+        and not _NOTE_START.match(squash(text))
         and not any(w in key for w in ("附表", "目录", "详见", "见附"))
+    )
 
 
 def _continues_note(region: TableRegion) -> bool:

@@ -3,6 +3,7 @@
 All of it is read from the CSV files beside this module (data/kinds.csv, titles.csv, measures.csv, labels.csv), so a
 new title spelling, header alias or regional table is a data change. ``SPECS`` maps table id → ``TableSpec``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,8 +52,10 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def load_specs() -> dict[str, TableSpec]:
-    specs = {r["table"]: TableSpec(r["table"], r["layout"], r["classification"], r["description"])
-             for r in _rows("kinds.csv")}
+    specs = {
+        r["table"]: TableSpec(r["table"], r["layout"], r["classification"], r["description"])
+        for r in _rows("kinds.csv")
+    }
     for r in _rows("titles.csv"):
         specs[r["table"]].titles.setdefault(r["kind"], []).append(r["title"])
     for r in _rows("measures.csv"):

@@ -8,10 +8,12 @@ names wrapped inside their cell. Fonts: reportlab's built-in CID font STSong-Lig
 Only the attributes the synth contract promises are used: ``doc.department, year, kind, tables, narrative`` and per
 table ``id, title, label, unit, header, spans, rows, note``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 FONT = "STSong-Light"
 _CODE_LIKE = set("0123456789")
@@ -65,8 +67,12 @@ def _vertical_spans(header: list[list[str]], spans: Sequence[tuple[int, int, int
         while r < nrows:
             if header[r][c] and (r, c) not in covered:
                 r1 = r
-                while r1 + 1 < nrows and not header[r1 + 1][c] and (r1 + 1, c) not in covered \
-                        and not _spanned_from_left(spans, r1 + 1, c):
+                while (
+                    r1 + 1 < nrows
+                    and not header[r1 + 1][c]
+                    and (r1 + 1, c) not in covered
+                    and not _spanned_from_left(spans, r1 + 1, c)
+                ):
                     r1 += 1
                 if r1 > r:
                     out.append((c, r, r1))
@@ -88,8 +94,14 @@ def _is_colnum_row(row: Sequence[str]) -> bool:
 # ---------------------------------------------------------------------------------------------------- XLSX
 
 
-def to_xlsx(doc: Any, path: str | Path, one_sheet_per_table: bool = True, codes_as_numbers: bool = True,
-            amounts_as_numbers: bool = True, ruled: bool = False) -> Path:
+def to_xlsx(  # noqa: C901 (to be split)
+    doc: Any,
+    path: str | Path,
+    one_sheet_per_table: bool = True,
+    codes_as_numbers: bool = True,
+    amounts_as_numbers: bool = True,
+    ruled: bool = False,
+) -> Path:
     """Write ``doc`` as an Excel workbook: a sheet per table (or all tables on one sheet, one under another).
 
     Headers keep their merged ranges; codes are written as numbers (as Excel users type them) or as text; amounts as
@@ -112,7 +124,7 @@ def to_xlsx(doc: Any, path: str | Path, one_sheet_per_table: bool = True, codes_
         ws.append([para])
     sheet = None
     r = 0
-    for i, t in enumerate(doc.tables):
+    for t in doc.tables:
         if one_sheet_per_table or sheet is None:
             sheet = wb.create_sheet(title=f"{t.label or t.id}"[:31])
             r = 0
@@ -133,8 +145,9 @@ def to_xlsx(doc: Any, path: str | Path, one_sheet_per_table: bool = True, codes_
         for hrow in t.header:
             for c, v in enumerate(hrow, start=1):
                 if v:
-                    sheet.cell(r, c, int(v) if v.isdigit() else v).alignment = Alignment(horizontal="center",
-                                                                                          wrap_text=True)
+                    sheet.cell(r, c, int(v) if v.isdigit() else v).alignment = Alignment(
+                        horizontal="center", wrap_text=True
+                    )
             r += 1
         for sr, c0, c1 in t.spans:
             sheet.merge_cells(start_row=top + sr, start_column=c0 + 1, end_row=top + sr, end_column=c1 + 1)
@@ -208,8 +221,15 @@ def _col_widths(rows: list[list[str]], size: float, avail: float) -> tuple[list[
     return widths, size
 
 
-def to_pdf(doc: Any, path: str | Path, ruled: bool = True, rows_per_page: int | None = None,
-           wrap_names: bool = False, font_size: float = 8.0, cover: bool = True) -> Path:
+def to_pdf(  # noqa: C901 (to be split)
+    doc: Any,
+    path: str | Path,
+    ruled: bool = True,
+    rows_per_page: int | None = None,
+    wrap_names: bool = False,
+    font_size: float = 8.0,
+    cover: bool = True,
+) -> Path:
     """Write ``doc`` as a PDF: a cover line, the narrative, then each table on its own landscape A4 page(s).
 
     ``ruled``: cell borders drawn (as Excel/WPS export them) or not (borderless). ``rows_per_page``: data rows per
@@ -258,7 +278,7 @@ def to_pdf(doc: Any, path: str | Path, ruled: bool = True, rows_per_page: int | 
         widths, size = _col_widths(header + data_rows, font_size, avail)
         chunks = [data_rows]
         if rows_per_page and len(data_rows) > rows_per_page:
-            chunks = [data_rows[i:i + rows_per_page] for i in range(0, len(data_rows), rows_per_page)]
+            chunks = [data_rows[i : i + rows_per_page] for i in range(0, len(data_rows), rows_per_page)]
         for k, chunk in enumerate(chunks):
             if k:
                 story.append(PageBreak())
@@ -287,8 +307,16 @@ def to_pdf(doc: Any, path: str | Path, ruled: bool = True, rows_per_page: int | 
         if t.note:
             story.append(Spacer(1, 6))
             story.append(Paragraph(_escape(t.note), plain))
-    pdf = SimpleDocTemplate(str(path), pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin,
-                            bottomMargin=margin, title=f"{doc.department}{doc.year}", author="juesuan.render")
+    pdf = SimpleDocTemplate(
+        str(path),
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=f"{doc.department}{doc.year}",
+        author="juesuan.render",
+    )
     pdf.build(story, onFirstPage=footer, onLaterPages=footer)
     return path
 
