@@ -85,6 +85,23 @@ def default_clean_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "data" / "clean"
 
 
+def _check_version(folder: Path) -> None:
+    """A build of another contract version is not read as this one (CHANGELOG.md says what changed)."""
+    import json
+
+    from .schema import SCHEMA_VERSION
+
+    package = folder / "datapackage.json"
+    if not package.is_file():
+        return  # the CSVs alone (copied elsewhere): their columns are checked below
+    version = json.loads(package.read_text(encoding="utf-8")).get("juesuan_schema_version")
+    if version != SCHEMA_VERSION:
+        raise ValueError(
+            f"{folder} was built with data contract {version or '1 (before versions were recorded)'}; this juesuan "
+            f"reads contract {SCHEMA_VERSION}: run `juesuan build` again (CHANGELOG.md says what changed)"
+        )
+
+
 def read_clean(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """The CSVs ``juesuan build`` wrote (documents, tables, cells, facts, findings, dropped) with the contract's dtypes.
 
@@ -92,6 +109,7 @@ def read_clean(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
     and ValueError when a CSV lacks a column the contract now has (written by an older juesuan: rebuild it).
     """
     folder = Path(folder) if folder is not None else default_clean_dir()
+    _check_version(folder)
     out = {}
     for name, fields in TABLES.items():
         path = folder / f"{name}.csv"
@@ -118,23 +136,24 @@ def read_clean(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 @lru_cache(maxsize=1)
-def _cell_refs() -> dict[str, list[tuple[str, str, str]]]:
-    """Fact key → the cells (table, row name, measure) that hold it, in order of preference (fact_keys.csv)."""
+def _cell_refs() -> dict[str, list[tuple[str, ...]]]:
+    """Concept → the cells (table, side, item, measure[, basis]) that hold it, in order of preference
+    (fact_keys.csv; figures of cited subjects are left out)."""
     with resources.files("juesuan").joinpath("data/fact_keys.csv").open(encoding="utf-8") as fh:
         keys = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    refs = {}
+    refs: dict[str, list[tuple[str, ...]]] = {}
     for row in keys.itertuples():
-        parts = [r.split("/") for r in row.cells.split(";") if r.count("/") == 2 and "{" not in r]
-        refs[row.key] = [(t, n, m) for t, n, m in parts]
+        if row.basis or row.subject:
+            continue  # a budget figure or a cited subject's: not a key figure of the document
+        parts = [tuple(r.split("/")) for r in row.cells.split(";") if r and "{" not in r]
+        refs.setdefault(row.concept, []).extend(parts)
     return refs
 
 
-def _refs_for(kind: str, refs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """A 预算 prints 预算数 where a 决算 prints 决算数 (01 支出预算数, 07's 预算数 row): fact_keys.csv names the 决算
-    cells, so a 预算 reads the same cells under their 预算 names, and never a 决算 column it may also print."""
-    if kind != "预算":
-        return refs
-    return list(dict.fromkeys((t, n.replace("决算", "预算"), m.replace("决算", "预算")) for t, n, m in refs))
+def _refs_for(kind: str, refs: list[tuple[str, ...]]) -> list[tuple[str, str, str, str, str]]:
+    """The cells of a key figure on the document's own basis (a 预算 reads 预算 cells, a 决算 决算 ones)."""
+    basis = "预算" if kind == "预算" else "决算"
+    return [(t, side, item, measure, fixed[0] if fixed else basis) for t, side, item, measure, *fixed in refs]
 
 
 # ----------------------------------------------------------------------------------------------------- key figures
@@ -161,15 +180,16 @@ def _doc_frame(documents: pd.DataFrame) -> pd.DataFrame:
     return docs.drop_duplicates("doc_id")
 
 
-def _value_from_cells(index: dict[tuple, dict], doc_id: str, refs: list[tuple[str, str, str]]) -> dict | None:
-    for table, name, measure in refs:
-        r = index.get((doc_id, table, name, measure))
+def _value_from_cells(index: dict[tuple, dict], doc_id: str, refs: list[tuple[str, ...]]) -> dict | None:
+    for ref in refs:
+        r = index.get((doc_id, *ref))
         if r is not None:
+            table, side, item, measure, basis = ref
             return {
                 "value": float(r["value"]),
                 "source": CELLS,
                 "table": table,
-                "ref": f"{table}/{name}/{measure} (page {r['page']}, row {r['row']})",
+                "ref": f"{table}/{side + '/' if side else ''}{item}/{measure} {basis} (page {r['page']})",
                 "derived": False,
                 "n_values": r["n_values"],
                 "sentence": "",
@@ -177,43 +197,42 @@ def _value_from_cells(index: dict[tuple, dict], doc_id: str, refs: list[tuple[st
     return None
 
 
-def _cell_index(cells: pd.DataFrame, refs: dict[str, list[tuple[str, str, str]]]) -> dict[tuple, dict]:
-    """(doc_id, table, row name, measure) → the first such cell, for the cells any key figure is read from."""
-    wanted = {(t, n, m) for rs in refs.values() for t, n, m in rs}
-    tables = {t for t, _, _ in wanted}
-    c = cells[cells["table"].isin(tables)]
-    c = c.assign(_name=c["name"].map(lambda n: strip_ordinal(clean_name(n))))
-    c = c[
-        pd.Series(
-            [(t, n, m) in wanted for t, n, m in zip(c["table"], c["_name"], c["measure"])], index=c.index, dtype=bool
-        )
-    ]
-    keys = ["doc_id", "table", "_name", "measure"]
+def _cell_index(cells: pd.DataFrame, refs: dict[str, list[tuple[str, ...]]]) -> dict[tuple, dict]:
+    """(doc_id, table, side, item, measure, basis) → the first such cell, for the cells any key figure is read from."""
+    wanted = {r for rs in refs.values() for r in rs}
+    c = cells[cells["table"].isin({r[0] for r in wanted}) & cells["code"].isna()]
+    c = c.assign(_side=c["side"].fillna(""), _item=c["item"].fillna(""))
+    keys = ["doc_id", "table", "_side", "_item", "measure", "basis"]
+    hit = [tuple(k) in wanted for k in c[keys[1:]].itertuples(index=False, name=None)]
+    c = c[pd.Series(hit, index=c.index, dtype=bool)]
     c = c.assign(n_values=c.groupby(keys)["value"].transform("nunique")).drop_duplicates(keys)
     return {
         tuple(k): r
-        for k, r in zip(
-            c[keys].itertuples(index=False, name=None), c[["value", "page", "row", "n_values"]].to_dict("records")
-        )
+        for k, r in zip(c[keys].itertuples(index=False, name=None), c[["value", "page", "n_values"]].to_dict("records"))
     }
 
 
 def _fact_index(facts: pd.DataFrame, keys: list[str]) -> dict[tuple, dict]:
-    """(doc_id, key, period) → the first stated (else derived) money fact in reading order, with ``n_values``, the
-    number of distinct values the narrative offers for it."""
-    f = facts[facts["key"].isin(keys) & facts["unit"].isin(["万元", ""])]
-    f = f.assign(_derived=f["derived"].fillna(False).astype(bool))
-    f = f.sort_values(["doc_id", "key", "period", "_derived", "row"], kind="stable")
-    group = ["doc_id", "key", "period"]
+    """(doc_id, concept, period) → the first stated (else derived) amount about the whole department, in reading
+    order, with ``n_values``, the number of distinct values the narrative offers for it."""
+    f = facts[
+        facts["concept"].isin(keys)
+        & (facts["figure"] == "amount")
+        & (facts["subject"] == "部门")
+        & (facts["basis"].isin(["决算", "预算"]))
+    ]
+    f = f.assign(_derived=f["derived"].fillna(False).astype(bool), _line=f["line"].fillna(0))
+    f = f.sort_values(["doc_id", "concept", "period", "_derived", "page", "_line"], kind="stable")
+    group = ["doc_id", "concept", "period"]
     f = f.assign(n_values=f["value"].round(2).groupby([f[c] for c in group]).transform("nunique"))
     f = f.drop_duplicates(group)
-    records = f[["value", "row", "_derived", "n_values", "sentence"]].to_dict("records")
+    records = f[["value", "page", "_line", "_derived", "n_values", "sentence"]].to_dict("records")
     return {
         k: {
             "value": float(r["value"]),
             "source": FACTS,
             "table": "",
-            "ref": f"row {r['row']}",
+            "ref": f"page {r['page']}" + (f", line {int(r['_line'])}" if r["_line"] else ""),
             "derived": bool(r["_derived"]),
             "n_values": int(r["n_values"]),
             "sentence": r["sentence"],
@@ -262,7 +281,7 @@ def key_figures(
                 if hit is None:
                     hit = stated.get((doc.doc_id, key, period))
                 if hit is None and period == CURRENT:
-                    printed_empty = [t for t, _, _ in key_refs if (doc.doc_id, t) in empty]
+                    printed_empty = [r[0] for r in key_refs if (doc.doc_id, r[0]) in empty]
                     if printed_empty:
                         hit = {
                             "value": 0.0,
@@ -548,7 +567,8 @@ def _subjects_from_cells(cells: pd.DataFrame, digits: int) -> pd.DataFrame:
     coded = cells[
         (cells["classification"] == "功能分类")
         & (cells["code"].str.len() == digits)
-        & (cells["measure"] == "本年支出合计")
+        & (cells["measure"] == "合计")
+        & cells["basis"].isin(["决算", "预算"])
         & cells["table"].isin(["03", "05"])
     ]
     with_03 = set(coded.loc[coded["table"] == "03", "doc_id"])
@@ -560,7 +580,7 @@ def _subjects_from_cells(cells: pd.DataFrame, digits: int) -> pd.DataFrame:
             "name": hit["name"],
             "value": hit["value"].astype(float),
             "source": CELLS,
-            "ref": hit["table"] + "/" + hit["code"] + "/本年支出合计",
+            "ref": hit["table"] + "/" + hit["code"] + "/合计",
         },
         columns=_SUBJECT_COLUMNS,
     )
@@ -568,8 +588,14 @@ def _subjects_from_cells(cells: pd.DataFrame, digits: int) -> pd.DataFrame:
 
 def _subjects_from_facts(facts: pd.DataFrame, digits: int) -> pd.DataFrame:
     """科目决算 facts per document at one level; a code the narrative does not state is summed from the level below."""
-    stated = facts[(facts["key"] == "科目决算") & (facts["period"] == CURRENT) & facts["code"].str.fullmatch(r"\d+")]
-    stated = stated.sort_values(["doc_id", "row"], kind="stable").drop_duplicates(["doc_id", "code"])
+    stated = facts[
+        (facts["subject"] == "科目")
+        & (facts["figure"] == "amount")
+        & facts["basis"].isin(["决算", "预算"])
+        & (facts["period"] == CURRENT)
+        & facts["code"].fillna("").str.fullmatch(r"\d+")
+    ]
+    stated = stated.sort_values(["doc_id", "page", "line"], kind="stable").drop_duplicates(["doc_id", "code"])
     below = None
     for d in (7, 5, 3):
         own = stated[stated["code"].str.len() == d]
@@ -579,7 +605,7 @@ def _subjects_from_facts(facts: pd.DataFrame, digits: int) -> pd.DataFrame:
                 "code": own["code"],
                 "value": own["value"].astype(float),
                 "source": FACTS,
-                "ref": "row " + own["row"].astype(str),
+                "ref": "page " + own["page"].astype(str),
             }
         )
         if below is not None and len(below):

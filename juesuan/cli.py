@@ -52,14 +52,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         else (os.environ.get("JUESUAN_CACHE_DIR") or Path(args.clean).resolve().parent / ".juesuan-cache")
     )
     corpus = read_all(raw, progress=args.progress, workers=args.workers, cache=cache)
-    for row in corpus.documents.itertuples():
+    for row in corpus.documents.astype(object).where(corpus.documents.notna(), None).itertuples():
         if row.status == "failed":
             print(f"{row.file}: FAILED {row.error}")
         else:
             extra = f" ({row.error})" if row.error else ""
             print(
-                f"{row.file}: {row.status} {row.kind} {row.year} {row.department} tables={row.tables or '-'} "
-                f"cells={row.n_cells} errors={row.n_errors}{extra}"
+                f"{row.file}: {row.status} {row.kind or '-'} {row.year or '-'} {row.department or '-'} "
+                f"tables={row.tables or '-'} cells={row.n_cells} errors={row.n_errors}{extra}"
             )
     written = write_clean(corpus, args.clean, formats=formats)
     st = corpus.stats
@@ -87,6 +87,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.table:
         table = doc.table(args.table)
         info = doc.tables.set_index("table").loc[table_key(args.table)]
+        info = info.where(info.notna(), "")
         print(f"{info['title']} {info['label']} (pages {info['page']}–{info['last_page']}, values in 万元)")
         if info["empty"]:
             print(f"(printed without data{': ' + info['note'] if info['note'] else ''})")
@@ -105,7 +106,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = doc.findings
     if not args.all:
         findings = findings[findings["severity"] != "info"]
-    cols = ["severity", "check", "table", "code", "measure", "expected", "actual", "difference", "message"]
+    cols = [
+        "severity",
+        "check",
+        "page",
+        "table",
+        "code",
+        "item",
+        "measure",
+        "expected",
+        "actual",
+        "difference",
+        "message",
+    ]
     _print_frame(findings[cols])
     n_err = int((doc.findings["severity"] == "error").sum())
     print(

@@ -49,7 +49,7 @@ from .errors import JuesuanError
 from .readers import SUFFIXES, _sniff, sha256_of
 from .schema import TABLES, columns, conform, empty_frame
 
-OUTPUTS = ("documents", "tables", "cells", "facts", "findings", "dropped")
+OUTPUTS = tuple(TABLES)  # documents first, then every table the contract defines
 FORMATS = ("csv", "parquet")
 # libraries whose version changes what a file reads into: part of the cache fingerprint
 _READER_LIBS = ("pandas", "numpy", "pypdfium2", "python-calamine", "openpyxl")
@@ -119,12 +119,26 @@ class Corpus:
     cells: pd.DataFrame
     facts: pd.DataFrame
     findings: pd.DataFrame
+    checks: pd.DataFrame
     dropped: pd.DataFrame
     docs: Mapping[str, Document] = field(default_factory=dict, repr=False)
     stats: dict = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
+
+    def table(self, family: str) -> pd.DataFrame:
+        """The cells of one table family ("05", "2", "政府采购") across documents, with each document's year,
+        department, kind and region beside them (江苏's 收入预算总表 is family 02)."""
+        key = f"{int(family):02d}" if str(family).isdigit() else str(family)
+        cells = self.cells[self.cells["table"] == key]
+        docs = self.documents[["doc_id", "kind", "department_norm", "province", "city", "county", "region"]]
+        return cells.merge(docs, on="doc_id", how="left").reset_index(drop=True)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """Error findings, and the files that failed (as findings with check "failed")."""
+        return self.findings[self.findings["severity"] == "error"]
 
     def __repr__(self) -> str:
         status = self.documents["status"].value_counts().to_dict() if len(self.documents) else {}
@@ -204,14 +218,9 @@ def read_one(path: Path, root: Path | None = None, label: str | None = None) -> 
 
 
 def _sorted(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    keys = {
-        "documents": ["file"],
-        "tables": ["doc_id", "page", "table"],
-        "cells": ["doc_id", "table", "page", "row", "classification", "code", "name", "measure"],
-        "facts": ["doc_id", "row", "key", "period", "code"],
-        "findings": ["doc_id", "check", "table", "code", "measure", "severity", "message"],
-        "dropped": ["doc_id", "table", "page", "row", "column"],
-    }[name]
+    """Documents by file; every other table by document, each document's rows in the order it gives them (that
+    order is the document's own, so it does not depend on which worker read it or when)."""
+    keys = ["file"] if name == "documents" else ["doc_id"]
     return df.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
 
 

@@ -17,10 +17,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import TABLES
+from .schema import SCHEMA_VERSION, TABLES
 
 # Keys a reader of the package can rely on (names only: the fields themselves live in schema.TABLES)
 PRIMARY_KEYS: dict[str, list[str]] = {"documents": ["file"]}
+# Every row of the other tables belongs to a document (doc_id → documents.doc_id)
+FOREIGN_KEYS: dict[str, list[dict]] = {
+    name: [{"fields": "doc_id", "reference": {"resource": "documents", "fields": "doc_id"}}]
+    for name in TABLES
+    if name != "documents"
+}
 REQUIRED: dict[str, list[str]] = {name: (["file", "status"] if name == "documents" else ["doc_id"]) for name in TABLES}
 for _name, _cols in [*PRIMARY_KEYS.items(), *REQUIRED.items()]:
     assert set(_cols) <= {f.name for f in TABLES[_name]}, f"{_name}: {_cols} not all in schema.TABLES"
@@ -37,12 +43,19 @@ def table_schema(table: str) -> dict:
         d: dict = {"name": f.name, "type": f.type, "description": f.description}
         if f.unit:
             d["unit"] = f.unit
+        constraints: dict = {}
         if f.name in required:
-            d["constraints"] = {"required": True}
+            constraints["required"] = True
+        if f.values:
+            constraints["enum"] = list(f.values)
+        if constraints:
+            d["constraints"] = constraints
         fields.append(d)
     out: dict = {"fields": fields, "missingValues": [""]}
     if table in PRIMARY_KEYS:
         out["primaryKey"] = PRIMARY_KEYS[table]
+    if table in FOREIGN_KEYS:
+        out["foreignKeys"] = FOREIGN_KEYS[table]
     return out
 
 
@@ -77,6 +90,7 @@ def descriptor(formats: Sequence[str] = ("csv", "parquet")) -> dict:
         "CSV is UTF-8 with a byte-order mark (for Excel and WPS); each table also as Parquet where "
         "a resource names it.",
         "version": __version__,
+        "juesuan_schema_version": SCHEMA_VERSION,
         "resources": resources,
     }
 
@@ -113,7 +127,7 @@ def arrow_schema(table: str):
             )
             for f in TABLES[table]
         ],
-        metadata={"juesuan.table": table},
+        metadata={"juesuan.table": table, "juesuan.schema_version": SCHEMA_VERSION},
     )
 
 

@@ -1,7 +1,8 @@
 """``juesuan.read(path) -> Document``: one file through the whole pipeline.
 
 read → recognise tables → parse into cells → narrative facts → checks. The Document holds the contract's tables for
-that file (``cells``, ``facts``, ``findings``, ``tables``, ``dropped``) and its ``meta`` (one ``documents`` row).
+that file (``cells``, ``facts``, ``findings``, ``checks``, ``tables``, ``dropped``) and its ``meta`` (one
+``documents`` row).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .schema import frame_from_records
 from .tables import ParsedTable, choose_by_header, find_tables, identify_by_header, load_specs, parse_region
 from .tables.recognise import department_in, label_number
 from .textnorm import clean_name, is_amount, squash
-from .validate import arithmetic_problems, code_problems, findings_frame
+from .validate import Ledger, check_cells, checks_frame, findings_frame, make_finding
 
 _YEAR = re.compile(r"(20\d{2})\s*年\s*度?")
 _ORG = r"(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|学校|校|馆|会|社|署|人民政府|政府|街道办事处|镇|乡|公司|集团)"
@@ -43,6 +44,8 @@ _REGION = re.compile(
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 # Checks whose findings mean a table could not be fully read: the document is then "partial", not "ok".
 _PARTIAL_CHECKS = {"header_unrecognised", "unreadable_value", "reader", "table_unreadable", "row_misaligned"}
+# Formats whose sources have lines a reader can be sent to (cells and facts record their line)
+_LINE_FORMATS = {"text", "html", "webcopy", "docx"}
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Document:
     findings: pd.DataFrame
     tables: pd.DataFrame
     dropped: pd.DataFrame
+    checks: pd.DataFrame = field(default_factory=lambda: frame_from_records([], "checks"))
     raw: RawDocument | None = None
     parsed: dict[str, ParsedTable] = field(default_factory=dict, repr=False)
 
@@ -70,7 +74,8 @@ class Document:
     def table(self, table_id: str) -> pd.DataFrame:
         """One table as printed: one row per printed data row, its measures as columns (values in 万元).
 
-        Raises KeyError naming the tables that were found when ``table_id`` is not among them.
+        ``table_id`` is a family ("02", "2", "政府采购"): 江苏's 收入预算总表 is that file's table 02. Raises KeyError
+        naming the tables that were found when it is not among them.
         """
         key = f"{int(table_id):02d}" if str(table_id).isdigit() else str(table_id)
         if key not in self.parsed:
@@ -126,11 +131,11 @@ class Document:
 
 def _key_totals(cells: pd.DataFrame) -> list[tuple[str, str]]:
     out = []
-    for label, table, name, measure in (
-        ("收入合计 (万元)", "01", "本年收入合计", "收入决算数"),
-        ("支出合计 (万元)", "01", "本年支出合计", "支出决算数"),
-    ):
-        v = cells[(cells["table"] == table) & (cells["name"] == name) & (cells["measure"] == measure)]["value"]
+    for label, side, item in (("收入合计 (万元)", "收入", "本年收入合计"), ("支出合计 (万元)", "支出", "本年支出合计")):
+        sel = (
+            (cells["table"] == "01") & (cells["side"] == side) & (cells["item"] == item) & (cells["measure"] == "合计")
+        )
+        v = cells[sel.fillna(False)]["value"]
         if len(v):
             out.append((label, f"{v.iloc[0]:,.2f}"))
     return out
@@ -161,11 +166,12 @@ def department_of(raw: RawDocument) -> str:
     return ""
 
 
-def region_of(department: str) -> dict[str, str]:
+def region_of(department: str) -> dict[str, str | None]:
     """Province/city/county parts at the start of a department name, as found (no gazetteer is consulted)."""
     m = _REGION.match(department or "")
-    parts = {k: (m.group(k) or "") if m else "" for k in ("province", "city", "county")}
-    parts["region"] = "".join(parts[k] for k in ("province", "city", "county"))
+    parts = {k: (m.group(k) or None) if m else None for k in ("province", "city", "county")}
+    parts["region"] = "".join(parts[k] or "" for k in ("province", "city", "county")) or None
+    parts["adcode"] = None
     return parts
 
 
@@ -199,12 +205,21 @@ def kind_of(raw: RawDocument, regions) -> str:
     return "预算" if "预算" in text else ""
 
 
-def settle_untitled(regions: list, specs: dict, kind: str, findings: list[dict]) -> list[dict]:
+def _table_finding(
+    check: str, severity: str, message: str, table: str = "", page: int | None = None, evidence: str = ""
+) -> dict:
+    return make_finding(check, severity, message, table=table, page=page, evidence=evidence)
+
+
+def settle_untitled(
+    regions: list, specs: dict, kind: str, findings: list[dict], line_numbers: bool = True
+) -> list[dict]:
     """Name the regions found without a known title by their header (or, in a 决算, their 公开NN表 label); report
     the others and return their numbers as dropped records. Appends findings; sets ``region.table`` in place."""
     unrecognised: list[dict] = []
     for region in [r for r in regions if r.table == "?"]:
         amounts = [(ln, i, c) for ln in region.rows for i, c in enumerate(ln.cells) if c and is_amount(c)]
+        page = region.lines[0].page
         if not region.title:
             table_id, candidates = identify_by_header(region, specs)
             how = "their header is that of table"
@@ -213,85 +228,90 @@ def settle_untitled(regions: list, specs: dict, kind: str, findings: list[dict])
             if table_id:
                 region.table = table_id
                 findings.append(
-                    {
-                        "check": "table_by_header",
-                        "severity": "info",
-                        "table": table_id,
-                        "code": "",
-                        "measure": "",
-                        "message": f"rows on page {region.lines[0].page} "
-                        f"({region.label or 'no label'}) have no title; {how} {table_id}",
-                    }
+                    _table_finding(
+                        "table_by_header",
+                        "info",
+                        f"rows on page {page} ({region.label or 'no label'}) have no title; {how} {table_id}",
+                        table=specs[table_id].family,
+                        page=page,
+                        evidence=region.label,
+                    )
                 )
                 continue
             if not amounts:
                 continue  # a grid of words (a form, a contents page): nothing numeric to lose
-            what = f"untitled rows ({region.label or 'no label'}) on page {region.lines[0].page}" + (
+            what = f"untitled rows ({region.label or 'no label'}) on page {page}" + (
                 f" (header fits tables {', '.join(candidates)} alike)" if candidates else ""
             )
         else:
-            what = f"table {region.title!r} on page {region.lines[0].page}"
+            what = f"table {region.title!r} on page {page}"
         findings.append(
-            {
-                "check": "table_unrecognised",
-                "severity": "warning",
-                "table": "",
-                "code": "",
-                "measure": "",
-                "message": f"{what}, {len(region.rows)} rows and {len(amounts)} numbers, is not a standard "
-                "table; its numbers are in dropped",
-            }
+            _table_finding(
+                "table_unrecognised",
+                "warning",
+                f"{what}, {len(region.rows)} rows and {len(amounts)} numbers, is not a "
+                "standard table; its numbers are in dropped",
+                page=page,
+                evidence=region.title or region.label,
+            )
         )
-        unrecognised += [
-            {
-                "table": "",
-                "page": ln.page,
-                "row": ln.row,
-                "column": i,
-                "text": c,
-                "reason": f"table not recognised: {region.title or 'untitled'}",
-            }
-            for ln, i, c in amounts
-        ]
+        for ln, i, c in amounts:
+            box = ln.box(i)
+            unrecognised.append(
+                {
+                    "table": None,
+                    "page": ln.page,
+                    "column": i,
+                    "text": c,
+                    "sheet": ln.sheet or None,
+                    "cell": ln.address(i) or None,
+                    "line": ln.row if line_numbers and not ln.sheet else None,
+                    **(dict(zip(("x0", "top", "x1", "bottom"), box)) if box else {}),
+                    "reason": f"table not recognised: {region.title or 'untitled'}",
+                }
+            )
     return unrecognised
 
 
-def parse_regions(regions: list, specs: dict, kind: str, doc_unit: str, findings: list[dict]) -> dict[str, ParsedTable]:
-    """Parse every recognised region; a second table of the same kind is kept as "05_2"; a table that cannot be
-    read is an error finding and the others go on. Appends findings."""
+def parse_regions(
+    regions: list, specs: dict, kind: str, doc_unit: str, findings: list[dict], line_numbers: bool = True
+) -> dict[str, ParsedTable]:
+    """Parse every recognised region into its family; a second table of one family is kept as "05_2"; a table that
+    cannot be read is an error finding and the others go on. Appends findings."""
     parsed: dict[str, ParsedTable] = {}
     for region in regions:
+        spec = specs[region.table]
+        page = region.lines[0].page
         try:
-            table = parse_region(region, specs[region.table], kind, doc_unit)
+            table = parse_region(region, spec, kind, doc_unit, line_numbers)
         except Exception as err:  # noqa: BLE001 - one table we cannot read must not cost the others
             findings.append(
-                {
-                    "check": "table_unreadable",
-                    "severity": "error",
-                    "table": region.table,
-                    "code": "",
-                    "measure": "",
-                    "message": f"table {region.table} ({region.title or region.label}) on "
-                    f"page {region.lines[0].page} could not be read: {type(err).__name__}: {err}",
-                }
+                _table_finding(
+                    "table_unreadable",
+                    "error",
+                    f"table {spec.family} ({region.title or region.label}) on page {page} "
+                    f"could not be read: {type(err).__name__}: {err}",
+                    table=spec.family,
+                    page=page,
+                    evidence=region.title or region.label,
+                )
             )
             continue
-        key = region.table
-        n = 2
+        key, n = table.table, 2
         while key in parsed:
-            key = f"{region.table}_{n}"
+            key = f"{table.table}_{n}"
             n += 1
-        if key != region.table:
+        if key != table.table:
             findings.append(
-                {
-                    "check": "duplicate_table",
-                    "severity": "warning",
-                    "table": key,
-                    "code": "",
-                    "measure": "",
-                    "message": f"a second table {region.table} ({region.title or region.label}"
-                    f") on page {table.page}; kept as {key}",
-                }
+                _table_finding(
+                    "duplicate_table",
+                    "warning",
+                    f"a second table {table.table} ({region.title or region.label}) on page "
+                    f"{table.page}; kept as {key}",
+                    table=key,
+                    page=table.page,
+                    evidence=region.title or region.label,
+                )
             )
             table.table = key
             for rec in table.cells + table.dropped + table.findings:
@@ -301,6 +321,54 @@ def parse_regions(regions: list, specs: dict, kind: str, doc_unit: str, findings
     return parsed
 
 
+def _doc_unit(raw: RawDocument, regions: list) -> str:
+    units = [r.unit for r in regions if r.unit] or [
+        _UNIT_LINE.search(squash(ln.text)).group(1)
+        for ln in raw.lines
+        if not ln.is_row and _UNIT_LINE.search(squash(ln.text))
+    ]
+    return Counter(units).most_common(1)[0][0] if units else ""
+
+
+def _reader_findings(raw: RawDocument) -> list[dict]:
+    out = []
+    for note in raw.notes:
+        severity, message, *rest = note
+        out.append(make_finding("reader", severity, message, page=rest[0] if rest else None))
+    return out
+
+
+def _tables_frame(doc_id: str, parsed: dict[str, ParsedTable]) -> pd.DataFrame:
+    return frame_from_records(
+        [
+            {
+                "doc_id": doc_id,
+                "table": k,
+                "title": t.title,
+                "variant": t.variant,
+                "label": t.label,
+                "page": t.page,
+                "last_page": t.last_page,
+                "n_rows": t.n_rows,
+                "n_cells": len(t.cells),
+                "n_amounts": t.n_amounts,
+                "n_dropped": len(t.dropped),
+                "empty": t.empty,
+                "note": t.note,
+            }
+            for k, t in parsed.items()
+        ],
+        "tables",
+    )
+
+
+def _status(findings: pd.DataFrame) -> tuple[str, str]:
+    partial = findings[findings["check"].isin(_PARTIAL_CHECKS) & findings["severity"].isin(["warning", "error"])]
+    if not len(partial):
+        return "ok", ""
+    return "partial", "; ".join(dict.fromkeys(partial["message"]))[:500]
+
+
 def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document:
     """Run recognition, parsing, narrative and checks on a RawDocument.
 
@@ -308,20 +376,13 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     """
     doc_id = raw.sha256[:16]
     file_label = file_label or raw.path
+    lines_ok = raw.format in _LINE_FORMATS
     regions = find_tables(raw.lines)
     kind = kind_of(raw, regions)
-    units = [r.unit for r in regions if r.unit] or [
-        _UNIT_LINE.search(squash(ln.text)).group(1)
-        for ln in raw.lines
-        if not ln.is_row and _UNIT_LINE.search(squash(ln.text))
-    ]
-    doc_unit = Counter(units).most_common(1)[0][0] if units else ""
-    findings: list[dict] = [
-        {"check": "reader", "severity": sev, "table": "", "code": "", "measure": "", "message": msg}
-        for sev, msg in raw.notes
-    ]
+    doc_unit = _doc_unit(raw, regions)
+    findings = _reader_findings(raw)
     specs = load_specs()
-    unrecognised = settle_untitled(regions, specs, kind, findings)
+    unrecognised = settle_untitled(regions, specs, kind, findings, lines_ok)
     regions = [r for r in regions if r.table != "?"]
     for region in regions:
         region.table = choose_by_header(region, specs)
@@ -330,90 +391,62 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         raise NotABudgetDocument(
             file_label, "not a 决算/预算 document: no standard table found and the text mentions neither 决算 nor 预算"
         )
-    parsed = parse_regions(regions, specs, kind, doc_unit, findings)
+    parsed = parse_regions(regions, specs, kind, doc_unit, findings, lines_ok)
     if regions and not any(r.unit for r in regions) and not doc_unit:
         findings.append(
-            {
-                "check": "unit_unknown",
-                "severity": "warning",
-                "table": "",
-                "code": "",
-                "measure": "",
-                "message": "no unit stated with the tables; values read as 万元",
-            }
+            _table_finding("unit_unknown", "warning", "no unit stated with the tables; values read as 万元")
         )
-    records = [dict(c, doc_id=doc_id) for t in parsed.values() for c in t.cells]
+    department, year = department_of(raw), year_of(raw)
+    records = [
+        dict(c, doc_id=doc_id, year=year, department=department or None) for t in parsed.values() for c in t.cells
+    ]
+    ledger = check_cells(records, year, Ledger(findings=findings))
+    fact_records = narrative.lines_to_records(raw.lines, year)
+    narrative.fact_checks(fact_records, records, kind, ledger)
+    facts = narrative.to_facts(fact_records, doc_id, year, department, kind, lines_ok)
     cells = frame_from_records(records, "cells")
-    checks = arithmetic_problems(records)  # each cell carries the half unit of its printed value
-    department = department_of(raw)
-    year = year_of(raw)
-    facts, fact_findings = _narrative(raw, doc_id, year, cells)
-    all_findings = findings_frame(
-        findings + checks + code_problems(records, year) + fact_findings.to_dict("records"), doc_id
-    )
-    tables = frame_from_records(
-        [
-            {
-                "doc_id": doc_id,
-                "table": k,
-                "title": t.title,
-                "label": t.label,
-                "page": t.page,
-                "last_page": t.last_page,
-                "n_rows": t.n_rows,
-                "n_cells": len(t.cells),
-                "empty": t.empty,
-                "note": t.note,
-            }
-            for k, t in parsed.items()
-        ],
-        "tables",
-    )
+    all_findings = findings_frame(ledger.findings, doc_id)
     dropped = frame_from_records(
         [dict(d, doc_id=doc_id) for t in parsed.values() for d in t.dropped]
         + [dict(d, doc_id=doc_id) for d in unrecognised],
         "dropped",
     )
-    partial = all_findings[
-        all_findings["check"].isin(_PARTIAL_CHECKS) & all_findings["severity"].isin(["warning", "error"])
-    ]
+    status, error = _status(all_findings)
     meta = {
         "doc_id": doc_id,
         "file": file_label,
         "sha256": raw.sha256,
         "format": raw.format,
-        "kind": kind,
+        "kind": kind or None,
         "year": year,
-        "department": department,
+        "department": department or None,
+        "department_norm": department or None,
+        "scope": None,
         **region_of(department),
-        "unit": doc_unit,
+        "unit": doc_unit or None,
         "pages": raw.pages,
-        "tables": ",".join(parsed),
+        "tables": ",".join(parsed) or None,
         "n_cells": len(cells),
+        "n_facts": len(facts),
         "n_errors": int((all_findings["severity"] == "error").sum()),
-        "status": "partial" if len(partial) else "ok",
-        "error": "; ".join(dict.fromkeys(partial["message"]))[:500] if len(partial) else "",
+        "status": status,
+        "error": error or None,
     }
     return Document(
         meta=meta,
         cells=cells,
         facts=facts,
         findings=all_findings,
-        tables=tables,
+        tables=_tables_frame(doc_id, parsed),
         dropped=dropped,
+        checks=checks_frame(ledger.rows, doc_id),
         raw=raw,
         parsed=parsed,
     )
 
 
-def _narrative(raw: RawDocument, doc_id: str, year: int | None, cells: pd.DataFrame):
-    """Facts from the narrative and their checks against the tables (juesuan.narrative)."""
-    facts = narrative.lines_to_facts(raw.lines, doc_id, year)
-    return facts, narrative.facts_to_findings(facts, cells, doc_id)
-
-
 def read(path: str | Path, file_label: str | None = None) -> Document:
-    """Read one disclosure (text export, PDF, Excel) into a Document.
+    """Read one disclosure (text export, PDF, Excel …) into a Document.
 
     ``file_label`` is the name recorded in ``meta["file"]`` (a build passes the path relative to its input folder).
     Raises a ``JuesuanError`` subclass naming the file and the problem when the file cannot be used at all.

@@ -31,8 +31,9 @@ import pandas as pd
 
 from .codes import class_code_for_name, resolve_subject
 from .raw import Line
-from .schema import conform, empty_frame
-from .textnorm import fix_radicals, match_key, parse_amount, squash, strip_ordinal
+from .schema import frame_from_records
+from .textnorm import fix_radicals, parse_amount, squash
+from .validate.ledger import Ledger, make_finding
 
 PRIOR, CURRENT = "上年", "本年"
 SUBJECT = "科目决算"  # the key of a cited subject's 决算; its budget is 科目年初预算 (fact_keys.csv)
@@ -48,6 +49,9 @@ class FactKey:
     """One row of fact_keys.csv."""
 
     key: str
+    concept: str
+    basis: str
+    subject: str
     unit: str
     kind: str  # money | count | suffix
     group: str
@@ -68,6 +72,9 @@ def fact_keys() -> dict[str, FactKey]:
             aliases = tuple(a for a in row["aliases"].split("|") if a)
             out[row["key"]] = FactKey(
                 row["key"],
+                row["concept"],
+                row["basis"],
+                row["subject"],
                 row["unit"],
                 row["kind"],
                 row["group"],
@@ -277,15 +284,21 @@ class Paragraph:
     """Text lines joined into one paragraph: ``text`` has whitespace removed, ``starts`` maps offsets to rows."""
 
     text: str
-    starts: list[tuple[int, int]]  # (offset in text, source row)
+    starts: list[tuple[int, int, int]]  # (offset in text, source row, page)
     scope: str = ""
 
     def row_at(self, offset: int) -> int:
-        row = self.starts[0][1]
-        for start, r in self.starts:
-            if start <= offset:
-                row = r
-        return row
+        return self._at(offset)[1]
+
+    def page_at(self, offset: int) -> int:
+        return self._at(offset)[2]
+
+    def _at(self, offset: int) -> tuple[int, int, int]:
+        found = self.starts[0]
+        for start in self.starts:
+            if start[0] <= offset:
+                found = start
+        return found
 
 
 def _is_heading(s: str) -> bool:
@@ -329,10 +342,10 @@ def lines_to_paragraphs(lines: list[Line]) -> list[Paragraph]:
             current = None
             continue
         if current is not None and not _LIST_START.match(s):
-            current.starts.append((len(current.text), line.row))
+            current.starts.append((len(current.text), line.row, line.page))
             current.text += s
         else:
-            current = Paragraph(s, [(0, line.row)], scope)
+            current = Paragraph(s, [(0, line.row, line.page)], scope)
             out.append(current)
         ends = s.endswith(_TERMINAL)
         citation_only = bool(_CITATION_MARK.search(s)) and not _HAS_MONEY.search(s)
@@ -466,6 +479,7 @@ class _Fact:
     end: int = 0
     para: int = 0
     year: int | None = None
+    subject_name: str = ""
 
 
 def _fmt(d: Decimal) -> str:
@@ -889,6 +903,8 @@ class _Reader:
             src_a = index[a - 1] + 1 if a > 0 else 0
             src_b = index[b] if b < len(index) else len(p.text)
             value = float(f.value)
+            fa = index[f.start] if f.start < len(index) else src_a
+            fb = index[f.end - 1] + 1 if 0 < f.end <= len(index) else src_b
             rows.append(
                 {
                     "doc_id": doc_id,
@@ -901,11 +917,13 @@ class _Reader:
                     "formula": f.formula,
                     "sentence": p.text[src_a:src_b],
                     "row": p.row_at(src_a),
+                    "page": p.page_at(src_a),
+                    "start": max(fa - src_a, 0),
+                    "end": max(fb - src_a, 0),
+                    "subject_name": f.subject_name,
                 }
             )
-        if not rows:
-            return empty_frame("facts")
-        return conform(pd.DataFrame(rows), "facts")
+        return rows
 
 
 def _cjk_count(t: str, a: int, b: int) -> int:
@@ -926,8 +944,8 @@ def _sentence_end(t: str, i: int) -> int:
     return min(j + 1, len(t))
 
 
-def lines_to_facts(lines: list[Line], doc_id: str, year: int | None) -> pd.DataFrame:
-    """The figures a narrative states, as rows of the ``facts`` contract.
+def lines_to_records(lines: list[Line], year: int | None) -> list[dict]:
+    """The figures a narrative states, as internal records (keyed by fact key: see ``to_facts`` for the contract).
 
     ``lines`` are a RawDocument's lines (table rows are skipped); ``year`` is the fiscal year the document reports
     on (None: taken from the text), used only to recognise a comparison with the year before ("与2020年相比").
@@ -940,7 +958,60 @@ def lines_to_facts(lines: list[Line], doc_id: str, year: int | None) -> pd.DataF
     reader = _Reader(year)
     for pi, p in enumerate(lines_to_paragraphs(lines)):
         reader.read(p, pi)
-    return reader.frame(doc_id)
+    return reader.frame("")
+
+
+_SUFFIX_FIGURES = {"占比": "share", "完成率": "rate", "增减额": "change", "增减率": "change"}
+
+
+def contract_of(key: str, kind: str) -> dict:
+    """concept, basis, subject and figure of an internal fact key ("三公经费预算" → 三公经费, 预算; "支出合计增减率" →
+    支出合计, change; "科目决算" → 支出 of a 科目)."""
+    figure = "amount"
+    base = key
+    for suffix, fig in _SUFFIX_FIGURES.items():
+        if key.endswith(suffix) and key_info(key) is not None and key != suffix:
+            base, figure = key[: -len(suffix)], fig
+            break
+    info = fact_keys().get(base)
+    if info is not None and info.kind == "count":
+        figure = "count"
+    concept = info.concept if info is not None and info.concept else base
+    basis = (info.basis if info is not None and info.basis else "") or kind or "决算"
+    subject = info.subject if info is not None and info.subject else "部门"
+    return {"concept": concept, "basis": basis, "subject": subject, "figure": figure}
+
+
+def to_facts(
+    records: list[dict],
+    doc_id: str,
+    year: int | None = None,
+    department: str = "",
+    kind: str = "",
+    line_numbers: bool = True,
+) -> pd.DataFrame:
+    """Internal fact records → the facts contract (concept, subject, basis, period, figure …)."""
+    rows = []
+    for r in records:
+        c = contract_of(r["key"], kind)
+        if r["code"]:
+            c["subject"] = "科目"
+        rows.append(
+            {
+                **r,
+                **c,
+                "doc_id": doc_id,
+                "year": year,
+                "department": department or None,
+                "line": r["row"] if line_numbers else None,
+            }
+        )
+    return frame_from_records(rows, "facts")
+
+
+def lines_to_facts(lines: list[Line], doc_id: str, year: int | None, kind: str = "") -> pd.DataFrame:
+    """``lines_to_records`` as the facts contract."""
+    return to_facts(lines_to_records(lines, year), doc_id, year, kind=kind)
 
 
 def _infer_year(lines: list[Line]) -> int | None:
@@ -968,264 +1039,295 @@ def half_unit(value: float) -> float:
     return 0.5 * 10**-places
 
 
-def _finding(
-    doc_id: str,
-    check: str,
-    severity: str,
-    table: str,
-    code: str,
-    measure: str,
-    expected: float,
-    actual: float,
-    tolerance: float,
-    message: str,
-) -> dict:
-    return {
-        "doc_id": doc_id,
-        "check": check,
-        "severity": severity,
-        "table": table,
-        "code": code,
-        "measure": measure,
-        "expected": expected,
-        "actual": actual,
-        "difference": round(actual - expected, 6),
-        "tolerance": round(tolerance, 6),
-        "message": message,
-    }
-
-
 def _rounds_to(actual: float, expected: float, half: float) -> bool:
     """True when ``expected`` printed to the precision of ``actual`` gives ``actual``."""
     step = 2 * half
     return abs(round(expected / step) * step - actual) < _EPS + step * 1e-6
 
 
-def _cell_value(cells: pd.DataFrame, table: str, name: str, code: str, measure: str) -> float | None:
-    """The printed value of one cell; 0.0 when its row is printed with that column blank; None when absent."""
-    t = cells[cells["table"] == table]
-    if t.empty:
-        return None
-    if name == "{code}":
-        if not code:
+class _CellIndex:
+    """The cells of one document indexed once by (table, basis): each narrative figure looks its cell up here."""
+
+    def __init__(self, cells: list[dict]):
+        self.by: dict[tuple[str, str], list[dict]] = {}
+        self.measures: dict[tuple[str, str], set[str]] = {}
+        for c in cells:
+            key = (c["table"], c["basis"])
+            self.by.setdefault(key, []).append(c)
+            self.measures.setdefault(key, set()).add(c["measure"])
+
+    def value(self, ref: tuple[str, ...], code: str, basis: str) -> tuple[float, dict | None] | None:
+        """The printed value of one cell; (0.0, None) when its row is printed with that column blank; None when the
+        table, the row or the column is not printed."""
+        table, side, subject, measure, *fixed = ref
+        key = (table, fixed[0] if fixed else basis)
+        recs = self.by.get(key)
+        if not recs:
             return None
-        rows = t[t["code"] == code]
-    else:
-        want = match_key(name)
-        rows = t[t["name"].map(lambda n: match_key(strip_ordinal(str(n))) == want) & (t["code"] == "")]
-        if rows.empty:
-            rows = t[t["name"].map(lambda n: match_key(strip_ordinal(str(n))) == want)]
-    if rows.empty:
-        return None
-    if not (t["measure"] == measure).any():
-        return None  # the table does not print this column (seed 000's 05 has no 年初预算数)
-    hit = rows[rows["measure"] == measure]
-    if hit.empty:
-        return 0.0  # blank cells are not cells: a printed row with this column empty says 0
-    return float(hit["value"].iloc[0])
+        if subject == "{code}":
+            if not code:
+                return None
+            rows = [c for c in recs if c["code"] == code]
+        else:
+            rows = [c for c in recs if c.get("item") == subject and not c["code"]]
+        rows = [c for c in rows if not side or c.get("side") == side]
+        if not rows or measure not in self.measures[key]:
+            return None  # the table does not print this row or column (seed 000's 05 has no 年初预算数)
+        hit = [c for c in rows if c["measure"] == measure]
+        return (float(hit[0]["value"]), hit[0]) if hit else (0.0, None)
 
 
-def _table_findings(facts: pd.DataFrame, cells: pd.DataFrame, doc_id: str) -> list[dict]:
-    out = []
-    stated = facts[(facts["period"] == CURRENT) & (~facts["derived"].astype(bool)) & (facts["unit"] == "万元")]
-    for f in stated.itertuples(index=False):
-        info = fact_keys().get(f.key)
+def _where(f: dict) -> dict:
+    return {"page": f.get("page"), "evidence": f.get("sentence")}
+
+
+def _table_checks(facts: list[dict], cells: list[dict], kind: str, ledger: Ledger) -> None:
+    index = _CellIndex(cells)
+    for f in facts:
+        if f["period"] != CURRENT or f["derived"] or f["unit"] != "万元":
+            continue
+        info = fact_keys().get(f["key"])
         if info is None or not info.cells or not info.check:
             continue
-        found = []
-        for table, name, measure in info.cells:
-            v = _cell_value(cells, table, name, f.code, measure)
-            if v is not None:
-                found.append((table, name, measure, v))
+        c = contract_of(f["key"], kind)
+        scope = {"table": info.cells[0][0], "subject": f["code"] or c["concept"], "measure": ""}
+        found = [(ref, v) for ref in info.cells if (v := index.value(ref, f["code"], c["basis"])) is not None]
         if not found:
-            continue  # the table is not there (narrative-only document) or does not print this figure
-        tol = half_unit(f.value)
-        ok = [x for x in found if abs(f.value - x[3]) <= tol + _EPS]
-        table, name, measure, v = (ok or found)[0]
-        where = f"{f.code} " if f.code else ("" if name == "{code}" else f"{name} ")
-        if ok:
-            if abs(f.value - v) < _EPS:
-                continue
-            severity, verb = "info", "within the rounding of"
-        else:
-            severity, verb = "error", "does not match"
-        out.append(
-            _finding(
-                doc_id,
+            ledger.not_checked(info.check, f"no table prints {c['concept']} ({c['basis']})", **scope)
+            continue
+        tol = half_unit(f["value"])
+        ok = [x for x in found if abs(f["value"] - x[1][0]) <= tol + _EPS]
+        ref, (v, cell) = (ok or found)[0]
+        where = f"{f['code']} " if f["code"] else ""
+        if ok and abs(f["value"] - v) < _EPS:
+            ledger.result(info.check, None, **scope)
+            continue
+        severity, verb = ("info", "within the rounding of") if ok else ("error", "does not match")
+        ledger.result(
+            info.check,
+            make_finding(
                 info.check,
                 severity,
-                table,
-                f.code,
-                f.key,
-                v,
-                float(f.value),
-                tol,
-                f"narrative (row {f.row}) states {f.key} {f.value:g}, {verb} table {table} {where}{measure} {v:.2f}",
-            )
+                f"narrative (page {f['page']}) states {c['concept']} {f['value']:g}, {verb} table "
+                f"{ref[0]} {where}{ref[2].replace('{code}', '')} {ref[3]} {v:.2f}",
+                table=ref[0],
+                subject=f["code"] or c["concept"],
+                measure=ref[3],
+                expected=v,
+                actual=float(f["value"]),
+                tolerance=round(tol, 6),
+                page=f.get("page"),
+                evidence=f.get("sentence"),
+            ),
+            **scope,
         )
-    return out
 
 
-def _nearest(facts: pd.DataFrame, key: str, code: str, period: str, row: int) -> pd.Series | None:
-    """The stated money fact for key/code/period closest to ``row`` (the same sentence first, then before it)."""
-    c = facts[
-        (facts["key"] == key)
-        & (facts["code"] == code)
-        & (facts["period"] == period)
-        & (facts["unit"] == "万元")
-        & (~facts["derived"].astype(bool))
-    ]
-    if c.empty:
-        return None
-    order = c.assign(_d=(c["row"] - row).abs() + (c["row"] > row) * 0.5).sort_values("_d")
-    return order.iloc[0]
+class _FactIndex:
+    """Stated money facts by (key, code, period), for the narrative's checks against itself."""
+
+    def __init__(self, facts: list[dict]):
+        self.by: dict[tuple, list[dict]] = {}
+        for f in facts:
+            if f["unit"] == "万元" and not f["derived"]:
+                self.by.setdefault((f["key"], f["code"], f["period"]), []).append(f)
+        self.prior: dict[tuple, list[dict]] = {}
+        for f in facts:
+            if f["period"] == PRIOR:
+                self.prior.setdefault((f["key"], f["code"]), []).append(f)
+
+    def nearest(self, key: str, code: str, period: str, row: int) -> dict | None:
+        """The stated money fact for key/code/period closest to ``row`` (the same sentence first, then before it)."""
+        c = self.by.get((key, code, period))
+        if not c:
+            return None
+        return min(c, key=lambda f: abs(f["row"] - row) + (f["row"] > row) * 0.5)
 
 
-def _ratio_finding(
-    doc_id: str, check: str, f, part: pd.Series, whole: pd.Series, severity: str, what: str
-) -> dict | None:
+def _ratio_finding(check: str, f: dict, part: dict, whole: dict, severity: str, what: str, item: str) -> dict | None:
     p, w = float(part["value"]), float(whole["value"])
-    if abs(w) < _EPS:
-        return None
     expected = 100 * p / w
-    hp, hw, hs = half_unit(p), half_unit(w), half_unit(f.value)
+    hp, hw, hs = half_unit(p), half_unit(w), half_unit(f["value"])
     tol = hs + 100 * (hp / abs(w) + abs(p) * hw / (w * w))
-    if _rounds_to(float(f.value), expected, hs):
+    if _rounds_to(float(f["value"]), expected, hs):
         return None
-    sev = "info" if abs(f.value - expected) <= tol + _EPS else severity
-    return _finding(
-        doc_id,
+    sev = "info" if abs(f["value"] - expected) <= tol + _EPS else severity
+    return make_finding(
         check,
         sev,
-        "",
-        f.code,
-        f.key,
-        round(expected, 4),
-        float(f.value),
-        tol,
-        f"narrative (row {f.row}) states {what} {f.value:g}%; its figures give {p:g} / {w:g} = {expected:.2f}%",
+        f"narrative (page {f['page']}) states {what} {f['value']:g}%; its figures give {p:g} / {w:g} = {expected:.2f}%",
+        subject=f["code"] or item,
+        expected=round(expected, 4),
+        actual=float(f["value"]),
+        tolerance=round(tol, 6),
+        page=f.get("page"),
+        evidence=f.get("sentence"),
     )
 
 
-def _narrative_findings(facts: pd.DataFrame, doc_id: str) -> list[dict]:
-    out = []
-    for f in facts[facts["unit"] == "%"].itertuples(index=False):
-        if f.key.endswith("占比"):
-            part_key = f.key[:-2]
-            a, _, b = f.formula.partition(" / ")
-            whole_key = b.replace(" (implied)", "").strip()
-            part = _nearest(facts, part_key, f.code, f.period, f.row)
-            whole = _nearest(facts, whole_key, "", f.period, f.row)
-            if part is None or whole is None:
-                continue
-            # An implied whole is our reading of the sentence, so a miss there is doubtful rather than wrong.
-            severity = "warning" if "(implied)" in f.formula else "error"
-            r = _ratio_finding(
-                doc_id, "narrative_share", f, part, whole, severity, f"the share of {part_key} in {whole_key}"
-            )
-        elif f.key.endswith("完成率"):
-            base = f.key[:-3]
-            info = fact_keys().get(base)
-            if info is None or not info.budget:
-                continue
-            part = _nearest(facts, base, f.code, f.period, f.row)
-            whole = _nearest(facts, info.budget, f.code, f.period, f.row)
-            if part is None or whole is None:
-                continue
-            r = _ratio_finding(doc_id, "narrative_rate", f, part, whole, "error", f"{base} as a share of its budget")
-        elif f.key.endswith("增减率"):
-            base = f.key[:-3]
-            cur = _nearest(facts, base, f.code, CURRENT, f.row)
-            prior = facts[(facts["key"] == base) & (facts["code"] == f.code) & (facts["period"] == PRIOR)]
-            if cur is None or prior.empty:
-                continue
-            p = prior.iloc[0]
-            if abs(float(p["value"])) < _EPS:
-                out.append(
-                    _finding(
-                        doc_id,
-                        "narrative_change",
-                        "warning",
-                        "",
-                        f.code,
-                        f.key,
-                        float("nan"),
-                        float(f.value),
-                        0.0,
-                        f"narrative (row {f.row}) states a change of {f.value:g}% in {base} from a prior year of 0",
-                    )
-                )
-                continue
-            change = dict(cur)
-            change["value"] = float(cur["value"]) - float(p["value"])
-            r = _ratio_finding(
-                doc_id, "narrative_change", f, pd.Series(change), p, "warning", f"the year-on-year change of {base}"
-            )
-        else:
-            continue
-        if r:
-            out.append(r)
-    for f in facts[facts["key"].str.endswith("增减额")].itertuples(index=False):
-        base = f.key[:-3]
-        prior = _nearest(facts, base, f.code, PRIOR, f.row)  # stated only: a derived one is this change itself
-        cur = _nearest(facts, base, f.code, CURRENT, f.row)
-        if prior is None or cur is None:
-            continue
-        expected = float(cur["value"]) - float(prior["value"])
-        tol = half_unit(f.value) + half_unit(cur["value"]) + half_unit(prior["value"])
-        if abs(f.value - expected) <= tol + _EPS:
-            if abs(f.value - expected) > _EPS:
-                out.append(
-                    _finding(
-                        doc_id,
-                        "narrative_change",
-                        "info",
-                        "",
-                        f.code,
-                        f.key,
-                        expected,
-                        float(f.value),
-                        tol,
-                        f"narrative (row {f.row}) states a change of {f.value:g} in {base}; "
-                        f"{cur['value']:g} − {prior['value']:g} = {expected:.2f}",
-                    )
-                )
-            continue
-        out.append(
-            _finding(
-                doc_id,
+def _share_check(f: dict, idx: _FactIndex, ledger: Ledger) -> None:
+    part_key = f["key"][:-2]
+    whole_key = f["formula"].partition(" / ")[2].replace(" (implied)", "").strip()
+    part = idx.nearest(part_key, f["code"], f["period"], f["row"])
+    whole = idx.nearest(whole_key, "", f["period"], f["row"])
+    scope = {"subject": f["code"] or part_key}
+    if part is None or whole is None or abs(float(whole["value"])) < _EPS:
+        ledger.not_checked(
+            "narrative_share", f"the narrative states no {part_key if part is None else whole_key}", **scope
+        )
+        return
+    # An implied whole is our reading of the sentence, so a miss there is doubtful rather than wrong.
+    severity = "warning" if "(implied)" in f["formula"] else "error"
+    ledger.result(
+        "narrative_share",
+        _ratio_finding(
+            "narrative_share", f, part, whole, severity, f"the share of {part_key} in {whole_key}", part_key
+        ),
+        **scope,
+    )
+
+
+def _rate_check(f: dict, idx: _FactIndex, ledger: Ledger) -> None:
+    base = f["key"][:-3]
+    info = fact_keys().get(base)
+    scope = {"subject": f["code"] or base}
+    if info is None or not info.budget:
+        ledger.not_checked("narrative_rate", f"{base} has no budget figure to compare with", **scope)
+        return
+    part = idx.nearest(base, f["code"], f["period"], f["row"])
+    whole = idx.nearest(info.budget, f["code"], f["period"], f["row"])
+    if part is None or whole is None:
+        ledger.not_checked("narrative_rate", "the narrative states no 决算 or no 预算 for it", **scope)
+        return
+    if abs(float(whole["value"])) < _EPS:
+        if abs(float(part["value"])) < _EPS and abs(float(f["value"])) < _EPS:
+            ledger.result("narrative_rate", None, **scope)  # "预算为0万元，决算为0万元，完成预算的0%"
+            return
+        ledger.result(
+            "narrative_rate",
+            make_finding(
+                "narrative_rate",
+                "error",
+                f"narrative (page {f['page']}) states a completion rate of {f['value']:g}% against a budget of 0",
+                subject=f["code"] or base,
+                actual=float(f["value"]),
+                page=f.get("page"),
+                evidence=f.get("sentence"),
+            ),
+            **scope,
+        )
+        return
+    ledger.result(
+        "narrative_rate",
+        _ratio_finding("narrative_rate", f, part, whole, "error", f"{base} as a share of its budget", base),
+        **scope,
+    )
+
+
+def _rate_of_change_check(f: dict, idx: _FactIndex, ledger: Ledger) -> None:
+    base = f["key"][:-3]
+    scope = {"subject": f["code"] or base}
+    cur = idx.nearest(base, f["code"], CURRENT, f["row"])
+    prior = idx.prior.get((base, f["code"]))
+    if cur is None or not prior:
+        ledger.not_checked(
+            "narrative_change", "the narrative states no figure for this year or the year before", **scope
+        )
+        return
+    p = prior[0]
+    if abs(float(p["value"])) < _EPS:
+        ledger.result(
+            "narrative_change",
+            make_finding(
                 "narrative_change",
                 "warning",
-                "",
-                f.code,
-                f.key,
-                expected,
-                float(f.value),
-                tol,
-                f"narrative (row {f.row}) states a change of {f.value:g} in {base}, but it states "
-                f"{cur['value']:g} this year and {prior['value']:g} the year before",
-            )
+                f"narrative (page {f['page']}) states a change of {f['value']:g}% in {base} from a prior year of 0",
+                subject=f["code"] or base,
+                actual=float(f["value"]),
+                tolerance=0.0,
+                page=f.get("page"),
+                evidence=f.get("sentence"),
+            ),
+            **scope,
         )
-    return out
+        return
+    change = dict(cur, value=float(cur["value"]) - float(p["value"]))
+    ledger.result(
+        "narrative_change",
+        _ratio_finding("narrative_change", f, change, p, "warning", f"the year-on-year change of {base}", base),
+        **scope,
+    )
 
 
-def facts_to_findings(facts: pd.DataFrame, cells: pd.DataFrame, doc_id: str) -> pd.DataFrame:
-    """Check the narrative's figures, as rows of the ``findings`` contract.
+def _amount_of_change_check(f: dict, idx: _FactIndex, ledger: Ledger) -> None:
+    base = f["key"][:-3]
+    scope = {"subject": f["code"] or base}
+    prior = idx.nearest(base, f["code"], PRIOR, f["row"])  # stated only: a derived one is this change itself
+    cur = idx.nearest(base, f["code"], CURRENT, f["row"])
+    if prior is None or cur is None:
+        ledger.not_checked(
+            "narrative_change", "the narrative states no figure for this year or the year before", **scope
+        )
+        return
+    expected = float(cur["value"]) - float(prior["value"])
+    tol = half_unit(f["value"]) + half_unit(cur["value"]) + half_unit(prior["value"])
+    diff = abs(f["value"] - expected)
+    finding = None
+    if diff > _EPS:
+        within = diff <= tol + _EPS
+        finding = make_finding(
+            "narrative_change",
+            "info" if within else "warning",
+            f"narrative (page {f['page']}) states a change of {f['value']:g} in {base}"
+            + (
+                f"; {cur['value']:g} − {prior['value']:g} = {expected:.2f}"
+                if within
+                else f", but it states {cur['value']:g} this year and {prior['value']:g} the year before"
+            ),
+            subject=f["code"] or base,
+            expected=expected,
+            actual=float(f["value"]),
+            tolerance=round(tol, 6),
+            page=f.get("page"),
+            evidence=f.get("sentence"),
+        )
+    ledger.result("narrative_change", finding, **scope)
 
-    Against the tables (``cells``, the cells contract): every stated 本年 money fact whose key names table cells in
-    fact_keys.csv (check ids narrative_total, narrative_split, narrative_sangong, narrative_subject) is compared with
-    the cell; the tolerance is half a unit of the narrative number's last printed digit ("2万元" restates 2.00
-    exactly enough). Beyond it: error; within it but not equal: info; equal: nothing. A fact whose table or row is
-    not printed is not checked. Against itself: shares (narrative_share), completion rates (narrative_rate) and
+
+def _narrative_checks(facts: list[dict], ledger: Ledger) -> None:
+    idx = _FactIndex(facts)
+    for f in facts:
+        key = f["key"]
+        if f["unit"] == "%" and key.endswith("占比"):
+            _share_check(f, idx, ledger)
+        elif f["unit"] == "%" and key.endswith("完成率"):
+            _rate_check(f, idx, ledger)
+        elif f["unit"] == "%" and key.endswith("增减率"):
+            _rate_of_change_check(f, idx, ledger)
+        elif key.endswith("增减额"):
+            _amount_of_change_check(f, idx, ledger)
+
+
+def fact_checks(facts: list[dict], cells: list[dict], kind: str = "", ledger: Ledger | None = None) -> Ledger:
+    """Check the narrative's figures; every check that applies leaves a ledger row, breaks are findings.
+
+    Against the tables (cell records): every stated 本年 money fact whose key names table cells in fact_keys.csv
+    (check ids narrative_total, narrative_split, narrative_sangong, narrative_subject) is compared with the cell of
+    its basis; the tolerance is half a unit of the narrative number's last printed digit ("2万元" restates 2.00
+    exactly enough). Beyond it: error; within it but not equal: info; equal: passed. A fact whose table or row is
+    not printed is "not checked". Against itself: shares (narrative_share), completion rates (narrative_rate) and
     stated changes (narrative_change) are recomputed from the narrative's own figures, the tolerance widened by
     the rounding of those figures; a change or an implied whole that does not fit is a warning.
     """
-    if facts is None or facts.empty:
-        return empty_frame("findings")
-    rows: list[dict] = []
-    if cells is not None and not cells.empty:
-        rows += _table_findings(facts, cells, doc_id)
-    rows += _narrative_findings(facts, doc_id)
-    if not rows:
-        return empty_frame("findings")
-    return conform(pd.DataFrame(rows), "findings")
+    ledger = ledger if ledger is not None else Ledger()
+    if cells:
+        _table_checks(facts, cells, kind, ledger)
+    _narrative_checks(facts, ledger)
+    return ledger
+
+
+def facts_to_findings(facts: list[dict], cells: list[dict], kind: str = "") -> pd.DataFrame:
+    """``fact_checks``' findings as the findings contract (doc_id left empty)."""
+    from .validate import findings_frame
+
+    return findings_frame(fact_checks(facts, cells, kind).findings)

@@ -11,7 +11,7 @@ import pytest
 import juesuan
 from juesuan import analysis as A
 from juesuan.corpus import assemble, write_clean
-from juesuan.schema import conform, empty_frame
+from juesuan.schema import empty_frame, frame_from_records
 from juesuan.testing.synth import make_document, to_text
 
 # (file, seed, department as printed, year, with 三公): 石峰区 twice (printed with and without its city), two more regions
@@ -38,10 +38,10 @@ def corpus(tmp_path_factory):
     return c, {ids[k]: v for k, v in synth.items()}, ids
 
 
-def expected(doc, table: str, name: str, measure: str, code: str = "") -> float:
+def expected(doc, table: str, item: str, measure: str, basis: str = "决算") -> float:
     e = doc.expected
-    hit = e[(e["table"] == table) & (e["name"] == name) & (e["measure"] == measure) & (e["code"] == code)]
-    assert len(hit) == 1, (table, name, measure)
+    hit = e[(e["table"] == table) & (e["item"] == item) & (e["measure"] == measure) & (e["basis"] == basis)]
+    assert len(hit) == 1, (table, item, measure)
     return float(hit["value"].iloc[0])
 
 
@@ -61,11 +61,11 @@ def test_key_figures_come_from_the_tables_with_their_reference(corpus, figures):
     _, synth, _ = corpus
     for doc_id, doc in synth.items():
         spend = fig_value(figures, doc_id, "支出合计")
-        assert spend["value"] == pytest.approx(expected(doc, "03", "合计", "本年支出合计"))
+        assert spend["value"] == pytest.approx(expected(doc, "03", "合计", "合计"))
         # the narrative states 支出合计 too, but the printed table wins and says where it is
-        assert spend["source"] == "cells" and spend["ref"].startswith("03/合计/本年支出合计")
+        assert spend["source"] == "cells" and spend["ref"].startswith("03/合计/合计 决算")
         assert fig_value(figures, doc_id, "人员经费")["value"] == pytest.approx(
-            expected(doc, "06", "人员经费合计", "决算数")
+            expected(doc, "06", "人员经费合计", "合计")
         )
         assert fig_value(figures, doc_id, "财政拨款基本支出")["value"] == pytest.approx(
             expected(doc, "05", "合计", "基本支出")
@@ -76,7 +76,7 @@ def test_sangong_from_table_07_and_zero_from_an_empty_07(corpus, figures):
     _, synth, ids = corpus
     a = ids["a_2021.txt"]
     row = fig_value(figures, a, "三公经费")
-    assert row["source"] == "cells" and row["value"] == pytest.approx(expected(synth[a], "07", "决算数", "合计"))
+    assert row["source"] == "cells" and row["value"] == pytest.approx(expected(synth[a], "07", "合计", "合计"))
     b = fig_value(figures, ids["b_2021.txt"], "三公经费")
     assert (b["source"], b["value"], b["table"]) == ("empty_table", 0.0, "07")
 
@@ -86,8 +86,8 @@ def test_year_over_year_matches_the_two_documents_of_one_department(corpus, figu
     early, late = ids["a_2021.txt"], ids["a_2022.txt"]
     yoy = A.year_over_year(figures)
     row = yoy[(yoy["doc_id"] == late) & (yoy["key"] == "支出合计")].iloc[0]
-    v21 = expected(synth[early], "03", "合计", "本年支出合计")
-    v22 = expected(synth[late], "03", "合计", "本年支出合计")
+    v21 = expected(synth[early], "03", "合计", "合计")
+    v22 = expected(synth[late], "03", "合计", "合计")
     # "石峰区医疗保障局" (2022) is matched to "株洲市石峰区医疗保障局" (2021) by name
     assert row["department"] == "株洲市石峰区医疗保障局"
     assert (row["prior_source"], row["prior_doc_id"], row["prior_year"]) == ("document", early, 2021)
@@ -113,7 +113,7 @@ def test_cross_region_ranks_the_three_regions_of_one_year(corpus, figures):
     _, synth, ids = corpus
     cross = A.cross_region(figures, keys=["支出合计"], department_kind="医疗保障局", year=2021)
     assert len(cross) == 3 and set(cross["doc_id"]) == {ids["a_2021.txt"], ids["b_2021.txt"], ids["c_2021.txt"]}
-    values = {d: expected(synth[d], "03", "合计", "本年支出合计") for d in cross["doc_id"]}
+    values = {d: expected(synth[d], "03", "合计", "合计") for d in cross["doc_id"]}
     median = sorted(values.values())[1]
     for r in cross.itertuples():
         assert r.value == pytest.approx(values[r.doc_id])
@@ -126,7 +126,7 @@ def test_structure_shares_add_to_100_and_match_the_tables(corpus, figures):
     _, synth, ids = corpus
     st = A.structure(figures)
     for doc_id, doc in synth.items():
-        total = expected(doc, "03", "合计", "本年支出合计")
+        total = expected(doc, "03", "合计", "合计")
         basic = st[(st["doc_id"] == doc_id) & (st["part"] == "基本支出")].iloc[0]
         assert basic["share"] == pytest.approx(round(100 * expected(doc, "03", "合计", "基本支出") / total, 2))
         people = st[(st["doc_id"] == doc_id) & (st["split"] == "人员/公用")]
@@ -144,7 +144,7 @@ def test_functional_shares_by_class_and_kuan_from_table_03(corpus):
         for doc_id, doc in synth.items():
             mine = shares[shares["doc_id"] == doc_id]
             e = doc.expected
-            want = e[(e["table"] == "03") & (e["measure"] == "本年支出合计") & (e["code"].str.len() == digits)]
+            want = e[(e["table"] == "03") & (e["measure"] == "合计") & (e["code"].fillna("").str.len() == digits)]
             assert dict(zip(mine["code"], mine["value"])) == pytest.approx(dict(zip(want["code"], want["value"])))
             assert mine["share"].sum() == pytest.approx(100, abs=0.05)
             assert (mine["coverage"] == 100).all() and (mine["source"] == "cells").all()
@@ -170,12 +170,27 @@ def _docs(rows):
         "status": "ok",
         "error": "",
     }
-    return conform(pd.DataFrame([{**cols, **r} for r in rows]), "documents")
+    return frame_from_records([{**cols, **r} for r in rows], "documents")
 
 
 def _facts(rows):
-    base = {"code": "", "unit": "万元", "derived": False, "formula": "", "sentence": "…", "row": 1}
-    return conform(pd.DataFrame([{**base, **r} for r in rows]), "facts")
+    base = {
+        "subject": "部门",
+        "basis": "决算",
+        "figure": "amount",
+        "unit": "万元",
+        "derived": False,
+        "sentence": "…",
+        "page": 1,
+        "line": 1,
+    }
+    out = []
+    for r in rows:
+        r = {**base, **r}
+        if r.get("code"):
+            r["subject"] = "科目"
+        out.append(r)
+    return frame_from_records(out, "facts")
 
 
 @pytest.fixture
@@ -183,22 +198,22 @@ def narrative_only():
     docs = _docs([{"doc_id": "n1", "department": "衡南县医疗保障局", "region": "衡南县", "year": 2021}])
     facts = _facts(
         [
-            {"doc_id": "n1", "key": "支出合计", "period": "本年", "value": 1656.95, "row": 10},
+            {"doc_id": "n1", "concept": "支出合计", "period": "本年", "value": 1656.95, "line": 10},
             {
                 "doc_id": "n1",
-                "key": "支出合计",
+                "concept": "支出合计",
                 "period": "上年",
                 "value": 1600.00,
                 "derived": True,
                 "formula": "1656.95 - 56.95",
-                "row": 10,
+                "line": 10,
             },
-            {"doc_id": "n1", "key": "项目支出", "period": "本年", "value": 332.51, "row": 12},
-            {"doc_id": "n1", "key": "项目支出", "period": "本年", "value": 340.00, "row": 30},
-            {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "210", "value": 1351.73, "row": 40},
-            {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2080505", "value": 76.40, "row": 41},
-            {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2080599", "value": 1.92, "row": 42},
-            {"doc_id": "n1", "key": "科目决算", "period": "本年", "code": "2101501", "value": 591.22, "row": 43},
+            {"doc_id": "n1", "concept": "项目支出", "period": "本年", "value": 332.51, "line": 12},
+            {"doc_id": "n1", "concept": "项目支出", "period": "本年", "value": 340.00, "line": 30},
+            {"doc_id": "n1", "concept": "支出", "period": "本年", "code": "210", "value": 1351.73, "line": 40},
+            {"doc_id": "n1", "concept": "支出", "period": "本年", "code": "2080505", "value": 76.40, "line": 41},
+            {"doc_id": "n1", "concept": "支出", "period": "本年", "code": "2080599", "value": 1.92, "line": 42},
+            {"doc_id": "n1", "concept": "支出", "period": "本年", "code": "2101501", "value": 591.22, "line": 43},
         ]
     )
     return docs, empty_frame("cells"), facts
@@ -208,7 +223,7 @@ def test_narrative_only_figures_and_prior_year_from_the_same_document(narrative_
     docs, cells, facts = narrative_only
     fig = A.key_figures(docs, cells, facts)
     spend = fig_value(fig, "n1", "支出合计")
-    assert (spend["source"], spend["value"], spend["ref"]) == ("facts", 1656.95, "row 10")
+    assert (spend["source"], spend["value"], spend["ref"]) == ("facts", 1656.95, "page 1, line 10")
     prior = fig_value(fig, "n1", "支出合计", "上年")
     assert (prior["fiscal_year"], prior["value"], bool(prior["derived"])) == (2020, 1600.00, True)
     # two different 项目支出 stated: the first in reading order is kept and the disagreement is counted
@@ -226,7 +241,7 @@ def test_earlier_document_wins_over_the_stated_prior_and_the_gap_is_shown(narrat
         ignore_index=True,
     )
     facts = pd.concat(
-        [facts, _facts([{"doc_id": "n0", "key": "支出合计", "period": "本年", "value": 1590.0}])], ignore_index=True
+        [facts, _facts([{"doc_id": "n0", "concept": "支出合计", "period": "本年", "value": 1590.0}])], ignore_index=True
     )
     yoy = A.year_over_year(A.key_figures(docs, cells, facts), keys=["支出合计"])
     row = yoy[yoy["doc_id"] == "n1"].iloc[0]
@@ -271,8 +286,8 @@ def test_findings_summary_keeps_clean_documents(corpus):
 
 
 def _cells(rows):
-    base = {"classification": "none", "code": "", "level": "", "parent": "", "page": 1, "row": 1}
-    return conform(pd.DataFrame([{**base, **r} for r in rows]), "cells")
+    base = {"measure": "合计", "page": 1}
+    return frame_from_records([{**base, "item": r.get("name"), **r} for r in rows], "cells")
 
 
 def test_a_budget_reads_its_yusuan_columns_and_is_compared_with_budgets_only():
@@ -284,11 +299,11 @@ def test_a_budget_reads_its_yusuan_columns_and_is_compared_with_budgets_only():
     )
     cells = _cells(
         [
-            {"doc_id": "j21", "table": "01", "name": "本年支出合计", "measure": "支出决算数", "value": 2525.66},
-            {"doc_id": "j21", "table": "07", "name": "预算数", "measure": "合计", "value": 3.00},
-            {"doc_id": "j21", "table": "07", "name": "决算数", "measure": "合计", "value": 2.56},
-            {"doc_id": "y22", "table": "01", "name": "本年支出合计", "measure": "支出预算数", "value": 2600.00},
-            {"doc_id": "y22", "table": "07", "name": "预算数", "measure": "合计", "value": 2.80},
+            {"doc_id": "j21", "table": "01", "side": "支出", "name": "本年支出合计", "basis": "决算", "value": 2525.66},
+            {"doc_id": "j21", "table": "07", "name": "合计", "basis": "预算", "value": 3.00},
+            {"doc_id": "j21", "table": "07", "name": "合计", "basis": "决算", "value": 2.56},
+            {"doc_id": "y22", "table": "01", "side": "支出", "name": "本年支出合计", "basis": "预算", "value": 2600.00},
+            {"doc_id": "y22", "table": "07", "name": "合计", "basis": "预算", "value": 2.80},
         ]
     )
     fig = A.key_figures(docs, cells, empty_frame("facts"), keys=["支出合计", "三公经费"])

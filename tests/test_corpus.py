@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import juesuan
+from juesuan import analysis
 from juesuan import corpus as corpus_mod
 from juesuan.cli import main
 from juesuan.corpus import Cache, read_all, write_clean
@@ -20,7 +21,8 @@ from juesuan.datapackage import check_package, descriptor
 from juesuan.schema import TABLES
 from juesuan.testing.synth import make_document, to_text
 
-KEY = ["table", "classification", "code", "name", "measure"]
+from .roundtrip import cell_mismatches
+
 DEPARTMENTS = [
     "湘潭市雨湖区民政局",
     "株洲市石峰区卫生健康局",
@@ -107,22 +109,12 @@ def test_build_matches_known_values(corpus_dir, serial):
     assert set(docs.file) == set(expected) | {"a/corrupt.pdf", "b/empty.txt"}
     status = dict(zip(docs.file, docs.status))
     assert all(status[label] == "ok" for label in expected), docs[["file", "status", "error"]]
-    cells = pd.read_csv(
-        base / "out" / "cells.csv",
-        encoding="utf-8-sig",
-        dtype={k: str for k in KEY},
-        keep_default_na=False,
-        na_values={"value": [""]},
-    )
+    cells = analysis.read_clean(base / "out")["cells"]
     doc_id = dict(zip(docs.file, docs.doc_id))
     for label, exp in expected.items():
-        got = cells[cells.doc_id == doc_id[label]][KEY + ["value"]].copy()
-        e = exp[KEY + ["value"]].copy()
-        for df in (got, e):
-            df["value"] = df["value"].astype(float).round(2)
-            df["code"] = df["code"].fillna("").astype(str)
-        m = e.merge(got, how="outer", indicator=True)
-        assert len(got) == len(e) and (m["_merge"] == "both").all(), (label, m[m["_merge"] != "both"])
+        got = cells[cells.doc_id == doc_id[label]]
+        bad = cell_mismatches(exp, got)
+        assert len(got) == len(exp) and bad.empty, (label, bad)
     rows = docs.set_index("file")
     for label, values in meta.items():
         assert rows.loc[label, list(values)].to_dict() == values, label

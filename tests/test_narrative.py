@@ -12,22 +12,33 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from juesuan.narrative import fact_keys, facts_to_findings, half_unit, key_info, lines_to_facts
+from juesuan.narrative import fact_keys, facts_to_findings, half_unit, key_info, lines_to_facts, lines_to_records
 from juesuan.readers.text import text_to_lines
 from juesuan.schema import columns
 
 from .conftest import seed
 
+_INTERNAL = ["key", "period", "code", "value", "unit", "derived", "formula", "sentence", "row", "page"]
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    """The narrative's internal fact records (keyed by fact key) as a DataFrame, for the reader's own tests."""
+    return pd.DataFrame(records, columns=_INTERNAL) if records else pd.DataFrame(columns=_INTERNAL)
+
 
 @cache
 def seed_facts(prefix: str, year: int | None) -> pd.DataFrame:
     lines, _ = text_to_lines(seed(prefix).read_text(encoding="utf-8"))
-    return lines_to_facts(lines, prefix, year)
+    return _frame(lines_to_records(lines, year))
 
 
 def facts_of(text: str, year: int | None = 2021) -> pd.DataFrame:
     lines, _ = text_to_lines(text)
-    return lines_to_facts(lines, "t", year)
+    return _frame(lines_to_records(lines, year))
+
+
+def findings_of(facts: pd.DataFrame, cells: list[dict]) -> pd.DataFrame:
+    return facts_to_findings(facts.to_dict("records"), cells)
 
 
 def values(df: pd.DataFrame, key: str, period: str = "本年", code: str = "") -> list[float]:
@@ -62,8 +73,12 @@ def expect(df: pd.DataFrame, table: dict) -> None:
 
 def test_facts_follow_the_contract_and_every_key_is_defined():
     for prefix in ("000", "001", "002", "003", "004"):
+        lines, _ = text_to_lines(seed(prefix).read_text(encoding="utf-8"))
+        contract = lines_to_facts(lines, prefix, None)
+        assert list(contract.columns) == columns("facts")
+        assert set(contract["figure"]) <= {"amount", "share", "rate", "change", "count"}
+        assert contract["concept"].notna().all() and contract["subject"].notna().all()
         df = seed_facts(prefix, None)
-        assert list(df.columns) == columns("facts")
         unknown = sorted({k for k in df["key"] if key_info(k) is None})
         assert not unknown, f"{prefix}: keys not in fact_keys.csv: {unknown}"
         assert set(df["period"]) <= {"本年", "上年"}
@@ -494,27 +509,41 @@ def test_table_rows_are_not_read():
 # Checks
 
 
-def cells_frame(rows: list[tuple]) -> pd.DataFrame:
-    cols = ["table", "code", "name", "measure", "value"]
-    df = pd.DataFrame(rows, columns=cols)
-    df["doc_id"], df["classification"], df["level"], df["parent"], df["page"], df["row"] = "t", "", "", "", 1, 1
-    return df
+def cells_records(rows: list[tuple]) -> list[dict]:
+    """Cell records as the table parser makes them (contract v2 fields and the half unit of the printed value)."""
+    out = []
+    for table, side, code, item, measure, value in rows:
+        out.append(
+            {
+                "table": table,
+                "side": side or None,
+                "code": code or None,
+                "item": None if code else item,
+                "name": item,
+                "measure": measure,
+                "basis": "决算",
+                "value": value,
+                "page": 1,
+                "_half": 0.005,
+            }
+        )
+    return out
 
 
-CELLS = cells_frame(
+CELLS = cells_records(
     [
-        ("02", "", "合计", "本年收入合计", 986.66),
-        ("02", "", "合计", "财政拨款收入", 985.24),
-        ("02", "", "合计", "其他收入", 1.42),
-        ("03", "", "合计", "本年支出合计", 986.66),
-        ("03", "", "合计", "基本支出", 176.14),
-        ("05", "", "合计", "本年支出合计", 985.24),
-        ("05", "201", "一般公共服务支出", "本年支出合计", 2.00),
-        ("05", "2109999", "其他卫生健康支出", "本年支出合计", 53.28),
-        ("06", "", "人员经费合计", "决算数", 148.03),
-        ("06", "", "公用经费合计", "决算数", 26.69),
-        ("01", "", "总计", "收入决算数", 986.66),
-        ("01", "", "一、一般公共预算财政拨款收入", "收入决算数", 985.24),
+        ("02", "", "", "合计", "合计", 986.66),
+        ("02", "", "", "合计", "财政拨款收入", 985.24),
+        ("02", "", "", "合计", "其他收入", 1.42),
+        ("03", "", "", "合计", "合计", 986.66),
+        ("03", "", "", "合计", "基本支出", 176.14),
+        ("05", "", "", "合计", "合计", 985.24),
+        ("05", "", "201", "一般公共服务支出", "合计", 2.00),
+        ("05", "", "2109999", "其他卫生健康支出", "合计", 53.28),
+        ("06", "", "", "人员经费合计", "合计", 148.03),
+        ("06", "", "", "公用经费合计", "合计", 26.69),
+        ("01", "收入", "", "收入总计", "合计", 986.66),
+        ("01", "收入", "", "一般公共预算财政拨款收入", "合计", 985.24),
     ]
 )
 
@@ -524,7 +553,7 @@ def test_subject_mismatch_is_an_error_and_rounded_restatement_is_not():
         "2021年度财政拨款支出985.24万元，主要用于以下方面：一般公共服务（类）支出2万元，占0.2%。\n"
         "卫生健康（类）其他卫生健康支出（款）其他卫生健康支出（项）。\n年初预算为53.24万元，支出决算为53.24万元。"
     )
-    found = facts_to_findings(df, CELLS, "t")
+    found = findings_of(df, CELLS)
     assert list(found.columns) == columns("findings")
     errors = found[found["severity"] == "error"]
     assert errors[["check", "table", "code", "expected", "actual"]].values.tolist() == [
@@ -540,10 +569,10 @@ def test_totals_and_splits_agree_with_the_tables_and_disagreement_is_found():
         "2021年度财政拨款基本支出174.72万元，其中：人员经费148.03万元，公用经费26.69万元。"
         "2021年度收、支总计986.66万元。"
     )
-    found = facts_to_findings(df, CELLS, "t")
+    found = findings_of(df, CELLS)
     bad = found[found["severity"] != "info"]
-    assert bad[["check", "measure", "expected", "actual"]].values.tolist() == [
-        ["narrative_split", "其他收入", 1.42, 1.5]
+    assert bad[["check", "item", "measure", "expected", "actual"]].values.tolist() == [
+        ["narrative_split", "其他收入", "其他收入", 1.42, 1.5]
     ]
     # 1.5 is printed to one decimal: 1.42 would print as 1.4, so the tolerance is 0.05 and this is beyond it
     assert math.isclose(bad["tolerance"].iloc[0], 0.05)
@@ -551,8 +580,8 @@ def test_totals_and_splits_agree_with_the_tables_and_disagreement_is_found():
 
 def test_a_missing_table_means_no_check():
     df = facts_of("2021年度三公经费财政拨款支出决算为5万元。本单位机关运行经费支出7.26万元。")
-    assert facts_to_findings(df, CELLS, "t").empty
-    assert facts_to_findings(df, CELLS.iloc[0:0], "t").empty
+    assert findings_of(df, CELLS).empty
+    assert findings_of(df, []).empty
 
 
 def test_shares_rates_and_changes_are_checked_against_the_narratives_own_figures():
@@ -562,11 +591,11 @@ def test_shares_rates_and_changes_are_checked_against_the_narratives_own_figures
         "公务接待费预算数为25万元，支出决算为1.75万元，完成预算的7%。"
         "机关运行经费支出100.51万元，上年机关运行经费支出93.83万元，减少6.68万元。"
     )
-    found = facts_to_findings(df, CELLS.iloc[0:0], "t")
-    got = found[["check", "severity", "measure", "actual"]].values.tolist()
+    found = findings_of(df, [])
+    got = found[["check", "severity", "item", "actual"]].values.tolist()
     assert got == [
-        ["narrative_share", "warning", "项目支出占比", 80.15],  # implied whole: 810.52/986.66 = 82.15%
-        ["narrative_change", "warning", "机关运行经费增减额", -6.68],
+        ["narrative_share", "warning", "项目支出", 80.15],  # implied whole: 810.52/986.66 = 82.15%
+        ["narrative_change", "warning", "机关运行经费", -6.68],
     ]
 
 

@@ -79,7 +79,7 @@ def test_split_code_columns_and_thousands_separators():
     doc = doc_of(text)
     c = doc.cells
     assert sorted(set(c.code)) == ["208", "20805", "2080505"]
-    assert c[(c.code == "2080505") & (c.measure == "本年支出合计")].value.iloc[0] == 123.45  # 元 → 万元
+    assert c[(c.code == "2080505") & (c.measure == "合计")].value.iloc[0] == 123.45  # 元 → 万元
     assert doc.meta["unit"] == "元" and doc.findings[doc.findings.severity == "error"].empty
 
 

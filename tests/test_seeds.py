@@ -15,30 +15,43 @@ GOLDEN = ROOT / "tests" / "golden" / "seed000_cells.csv"
 
 def test_seed000_cells_match_the_hand_checked_golden_file(seed000):
     # tests/golden/seed000_cells.csv was checked value by value against tables 01–07 of the seed.
+    # (converted to contract v2's columns from that file: side, item, measure and basis follow from its v1 measures)
     golden = pd.read_csv(GOLDEN, dtype=str, keep_default_na=False)
-    got = seed000.cells.drop(columns=["doc_id"]).astype(str)
+    cols = list(golden.columns)
+    got = seed000.cells[cols].astype(object).where(seed000.cells[cols].notna(), "").astype(str)
     golden["value"] = golden["value"].astype(float).map(repr)
     got["value"] = seed000.cells["value"].map(repr)
     pd.testing.assert_frame_equal(got.reset_index(drop=True), golden.reset_index(drop=True), check_dtype=False)
+    # provenance of a text export: its line, the text as printed, the unit; no box, no sheet
+    assert (seed000.cells["printed"].astype(float) == seed000.cells["value"]).all()
+    assert set(seed000.cells.loc[seed000.cells.code == "30216", "printed"]) == {"0.1"}  # trimmed decimals as printed
+    assert (seed000.cells["unit"] == "万元").all() and seed000.cells["x0"].isna().all()
+    assert seed000.cells["sheet"].isna().all() and seed000.cells["line"].notna().all()
 
 
 def test_seed000_key_numbers(seed000):
     c = seed000.cells
 
-    def v(table, code, measure, name=None):
-        sel = c[(c.table == table) & (c.code == code) & (c.measure == measure)]
-        if name:
-            sel = sel[sel.name == name]
-        assert len(sel) == 1, (table, code, measure)
+    def v(table, subject, measure, side=None):
+        sel = c[(c.table == table) & ((c.code == subject) | (c["item"] == subject)).fillna(False)]
+        sel = sel[(sel.measure == measure) & (sel.basis == "决算")]
+        if side:
+            sel = sel[sel.side == side]
+        assert len(sel) == 1, (table, subject, measure)
         return sel.value.iloc[0]
 
-    assert v("02", "", "本年收入合计", "合计") == 986.66
+    assert v("02", "合计", "合计") == 986.66
     assert v("03", "2101599", "基本支出") == 59.48
-    assert v("05", "21099", "本年支出合计") == 53.28
-    assert v("06", "30108", "决算数") == 9.62
-    assert v("06", "", "决算数", "人员经费合计") == 148.03
-    assert v("01", "210", "支出决算数") == 983.24
-    assert v("04", "210", "支出一般公共预算财政拨款") == 983.24
+    assert v("05", "21099", "合计") == 53.28
+    assert v("06", "30108", "合计") == 9.62
+    assert v("06", "人员经费合计", "合计") == 148.03
+    assert v("01", "210", "合计", "支出") == 983.24
+    assert v("01", "本年收入合计", "合计", "收入") == 986.66
+    assert v("04", "210", "一般公共预算财政拨款", "支出") == 983.24
+    # no measure carries a side or a basis
+    assert (
+        not c.measure.str.startswith(("收入", "支出")).any() and not c.measure.str.endswith(("决算数", "预算数")).any()
+    )
     row = c[(c.table == "06") & (c.code == "30108")].iloc[0]
     assert (row["name"], row.level, row.parent, row.classification) == (
         "机关事业单位基本养老保险缴费",
@@ -92,7 +105,8 @@ def test_seed000_findings_are_only_rounding(seed000):
         | f.check.str.startswith("cross_")
     ]
     assert (arithmetic.severity == "info").all()
-    footer = arithmetic[(arithmetic.check == "economic_footer") & (arithmetic.code == "人员经费合计")].iloc[0]
+    footer = arithmetic[(arithmetic.check == "economic_footer") & (arithmetic["item"] == "人员经费合计")].iloc[0]
+    assert arithmetic.page.notna().all() and arithmetic.evidence.notna().all()
     assert (footer.expected, footer.actual) == (pytest.approx(148.02), pytest.approx(148.03))
 
 
@@ -112,7 +126,7 @@ def test_seed_metadata(prefix, year, department, region):
     assert (m["year"], m["department"], m["region"], m["kind"]) == (year, department, region, "决算")
     assert m["status"] == "ok" and re.fullmatch(r"[0-9a-f]{16}", m["doc_id"])
     if prefix != "000":
-        assert m["tables"] == "" and doc.cells.empty  # narrative-only: a table of contents is not a table
+        assert m["tables"] is None and doc.cells.empty  # narrative-only: a table of contents is not a table
 
 
 def test_seed000_codes_against_the_catalog(seed000):
@@ -125,27 +139,29 @@ def test_seed000_codes_against_the_catalog(seed000):
 
 
 def test_unknown_code_is_a_warning_and_stays_in_cells():
-    from juesuan.validate import codes_to_findings
+    from juesuan.validate import Ledger, code_checks
 
-    cells = pd.DataFrame(
-        [
-            {
-                "doc_id": "d",
-                "table": "05",
-                "classification": "功能分类",
-                "code": "2109876",
-                "level": "项",
-                "parent": "21098",
-                "name": "某某支出",
-                "measure": "本年支出合计",
-                "value": 1.0,
-                "page": 1,
-                "row": 1,
-            }
-        ]
+    cells = [
+        {
+            "doc_id": "d",
+            "table": "05",
+            "classification": "功能分类",
+            "code": "2109876",
+            "level": "项",
+            "parent": "21098",
+            "name": "某某支出",
+            "measure": "合计",
+            "value": 1.0,
+            "page": 1,
+        }
+    ]
+    ledger = code_checks(list(cells), 2021, Ledger())
+    f = ledger.findings
+    assert (
+        [x["check"] for x in f] == ["code_unknown"] and f[0]["severity"] == "warning" and "2109876" in f[0]["message"]
     )
-    f = codes_to_findings(cells, 2021, "d")
-    assert list(f.check) == ["code_unknown"] and list(f.severity) == ["warning"] and "2109876" in f.message.iloc[0]
+    assert f[0]["code"] == "2109876" and f[0]["page"] == 1
+    assert {(r["check"], r["outcome"]) for r in ledger.rows} == {("code_unknown", "failed"), ("name_differs", "passed")}
 
 
 def test_seed000_narrative_mismatch_is_the_only_error(seed000):

@@ -1,20 +1,40 @@
 """The tolerance rule and the identities, on small inline tables with real labels."""
 
-import pandas as pd
 import pytest
 
-from juesuan.validate import cells_to_findings, compare, tolerance
+from juesuan.schema import frame_from_records
+from juesuan.validate import cells_to_findings, compare, rounding_bound, tolerance
 
 
-def cells(rows):
-    cols = ["table", "classification", "code", "level", "parent", "name", "measure", "value"]
-    df = pd.DataFrame(rows, columns=cols)
-    df["doc_id"], df["page"], df["row"] = "d", 1, range(1, len(df) + 1)
-    return df
+def cells(rows, basis="决算"):
+    """Cells of the contract (v2): table, classification, code, level, parent, name (item when no code), measure."""
+    out = []
+    for table, classification, code, level, parent, name, measure, value in rows:
+        out.append(
+            {
+                "doc_id": "d",
+                "table": table,
+                "classification": classification or None,
+                "code": code or None,
+                "level": level or None,
+                "parent": parent or None,
+                "name": name,
+                "item": None if code else name,
+                "measure": measure,
+                "basis": basis,
+                "value": value,
+                "printed": f"{value:.2f}",
+                "unit": "万元",
+                "page": 1,
+            }
+        )
+    return frame_from_records(out, "cells")
 
 
 def test_tolerance_grows_with_the_number_of_addends():
-    assert tolerance(1) == pytest.approx(0.01)
+    assert tolerance(1) == 0.0  # a total that restates one printed value must equal it
+    assert rounding_bound({"half": 0.005}, [{"half": 0.005}]) == 0.0
+    assert rounding_bound({"half": 0.005}, [{"half": 0.00005}]) == pytest.approx(0.00505)  # 万元 against 元
     assert tolerance(2) == pytest.approx(0.015)
     assert tolerance(12) == pytest.approx(0.065)
     assert tolerance(2, half_unit=0.00005) == pytest.approx(0.00015)  # printed in 元, read as 万元
@@ -44,7 +64,7 @@ def test_a_value_printed_with_fewer_decimals_brings_its_own_rounding(tmp_path):
 """
     lines, pages = text_to_lines(text)
     doc = raw_to_document(RawDocument("x.txt", "text", "0" * 64, lines, pages))
-    total = doc.findings[(doc.findings.check == "hierarchy_sum") & (doc.findings.code == "合计")]
+    total = doc.findings[(doc.findings.check == "hierarchy_sum") & (doc.findings["item"] == "合计")]
     # Σ 类 = 22,118,861.34 元; the printed integer may be off by 0.5 元: within rounding, not an error
     assert len(total) == 2 and set(total.severity) == {"info"}
     assert total.tolerance.iloc[0] == pytest.approx(0.00005 + 2 * 0.0000005)
@@ -71,18 +91,20 @@ def test_hierarchy_break_is_an_error_and_names_the_parent():
 def test_row_identity_and_cross_table():
     df = cells(
         [
-            ("05", "none", "", "", "", "合计", "本年支出合计", 100.00),
-            ("05", "none", "", "", "", "合计", "基本支出", 60.00),
-            ("05", "none", "", "", "", "合计", "项目支出", 40.10),
-            ("06", "none", "", "", "", "人员经费合计", "决算数", 50.00),
-            ("06", "none", "", "", "", "公用经费合计", "决算数", 10.00),
+            ("05", "", "", "", "", "合计", "合计", 100.00),
+            ("05", "", "", "", "", "合计", "基本支出", 60.00),
+            ("05", "", "", "", "", "合计", "项目支出", 40.10),
+            ("06", "", "", "", "", "人员经费合计", "合计", 50.00),
+            ("06", "", "", "", "", "公用经费合计", "合计", 10.00),
         ]
     )
     f = cells_to_findings(df, doc_id="d")
     assert ((f.check == "row_identity") & (f.severity == "error") & (f.table == "05")).sum() == 1
     # 05 基本支出 60.00 = 06 50.00 + 10.00: no finding
     assert not (f.check == "cross_05_06").any()
+    df = df.copy()
     df.loc[df.name == "公用经费合计", "value"] = 10.50
+    df.loc[df.name == "公用经费合计", "printed"] = "10.50"
     f = cells_to_findings(df, doc_id="d")
     cross = f[f.check == "cross_05_06"]
     assert len(cross) == 1 and cross.iloc[0].severity == "error" and cross.iloc[0].difference == pytest.approx(-0.5)
@@ -91,13 +113,13 @@ def test_row_identity_and_cross_table():
 def test_sangong_identities():
     df = cells(
         [
-            ("07", "none", "", "", "", "决算数", "合计", 12.00),
-            ("07", "none", "", "", "", "决算数", "公务用车购置及运行费", 8.00),
-            ("07", "none", "", "", "", "决算数", "公务用车购置费", 5.00),
-            ("07", "none", "", "", "", "决算数", "公务用车运行费", 3.00),
-            ("07", "none", "", "", "", "决算数", "公务接待费", 3.00),
+            ("07", "", "", "", "", "合计", "合计", 12.00),
+            ("07", "", "", "", "", "公务用车购置及运行费", "合计", 8.00),
+            ("07", "", "", "", "", "公务用车购置费", "合计", 5.00),
+            ("07", "", "", "", "", "公务用车运行费", "合计", 3.00),
+            ("07", "", "", "", "", "公务接待费", "合计", 3.00),
         ]
     )
     f = cells_to_findings(df, doc_id="d")
     errs = f[f.severity == "error"]
-    assert list(errs.measure) == ["合计"] and errs.iloc[0].expected == pytest.approx(11.0)
+    assert list(errs["item"]) == ["合计"] and errs.iloc[0].expected == pytest.approx(11.0)

@@ -18,24 +18,39 @@ from ..codes import class_code_for_name, level_of, parent_of
 from ..raw import Line
 from ..textnorm import clean_name, decimals_of, is_amount, match_key, parse_amount, squash, strip_ordinal
 from .recognise import TableRegion
-from .spec import MeasureSpec, TableSpec, load_labels
+from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, load_labels
 
+# Numbers printed in a table that are not money: their drops do not make a table non-empty
+NOT_MONEY = frozenset({"栏次 (column number)", "行次 (row number)", "header text", "repeated header"})
 SCALE_TO_WANYUAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _GLUED = re.compile(r"\d{1,3}(?:,\d{3})+|\d+\.\d{2}")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(\D.*)$")
 
 
+def half_unit_of(printed: str | None, unit: str | None) -> float:
+    """Half a unit of a printed amount's last digit, in 万元 ("53.24" 万元 → 0.005; "22,118,861" 元 → 0.00005)."""
+    scale = SCALE_TO_WANYUAN.get(unit or "万元", Decimal(1))
+    try:
+        decimals = decimals_of(printed) if printed and parse_amount(printed) is not None else 2
+    except ValueError:
+        decimals = 2
+    return float(Decimal("0.5") * Decimal(10) ** -decimals * scale)
+
+
 @dataclass
 class ParsedTable:
     """A table read into cells, with the printed shape and everything that did not become a cell."""
 
-    table: str
+    table: str  # the family (01–09 or a named family); "05_2" for a second table of one family
     title: str
     label: str
     unit: str
     page: int
     last_page: int
+    spec: str = ""  # the layout spec read with (kinds.csv)
+    variant: str = ""
+    n_amounts: int = 0  # amounts printed in the table's rows (= cells + dropped amounts)
     cells: list[dict] = field(default_factory=list)
     dropped: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
@@ -53,11 +68,12 @@ class ParsedTable:
 
     @property
     def empty(self) -> bool:
-        return not self.cells
+        """No amount in the table's area: no cell, and nothing dropped but row and column numbers or header text."""
+        return not self.cells and all(d["reason"] in NOT_MONEY for d in self.dropped)
 
     @property
     def n_rows(self) -> int:
-        return len({c["row"] for c in self.cells})
+        return len({(c["page"], c["row"]) for c in self.cells})
 
 
 @dataclass
@@ -67,24 +83,61 @@ class _Ctx:
     kind: str
     scale: Decimal
     out: ParsedTable
+    line_numbers: bool = True  # the source has lines (text, HTML): cells say which
     last_half: float = 0.005  # half unit of the amount read last
 
-    def drop(self, line: Line, col: int, text: str, reason: str) -> None:
-        self.out.dropped.append(
-            {"table": self.spec.id, "page": line.page, "row": line.row, "column": col, "text": text, "reason": reason}
-        )
+    @property
+    def family(self) -> str:
+        return self.out.table
 
-    def finding(self, check: str, severity: str, message: str, code: str = "", measure: str = "") -> None:
-        self.out.findings.append(
-            {
-                "check": check,
-                "severity": severity,
-                "table": self.spec.id,
-                "code": code,
-                "measure": measure,
-                "message": message,
-            }
-        )
+    @property
+    def default_basis(self) -> str:
+        return self.kind or "决算"
+
+    def where(self, line: Line, col: int) -> dict:
+        """Provenance of cell ``col`` of ``line``: page, box, sheet and cell, source line (contract v2)."""
+        box = line.box(col)
+        out = {
+            "page": line.page,
+            "row": line.row,
+            "column": col,
+            "sheet": line.sheet or None,
+            "cell": line.address(col) or None,
+            "line": line.row if self.line_numbers and not line.sheet and not line.boxes else None,
+        }
+        if box is not None:
+            out.update(x0=box[0], top=box[1], x1=box[2], bottom=box[3])
+        return out
+
+    def drop(self, line: Line, col: int, text: str, reason: str) -> None:
+        self.out.dropped.append({"table": self.family, **self.where(line, col), "text": text, "reason": reason})
+
+    def finding(
+        self,
+        check: str,
+        severity: str,
+        message: str,
+        code: str = "",
+        measure: str = "",
+        line: Line | None = None,
+        col: int | None = None,
+        item: str = "",
+    ) -> None:
+        rec = {
+            "check": check,
+            "severity": severity,
+            "table": self.family,
+            "code": code,
+            "item": item,
+            "measure": measure,
+            "message": message,
+            "page": self.out.page,
+        }
+        if line is not None:
+            where = self.where(line, col if col is not None else 0)
+            rec.update({k: where[k] for k in ("page", "x0", "top", "x1", "bottom") if k in where})
+            rec["evidence"] = (line.cells[col] or "") if col is not None and col < len(line.cells) else line.text
+        self.out.findings.append(rec)
 
     def amount(self, line: Line, col: int, text: str | None, what: str) -> float | None:
         """The value of a printed amount in 万元; None for a blank; an unreadable text is dropped and reported."""
@@ -97,6 +150,8 @@ class _Ctx:
                 "warning",
                 f"page {line.page} row {line.row}: {text!r} in {what} is not an amount",
                 measure=what,
+                line=line,
+                col=col,
             )
             return None
         if value is None:
@@ -105,22 +160,56 @@ class _Ctx:
         self.last_half = float(Decimal("0.5") * Decimal(10) ** -decimals * self.scale)
         return float(value * self.scale)
 
-    def cell(self, line: Line, classification: str, code: str, name: str, measure: str, value: float) -> None:
+    def label(self, role: tuple[str, str, str]) -> str:
+        """A column's name in the printed table: the measure (or item), with its basis when not the document's."""
+        _, name, basis = role
+        return f"{name}（{basis}）" if basis and basis != self.default_basis else name
+
+    def cell(
+        self,
+        line: Line,
+        col: int,
+        value: float,
+        *,
+        classification: str = "",
+        code: str = "",
+        name: str = "",
+        measure: str = "",
+        basis: str = "",
+        side: str = "",
+        item: str = "",
+    ) -> None:
+        """One cell of the contract (v2): the row item, what the column measures, on which basis, where printed."""
         level = level_of(code, classification) if code else ""
         if code and not level:
-            self.finding("code_shape", "warning", f"code {code!r} has no known {classification} shape", code=code)
+            self.finding(
+                "code_shape",
+                "warning",
+                f"code {code!r} has no known {classification} shape",
+                code=code,
+                line=line,
+                col=col,
+            )
+        text = line.cells[col] if col < len(line.cells) else ""
         self.out.cells.append(
             {
-                "table": self.spec.id,
-                "classification": classification if code else "none",
-                "code": code,
-                "level": level,
-                "parent": parent_of(code, classification) if code else "",
+                "table": self.family,
+                "title": self.out.title or None,
+                "variant": self.out.variant or None,
+                "side": side or None,
+                "classification": classification if code else None,
+                "code": code or None,
+                "level": level or None,
+                "parent": (parent_of(code, classification) or None) if code else None,
                 "name": name,
+                "item": None if code else (item or canonical_item(self.spec.family, side, name)),
                 "measure": measure,
+                "basis": basis or self.default_basis,
                 "value": value,
-                "page": line.page,
-                "row": line.row,
+                "printed": (text or "").strip(),
+                "unit": self.out.unit,
+                **self.where(line, col),
+                "confidence": line.conf(col),
                 "_half": self.last_half,  # half a unit of the value's last printed digit, in 万元 (not in the contract)
             }
         )
@@ -177,7 +266,7 @@ def _code_of(cells: list[str | None]) -> tuple[str, str]:
     return code, name
 
 
-def header_paths(rows: list[Line], ncols: int) -> list[list[str]]:
+def header_paths(rows: list[Line], ncols: int, key=match_key) -> list[list[str]]:
     """For each column, the header texts above it, top to bottom (match keys), merged group headers filled in.
 
     A header cell with sub-headers below it spans the empty cells to its right that also have sub-headers ("本年支出"
@@ -197,9 +286,9 @@ def header_paths(rows: list[Line], ncols: int) -> list[list[str]]:
     for c in range(ncols):
         path: list[str] = []
         for row in grid:
-            key = match_key(row[c])
-            if key and (not path or path[-1] != key):
-                path.append(key)
+            word = key(row[c])
+            if word and (not path or path[-1] != word):
+                path.append(word)
         paths.append(path)
     return paths
 
@@ -228,8 +317,10 @@ def _best_measure(path: list[str], level: int, measures: list[MeasureSpec]) -> M
     return best[1] if best else None
 
 
-def column_role(path: list[str], measures: list[MeasureSpec], kind: str = "") -> tuple[str, str]:
-    """("measure", name) | ("code", "") | ("name", "") | ("rownum", "") | ("", "") for one column's header path.
+def column_role(path: list[str], measures: list[MeasureSpec], kind: str = "") -> tuple[str, str, str]:
+    """(role, name, basis) for one column's header path: ("measure", 合计, 年初预算) | ("item", 公务接待费, 决算) |
+    ("code", "", "") | ("name", "", "") | ("rownum", "", "") | ("", "", ""). ``basis`` is what the header says
+    (决算数 → 决算, 年初预算数 → 年初预算), "" when it says nothing (the document's kind applies).
 
     The lowest header row decides first (小计 under 公务用车购置及运行费 is that item's subtotal, not the table's 合计);
     higher rows only where the lower ones say nothing we know.
@@ -239,39 +330,38 @@ def column_role(path: list[str], measures: list[MeasureSpec], kind: str = "") ->
         seg = path[level]
         m = _best_measure(path, level, measures)
         if m is not None:
-            return "measure", m.named(kind)
+            return ("item" if m.role == "item" else "measure"), m.name, m.basis or basis_of_header(path)
         if any(a in seg for a in labels["rownum"]):
-            return "rownum", ""
+            return "rownum", "", ""
         if any(a in seg for a in labels["code"]):
-            return "code", ""
+            return "code", "", ""
         if seg in labels["name"] or any(a in seg for a in labels["name"] if len(a) > 2):
-            return "name", ""
-    return "", ""
+            return "name", "", ""
+    return "", "", ""
 
 
 def _dedupe_roles(
-    ctx: _Ctx, roles: list[tuple[str, str]], paths: list[list[str]], groups: list[list[int]] | None = None
-) -> list[tuple[str, str]]:
+    ctx: _Ctx, roles: list[tuple[str, str, str]], paths: list[list[str]], groups: list[list[int]] | None = None
+) -> list[tuple[str, str, str]]:
     """Two columns read as the same measure (a group header filled over columns we do not know): the first keeps
     it, the others become unknown columns, reported and their numbers dropped, never added twice."""
     out = list(roles)
     for cols in groups or [list(range(len(roles)))]:
-        seen: dict[str, int] = {}
+        seen: dict[tuple[str, str], int] = {}
         for i in cols:
-            role, measure = out[i]
+            role, measure, basis = out[i]
             if role != "measure":
                 continue
-            if measure in seen:
+            if (measure, basis) in seen:
                 ctx.finding(
                     "header_ambiguous",
                     "warning",
-                    f"columns {seen[measure]} and {i} of table {ctx.spec.id} "
-                    f"both read as {measure} ({'/'.join(paths[seen[measure]])} | {'/'.join(paths[i])}); "
-                    f"column {i} is not read",
+                    f"columns {seen[(measure, basis)]} and {i} of table {ctx.family} both read as {measure} "
+                    f"({'/'.join(paths[seen[(measure, basis)]])} | {'/'.join(paths[i])}); column {i} is not read",
                 )
-                out[i] = ("", "")
+                out[i] = ("", "", "")
             else:
-                seen[measure] = i
+                seen[(measure, basis)] = i
     return out
 
 
@@ -344,7 +434,7 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         code, name = _code_of([cells[i] for i in key_cols])
-        values = {roles[i][1]: (i, cells[i]) for i in measure_cols if cells[i] and squash(cells[i])}
+        values = {i: cells[i] for i in measure_cols if cells[i] and squash(cells[i])}
         misplaced = [
             cells[i] for i in key_cols if cells[i] and is_amount(cells[i]) and not _CODE_PART.match(squash(cells[i]))
         ]
@@ -358,6 +448,7 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
                 "warning",
                 f"page {line.page} row {line.row}: amounts "
                 f"{', '.join(misplaced)} stand in the code/name columns; the row is not read",
+                line=line,
             )
             continue
         if _GLUED.search(name):
@@ -367,6 +458,7 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
                 "unreadable_value",
                 "warning",
                 f"page {line.page} row {line.row}: {name!r} has amounts glued into its label; they are not read",
+                line=line,
             )
             continue
         if not code and not values and name and printed and match_key(name) not in labels["total"]:
@@ -380,20 +472,30 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
     rows_out = []
     for p in printed:
         out = {"code": p["code"], "name": p["name"]}
-        for measure, (col, text) in p["values"].items():
+        for col, text in p["values"].items():
+            _, measure, basis = roles[col]
             value = ctx.amount(p["line"], col, text, measure)
             if value is None:
                 continue
-            ctx.cell(p["line"], classification, p["code"], p["name"], measure, value)
-            out[measure] = value
+            ctx.cell(
+                p["line"],
+                col,
+                value,
+                classification=classification,
+                code=p["code"],
+                name=p["name"],
+                measure=measure,
+                basis=basis,
+            )
+            out[ctx.label(roles[col])] = value
         rows_out.append(out | {"page": p["line"].page, "row": p["line"].row})
-    order = ["code", "name"] + [roles[i][1] for i in measure_cols] + ["page", "row"]
+    order = ["code", "name"] + [ctx.label(roles[i]) for i in measure_cols] + ["page", "row"]
     ctx.out.set_printed(rows_out, order)
 
 
 def _report_unknown_columns(ctx: _Ctx, paths, roles, data: list[Line], key_cols: list[int]) -> None:
     """Columns that hold amounts under a header we cannot map: report once, drop their numbers with the reason."""
-    for i, (role, _) in enumerate(roles):
+    for i, (role, _, _) in enumerate(roles):
         if role or i in key_cols:
             continue
         hits = [ln for ln in data if i < len(ln.cells) and ln.cells[i] and is_amount(ln.cells[i])]
@@ -503,7 +605,7 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
     roles = _dedupe_roles(ctx, roles, paths, [g["measures"] for g in groups])
     groups = _groups(sides, roles, ncols)
     known = {i for g in groups for i in [g["name"], *g["rownum"], *g["measures"]]}
-    _report_unknown_columns(ctx, paths, [r if i not in known else ("x", "") for i, r in enumerate(roles)], data, [])
+    _report_unknown_columns(ctx, paths, [r if i not in known else ("x", "", "") for i, r in enumerate(roles)], data, [])
     rows_out = []
     last: dict[int, tuple[dict, list[dict]]] = {}  # per group: the previous printed row and its cells
     for line in _body(ctx, header, data):
@@ -525,11 +627,7 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
                 joined = prev_row[label_col] + name  # "八、社会保障和就" + "业支出" over a page break
                 prev_row[label_col] = joined
                 for c in prev_cells:
-                    c["name"] = joined
-                    if side == "支出" and not c["code"]:
-                        c["code"] = class_code_for_name(joined)
-                        c["level"] = "类" if c["code"] else ""
-                        c["classification"] = "功能分类" if c["code"] else "none"
+                    _rename_item(ctx, c, joined, side)
                 if side == "支出" and g["n"] == 0:
                     prev_row["支出code"] = class_code_for_name(joined)
                 continue
@@ -552,13 +650,26 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
                         "row_unlabelled",
                         "warning",
                         f"page {line.page} row {line.row}: {text} printed without an item name on the {side} side",
+                        line=line,
+                        col=i,
                     )
                     continue
-                value = ctx.amount(line, i, text, roles[i][1])
+                _, measure, basis = roles[i]
+                value = ctx.amount(line, i, text, measure)
                 if value is None:
                     continue
-                ctx.cell(line, "功能分类", code, name, roles[i][1], value)
-                out[label_col + ":" + roles[i][1] if g["n"] else roles[i][1]] = value
+                ctx.cell(
+                    line,
+                    i,
+                    value,
+                    classification="功能分类",
+                    code=code,
+                    name=name,
+                    measure=measure,
+                    basis=basis,
+                    side=side,
+                )
+                out[_two_sided_label(ctx, g, label_col, roles[i])] = value
             if name:
                 last[gi] = (out, ctx.out.cells[first_cell:])
         if any(v for k, v in out.items() if k.endswith(("项目", "项目2", "项目3"))) or len(out) > 2:
@@ -567,18 +678,107 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
     for g in groups:
         label_col = f"{g['side']}项目" + (str(g["n"] + 1) if g["n"] else "")
         order += [label_col] + (["支出code"] if g["side"] == "支出" and g["n"] == 0 else [])
-        order += [label_col + ":" + roles[i][1] if g["n"] else roles[i][1] for i in g["measures"]]
+        order += [_two_sided_label(ctx, g, label_col, roles[i]) for i in g["measures"]]
     ctx.out.set_printed(rows_out, order + ["page", "row"])
 
 
-def _parse_economic(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
+def _two_sided_label(ctx: _Ctx, group: dict, label_col: str, role: tuple[str, str, str]) -> str:
+    """The printed table's column for a measure of a two-sided table: 收入:合计, 支出:一般公共预算财政拨款 …"""
+    return f"{label_col if group['n'] else group['side']}:{ctx.label(role)}"
+
+
+def _rename_item(ctx: _Ctx, cell: dict, name: str, side: str) -> None:
+    """A name completed by its wrapped rest ("八、社会保障和就" + "业支出"): the cell's name, item and 类 code follow."""
+    cell["name"] = name
+    code = cell["code"] or (class_code_for_name(name) if side == "支出" else "")
+    if code:
+        cell.update(code=code, level="类", classification="功能分类", item=None, parent=None)
+    else:
+        cell["item"] = canonical_item(ctx.spec.family, side, name)
+
+
+def _economic_blocks(roles: list[tuple[str, str, str]]) -> list[dict]:
+    """The (code columns, name column, measure columns) blocks of a 06 header, left to right."""
+    blocks: list[dict] = []
+    for i, (role, _, _) in enumerate(roles):
+        if role == "code" and (not blocks or blocks[-1]["measures"] or blocks[-1]["name"] is not None):
+            blocks.append({"code": [i], "name": None, "measures": []})
+        elif role == "code" and blocks:
+            blocks[-1]["code"].append(i)
+        elif role == "name" and blocks and blocks[-1]["name"] is None and not blocks[-1]["measures"]:
+            blocks[-1]["name"] = i
+        elif role == "measure" and blocks:
+            blocks[-1]["measures"].append(i)
+    return [b for b in blocks if b["measures"]]
+
+
+def _economic_footers(ctx: _Ctx, line: Line, cells: list, roles, first: int, used: set[int], rows_out: list) -> None:
+    """Footer labels anywhere in a 06 row (人员经费合计 | 148.03): the label, then the first amount to its right."""
+    footers = ctx.spec.measures_for("footer")
+    ncols = len(cells)
+    for i, c in enumerate(cells):
+        key = match_key(c)
+        footer = next((f for f in footers if any(a[-1] in key for a in f.aliases)), None) if key else None
+        if footer is None:
+            continue
+        used.add(i)
+        k = next((k for k in range(i + 1, ncols) if cells[k] and squash(cells[k])), None)
+        if k is None or not (is_amount(cells[k]) or not match_key(cells[k])):
+            continue
+        used.add(k)
+        _, measure, basis = roles[first]
+        value = ctx.amount(line, k, cells[k], footer.name)
+        if value is not None:
+            ctx.cell(line, k, value, name=clean_name(c), item=footer.name, measure=measure, basis=basis)
+            rows_out.append(
+                {"code": "", "name": clean_name(c), ctx.label(roles[first]): value, "page": line.page, "row": line.row}
+            )
+
+
+def _economic_block_row(ctx: _Ctx, line: Line, cells: list, block: dict, roles, rows_out: list) -> None:
+    """One block of one 06 row: its code and name, then its amounts (a 合计 row without a code is kept)."""
+    code, name = _code_of([cells[i] for i in block["code"] + ([block["name"]] if block["name"] is not None else [])])
+    out = {"code": code, "name": name}
+    is_total = not code and match_key(name) in load_labels()["total"]
+    for i in block["measures"]:
+        text = cells[i]
+        if not text or not squash(text):
+            continue
+        _, measure, basis = roles[i]
+        if not code and not is_total:
+            ctx.drop(line, i, text, "amount without a 经济分类 code")
+            ctx.finding(
+                "row_unlabelled",
+                "warning",
+                f"page {line.page} row {line.row}: {text} printed without a code (name {name!r})",
+                line=line,
+                col=i,
+            )
+            continue
+        value = ctx.amount(line, i, text, measure)
+        if value is None:
+            continue
+        ctx.cell(
+            line,
+            i,
+            value,
+            classification="经济分类" if code else "",
+            code=code,
+            name=name,
+            measure=measure,
+            basis=basis,
+        )
+        out[ctx.label(roles[i])] = value
+    if len(out) > 2:
+        rows_out.append(out | {"page": line.page, "row": line.row})
+
+
+def _parse_economic(ctx: _Ctx, ncols: int) -> None:
     """06: 经济分类 (code, name, amounts) blocks printed side by side, and the 人员经费/公用经费 footer.
 
     A block is its code column(s) (类 and 款 may be split), a name column and one or more amount columns (上海
     prints 合计, 人员经费, 公用经费 in one block).
     """
-    footers = ctx.spec.measures_for("footer")
-
     totals = load_labels()["total"]
 
     def is_data(line: Line) -> bool:
@@ -591,17 +791,7 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
     header, data = _split_header(ctx.region.rows, is_data)
     paths = header_paths(header, ncols)
     roles = [column_role(p, ctx.spec.measures_for("measure"), ctx.kind) for p in paths]
-    blocks: list[dict] = []
-    for i, (role, measure) in enumerate(roles):
-        if role == "code" and (not blocks or blocks[-1]["measures"] or blocks[-1]["name"] is not None):
-            blocks.append({"code": [i], "name": None, "measures": []})
-        elif role == "code" and blocks:
-            blocks[-1]["code"].append(i)
-        elif role == "name" and blocks and blocks[-1]["name"] is None and not blocks[-1]["measures"]:
-            blocks[-1]["name"] = i
-        elif role == "measure" and blocks:
-            blocks[-1]["measures"].append((i, measure))
-    blocks = [b for b in blocks if b["measures"]]
+    blocks = _economic_blocks(roles)
     if not blocks:
         ctx.finding(
             "header_unrecognised",
@@ -612,72 +802,28 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
             _drop_numbers(ctx, line, "column header not recognised")
         return
     _drop_header_numbers(ctx, header)
-    default_measure = blocks[0]["measures"][0][1]
-    rows_out = []
+    rows_out: list[dict] = []
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         used: set[int] = set()
-        # footer labels anywhere in the row: the label, then the first amount to its right
-        for i, c in enumerate(cells):
-            key = match_key(c)
-            footer = next((f for f in footers if any(a[-1] in key for a in f.aliases)), None) if key else None
-            if footer is None:
-                continue
-            used.add(i)
-            for k in range(i + 1, ncols):
-                if cells[k] and squash(cells[k]):
-                    if is_amount(cells[k]) or not match_key(cells[k]):
-                        used.add(k)
-                        value = ctx.amount(line, k, cells[k], footer.name)
-                        if value is not None:
-                            ctx.cell(line, "none", "", footer.name, default_measure, value)
-                            rows_out.append(
-                                {
-                                    "code": "",
-                                    "name": footer.name,
-                                    default_measure: value,
-                                    "page": line.page,
-                                    "row": line.row,
-                                }
-                            )
-                    break
+        _economic_footers(ctx, line, cells, roles, blocks[0]["measures"][0], used, rows_out)
         for b in blocks:
-            cols = b["code"] + ([b["name"]] if b["name"] is not None else [])
-            mcols = [i for i, _ in b["measures"]]
-            if any(i in used for i in cols + mcols):
-                continue
-            code, name = _code_of([cells[i] for i in cols])
-            used.update(cols + mcols)
-            out = {"code": code, "name": name}
-            for i, measure in b["measures"]:
-                text = cells[i]
-                if not text or not squash(text):
-                    continue
-                if not code:
-                    if match_key(name) in load_labels()["total"]:
-                        ctx.cell(line, "none", "", name, measure, ctx.amount(line, i, text, measure) or 0.0)
-                        out[measure] = ctx.out.cells[-1]["value"]
-                        continue
-                    ctx.drop(line, i, text, "amount without a 经济分类 code")
-                    ctx.finding(
-                        "row_unlabelled",
-                        "warning",
-                        f"page {line.page} row {line.row}: {text} printed without a code (name {name!r})",
-                    )
-                    continue
-                value = ctx.amount(line, i, text, measure)
-                if value is None:
-                    continue
-                ctx.cell(line, "经济分类", code, name, measure, value)
-                out[measure] = value
-            if len(out) > 2:
-                rows_out.append(out | {"page": line.page, "row": line.row})
+            cols = b["code"] + ([b["name"]] if b["name"] is not None else []) + b["measures"]
+            if not any(i in used for i in cols):
+                used.update(cols)
+                _economic_block_row(ctx, line, cells, b, roles, rows_out)
         for i, c in enumerate(cells):
             if i not in used and c and is_amount(c):
                 ctx.drop(line, i, c, "amount outside any 经济分类 block")
-                ctx.finding("row_unlabelled", "warning", f"page {line.page} row {line.row}: {c} outside any block")
-    order = ["code", "name"] + list(dict.fromkeys(m for b in blocks for _, m in b["measures"])) + ["page", "row"]
-    ctx.out.set_printed(rows_out, order)
+                ctx.finding(
+                    "row_unlabelled",
+                    "warning",
+                    f"page {line.page} row {line.row}: {c} outside any block",
+                    line=line,
+                    col=i,
+                )
+    labels = [ctx.label(roles[i]) for b in blocks for i in b["measures"]]
+    ctx.out.set_printed(rows_out, ["code", "name", *dict.fromkeys(labels), "page", "row"])
 
 
 def _parse_items(ctx: _Ctx, ncols: int) -> None:
@@ -707,17 +853,35 @@ def _parse_items(ctx: _Ctx, ncols: int) -> None:
         for i in mcols:
             value = ctx.amount(line, i, cells[i], roles[i][1]) if cells[i] and squash(cells[i]) else None
             if value is not None:
-                ctx.cell(line, "none", "", name, roles[i][1], value)
-                out[roles[i][1]] = value
+                ctx.cell(line, i, value, name=name, measure=roles[i][1], basis=roles[i][2])
+                out[ctx.label(roles[i])] = value
         for i, c in enumerate(cells):
             if i not in mcols and c and is_amount(c):
                 ctx.drop(line, i, c, "amount in a label column")
         rows_out.append(out | {"page": line.page, "row": line.row})
-    ctx.out.set_printed(rows_out, ["name"] + [roles[i][1] for i in mcols] + ["page", "row"])
+    ctx.out.set_printed(rows_out, ["name"] + [ctx.label(roles[i]) for i in mcols] + ["page", "row"])
+
+
+def _printed_items(header: list[Line], ncols: int) -> list[str]:
+    """Each column's item as printed in a 07 header: its lowest header text, or the group above a 小计/合计
+    ("公务用车购置及运行费" over "小计")."""
+    paths = header_paths(header, ncols, key=clean_name)
+    out = []
+    for path in paths:
+        words = [w for w in path if w and w not in ("预算数", "决算数", "预算", "决算")]
+        if len(words) > 1 and match_key(words[-1]) in ("小计", "合计"):
+            out.append(words[-2])
+        else:
+            out.append(words[-1] if words else "")
+    return out
 
 
 def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
-    """07: one row of 三公 amounts under a two- or three-row header of 预算数/决算数 × items."""
+    """07: rows of 三公 amounts (预算数/决算数) under a two- or three-row header of items.
+
+    Cells are the items (name as printed, item canonical) with measure 合计 and the basis of the column group or of
+    the row's label (江苏 prints 预算数 as a row label).
+    """
     rows = ctx.region.rows
 
     def is_data(line: Line) -> bool:
@@ -725,31 +889,26 @@ def _parse_sangong(ctx: _Ctx, ncols: int) -> None:
 
     header, data = _split_header(rows, is_data)
     paths = header_paths(header, ncols)
-    measures = ctx.spec.measures_for("measure")
     bases = ctx.spec.measures_for("basis")
-    roles = [column_role(p, measures, ctx.kind) for p in paths]
-    default_basis = "预算数" if ctx.kind == "预算" else "决算数"
-    basis_of = []
-    for p in paths:
-        b = next((bb.name for seg in p for bb in bases if any(a[-1] in seg for a in bb.aliases)), "")
-        basis_of.append(b)
+    roles = [column_role(p, ctx.spec.measures_for("item")) for p in paths]
+    names = _printed_items(header, ncols)
     _drop_header_numbers(ctx, header)
     _report_unknown_columns(ctx, paths, roles, data, [])
     rows_out: dict[str, dict] = {}
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         row_label = next((c for c in cells if c and squash(c) and not is_amount(c)), "")
-        row_basis = next((bb.name for bb in bases if any(a[-1] in match_key(row_label) for a in bb.aliases)), "")
+        row_basis = next((bb.basis for bb in bases if any(a[-1] in match_key(row_label) for a in bb.aliases)), "")
         for i, c in enumerate(cells):
-            if not c or not squash(c) or roles[i][0] != "measure":
+            if not c or not squash(c) or roles[i][0] != "item":
                 continue
-            basis = row_basis or basis_of[i] or default_basis
+            basis = row_basis or roles[i][2] or ctx.default_basis
             value = ctx.amount(line, i, c, roles[i][1])
             if value is None:
                 continue
-            ctx.cell(line, "none", "", basis, roles[i][1], value)
-            rows_out.setdefault(basis, {"name": basis, "page": line.page, "row": line.row})[roles[i][1]] = value
-    order = ["name"] + [r[1] for r in roles if r[0] == "measure"] + ["page", "row"]
+            ctx.cell(line, i, value, name=names[i] or roles[i][1], item=roles[i][1], measure="合计", basis=basis)
+            rows_out.setdefault(basis, {"basis": basis, "page": line.page, "row": line.row})[roles[i][1]] = value
+    order = ["basis"] + list(dict.fromkeys(r[1] for r in roles if r[0] == "item")) + ["page", "row"]
     ctx.out.set_printed(list(rows_out.values()), order)
 
 
@@ -772,10 +931,10 @@ def identify_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> tupl
     scores: dict[str, int] = {}
     for spec in specs.values():
         if spec.layout == "economic":
-            codes = sum(1 for p in paths if column_role(p, spec.measures_for("measure"))[0] == "code")
+            codes = sum(1 for p in paths if column_role(p, spec.columns())[0] == "code")
             scores[spec.id] = 3 if codes >= 2 else 0
             continue
-        found = {column_role(p, spec.measures_for("measure"))[1] for p in paths} - {""}
+        found = {column_role(p, spec.columns())[1] for p in paths} - {""}
         scores[spec.id] = len(found)
     best = max(scores.values(), default=0)
     top = sorted(t for t, v in scores.items() if v == best)
@@ -810,7 +969,7 @@ def choose_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> str:
         spec = specs[table]
         if (spec.layout in ("coded", "economic")) != has_codes:
             continue
-        score = len({column_role(p, spec.measures_for("measure"))[1] for p in paths} - {""})
+        score = len({column_role(p, spec.columns())[1] for p in paths} - {""})
         if score > best_score:
             best, best_score = table, score
     return best
@@ -825,24 +984,40 @@ LAYOUTS = {
 }
 
 
-def parse_region(region: TableRegion, spec: TableSpec, kind: str, default_unit: str) -> ParsedTable:
-    """Read one table region into a ParsedTable (cells in 万元, the printed shape, what was dropped and why)."""
+def parse_region(
+    region: TableRegion, spec: TableSpec, kind: str, default_unit: str, line_numbers: bool = True
+) -> ParsedTable:
+    """Read one table region into a ParsedTable (cells in 万元, the printed shape, what was dropped and why).
+
+    ``line_numbers``: the source has lines (text exports, web pages), so cells record their line.
+    """
     unit = region.unit or default_unit or "万元"
     rows = region.rows
     pages = [ln.page for ln in region.lines] or [0]
     out = ParsedTable(
-        table=spec.id,
+        table=spec.family or spec.id,
         title=region.title,
         label=region.label,
         unit=unit,
         page=min(pages),
         last_page=max(pages),
         note=region.note,
+        spec=spec.id,
+        variant=spec.variant,
     )
-    ctx = _Ctx(spec=spec, region=region, kind=kind, scale=SCALE_TO_WANYUAN.get(unit, Decimal(1)), out=out)
+    ctx = _Ctx(
+        spec=spec,
+        region=region,
+        kind=kind,
+        scale=SCALE_TO_WANYUAN.get(unit, Decimal(1)),
+        out=out,
+        line_numbers=line_numbers,
+    )
     if unit not in SCALE_TO_WANYUAN:
-        ctx.finding("unit_unknown", "warning", f"unit {unit!r} of table {spec.id} is not known; values read as 万元")
+        ctx.finding("unit_unknown", "warning", f"unit {unit!r} of table {out.table} is not known; values read as 万元")
     ncols = max((len(r.cells) for r in rows), default=0)
-    if any(is_amount(c) for r in rows for c in r.cells):  # a blank form (the 决算 template) has nothing to read
+    if any(c and is_amount(c) for r in rows for c in r.cells):  # a blank form (the 决算 template) has nothing to read
         LAYOUTS[spec.layout](ctx, ncols)
+    # every number of the table's rows is a cell or a drop with its reason (nothing silently lost)
+    out.n_amounts = len(out.cells) + sum(1 for d in out.dropped if d["reason"] not in NOT_MONEY)
     return out

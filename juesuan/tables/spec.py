@@ -1,7 +1,9 @@
 """Table specs: what each standard table is called, how it is laid out, and which header means which measure.
 
-All of it is read from the CSV files beside this module (data/kinds.csv, titles.csv, measures.csv, labels.csv), so a
-new title spelling, header alias or regional table is a data change. ``SPECS`` maps table id → ``TableSpec``.
+All of it is read from the CSV files beside this module (data/kinds.csv, titles.csv, measures.csv, labels.csv,
+items.csv, bases.csv), so a new title spelling, header alias or regional table is a data change. ``load_specs()`` maps
+spec id → ``TableSpec``. A spec is one printed layout; its ``family`` is the standard table it is (江苏's 收入总表 is
+family 02 with variant 江苏收入总表), and cells, findings and ``Document.table`` speak in families.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from ..textnorm import match_key
+from ..textnorm import clean_name, match_key, strip_ordinal
 
 
 @dataclass(frozen=True)
@@ -23,23 +25,27 @@ class MeasureSpec:
     word (小计) can mean different columns under different groups; a one-word alias matches at any level.
     """
 
-    name: str
-    role: str  # measure | footer | basis
+    name: str  # the measure (合计, 基本支出 …), the item of an item column (07), the footer's item (06)
+    role: str  # measure | item | footer | basis
     side: str  # 收入 | 支出 | "" (one-sided)
     aliases: tuple[tuple[str, ...], ...]  # alias paths of match keys, most specific first
-
-    def named(self, kind: str) -> str:
-        return self.name.replace("{kind}", kind or "决算")
+    basis: str = ""  # the basis a basis row names (07's 预算数/决算数 groups)
 
 
 @dataclass
 class TableSpec:
     id: str
-    layout: str  # two_sided | coded | economic | sangong
+    layout: str  # two_sided | coded | economic | sangong | items
     classification: str  # 功能分类 | 经济分类 | none
     description: str
+    family: str = ""  # 01–09 or a named family
+    variant: str = ""  # "" for the standard layout of the family
     titles: dict[str, list[str]] = field(default_factory=dict)  # kind -> titles as printed in the catalog
     measures: list[MeasureSpec] = field(default_factory=list)
+
+    def columns(self) -> list[MeasureSpec]:
+        """The specs that name an amount column: measures, and the items of an item-column table (07)."""
+        return [m for m in self.measures if m.role in ("measure", "item")]
 
     def measures_for(self, role: str = "measure", side: str = "") -> list[MeasureSpec]:
         return [m for m in self.measures if m.role == role and (not side or m.side == side)]
@@ -53,7 +59,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def load_specs() -> dict[str, TableSpec]:
     specs = {
-        r["table"]: TableSpec(r["table"], r["layout"], r["classification"], r["description"])
+        r["spec"]: TableSpec(r["spec"], r["layout"], r["classification"], r["description"], r["family"], r["variant"])
         for r in _rows("kinds.csv")
     }
     for r in _rows("titles.csv"):
@@ -61,7 +67,7 @@ def load_specs() -> dict[str, TableSpec]:
     for r in _rows("measures.csv"):
         paths = {tuple(match_key(t) for t in a.split(">")) for a in r["aliases"].split("|") if a}
         aliases = tuple(sorted(paths, key=lambda p: (-sum(map(len, p)), p)))
-        specs[r["table"]].measures.append(MeasureSpec(r["measure"], r["role"], r["side"], aliases))
+        specs[r["spec"]].measures.append(MeasureSpec(r["measure"], r["role"], r["side"], aliases, r["basis"]))
     return specs
 
 
@@ -79,3 +85,52 @@ def title_index() -> list[tuple[str, str, str]]:
     """(match key of title, table id, kind) for every known title, longest first."""
     items = [(match_key(t), s.id, kind) for s in load_specs().values() for kind, ts in s.titles.items() for t in ts]
     return sorted(set(items), key=lambda x: (-len(x[0]), x[1], x[2]))
+
+
+def family_of(spec_id: str) -> str:
+    """The family a spec id belongs to ("收入总表" → "02"); an unknown id is its own family."""
+    spec = load_specs().get(spec_id)
+    return spec.family if spec else spec_id
+
+
+@lru_cache(maxsize=1)
+def load_bases() -> tuple[tuple[str, str], ...]:
+    """(match key of a header word, basis) — longest first: 年初预算数 is 年初预算 before 预算数 is 预算."""
+    pairs = {(match_key(r["alias"]), r["basis"]) for r in _rows("bases.csv")}
+    return tuple(sorted(pairs, key=lambda p: (-len(p[0]), p)))
+
+
+def basis_of_header(path: list[str] | tuple[str, ...]) -> str:
+    """The basis a column's header path names (决算数 → 决算, 年初预算数 → 年初预算), "" when it names none.
+
+    A header word names a basis when it is the alias itself, or ends with an alias that ends in 数 ("本年预算数");
+    a word that merely contains 预算 ("一般公共预算财政拨款") names none.
+    """
+    for seg in reversed(path):
+        for alias, basis in load_bases():
+            if seg == alias or (alias.endswith("数") and seg.endswith(alias) and not seg.startswith("上年")):
+                return basis
+    return ""
+
+
+@lru_cache(maxsize=1)
+def load_items() -> dict[tuple[str, str], dict[str, str]]:
+    """(family, side) → {match key of an alias: canonical item}; family "*" applies to every table."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for r in _rows("items.csv"):
+        for fam in r["family"].split("|"):
+            for alias in r["aliases"].split("|"):
+                out.setdefault((fam, r["side"]), {}).setdefault(match_key(alias), r["item"])
+    return out
+
+
+def canonical_item(family: str, side: str, name: str) -> str:
+    """The canonical item of a row printed without a code: the vocabulary's (items.csv), else the name less its
+    ordinal ("一、一般公共预算财政拨款收入" → 一般公共预算财政拨款收入; 上海's 当年收入小计 → 本年收入合计)."""
+    key = match_key(strip_ordinal(name))
+    items = load_items()
+    for k in ((family, side), (family, ""), ("*", side), ("*", "")):
+        hit = items.get(k, {}).get(key)
+        if hit:
+            return hit
+    return clean_name(strip_ordinal(name))

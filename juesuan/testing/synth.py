@@ -147,18 +147,44 @@ class _Builder:
         return f"{cents * self.factor / 100:.2f}"
 
     def cell(self, table: str, classification: str, code: str, name: str, measure: str, cents: int) -> None:
+        """One expected cell, given as the generator lays the tables out (the side or basis in the column's name),
+        stored in the data contract's terms (side, measure, basis apart; 07's items as names)."""
         self.expected.append(
             {
                 "table": table,
-                "classification": classification if code else "none",
-                "code": code,
-                "level": level_of(code, classification) if code else "",
-                "parent": parent_of(code, classification) if code else "",
-                "name": name,
-                "measure": measure,
+                "classification": classification if code else None,
+                "code": code or None,
+                "level": (level_of(code, classification) or None) if code else None,
+                "parent": (parent_of(code, classification) or None) if code else None,
+                **contract_terms(table, name, measure, bool(code)),
                 "value": cents / 100,
             }
         )
+
+
+_ROW_TOTAL = {"本年收入合计", "本年支出合计", "收入金额", "支出合计", "决算数", "预算数"}
+
+
+def contract_terms(table: str, name: str, measure: str, coded: bool) -> dict:
+    """side, name, item, measure and basis of a generated cell (contract v2)."""
+    from ..tables.spec import canonical_item
+
+    side = None
+    if table in ("01", "04"):
+        side = "收入" if measure.startswith("收入") else "支出"
+        measure = measure[2:]
+    if table == "07":  # the row is the basis, the column the item
+        item, basis = measure, name[:2]
+        return {"side": None, "name": item, "item": item, "measure": "合计", "basis": basis}
+    basis = "决算"
+    if measure in ("决算数", "预算数"):
+        basis = measure[:2]
+    if measure in _ROW_TOTAL or measure in ("决算数", "金额"):
+        measure = "合计"
+    if table == "08" and measure == "合计":
+        measure = "本年支出"
+    item = None if coded else canonical_item(table, side or "", name)
+    return {"side": side, "name": name, "item": item, "measure": measure, "basis": basis}
 
 
 def _split(rng: random.Random, total: int, n: int) -> list[int]:
