@@ -38,6 +38,7 @@ _LABEL = re.compile(
     r"^(?P<label>预算主管部门|主管部门|预算单位|编制部门|填报单位|单位名称|部门名称|部门|单位|发布机构)\s*[:：]\s*(?P<name>.+)$"
 )
 _UNIT_TAIL = re.compile(r"\s*(?:金额)?单位\s*[:：].*$")
+_UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(?:万元|元|千元|亿元)")
 _WEB_TITLE = re.compile(r"^标题\s*[:：]\s*(.+)$")
 _WEB_META = re.compile(r"^(?:发布时间|文号|发布机构|栏目|原文链接|本地目录)\s*[:：]")
 _YEAR = re.compile(
@@ -163,8 +164,8 @@ def title_block(texts: list[_Text], limit: int = 8) -> list[_Text]:
         return [_Text(t.page, t.row, _WEB_TITLE.match(t.text).group(1)), *meta]
     out = []
     for t in texts[: limit * 2]:
-        if _CONTENTS.match(t.text) or (_PART.match(t.text) and out) or len(t.text) > 50:
-            break  # a cover's lines are short: a long one is the narrative of a document without a cover
+        if _CONTENTS.match(t.text) or (_PART.match(t.text) and out) or len(t.text) > 50 or _UNIT_LINE.search(t.text):
+            break  # a cover's lines are short: a long one is narrative, a unit line a table's header
         out.append(t)
     return out[:limit]
 
@@ -181,7 +182,9 @@ def kind_of(texts: list[_Text], title: list[_Text], regions=None) -> tuple[str, 
         kinds = set(_KIND.findall(_mask(t.text)))
         if len(kinds) == 1:
             return kinds.pop(), f"title {t.where}"
-    tables = Counter(r.kind for r in regions or () if getattr(r, "kind", ""))
+    # only a title that says 决算 or 预算 counts: the recogniser files "一般公共预算“三公”经费支出表", printed in
+    # 决算 notices too, under 预算
+    tables = Counter(r.kind for r in regions or () if r.kind and _KIND.search(_mask(squash(r.title or ""))))
     if tables:
         return tables.most_common(1)[0][0], "tables"
     masked = _mask("\n".join(t.text for t in texts))
@@ -313,12 +316,14 @@ def region_for(department: str, title: list[_Text], texts: list[_Text], file_nam
     """The place: from the department's name, else the title block, else the file name, else the text (an address
     line first). A shared name (普陀区) is resolved by the place the text names."""
     context = None
+    shared = Region()
     tries = [(department, "department")] + [(t.text, f"title {t.where}") for t in title]
     tries.append((Path(file_name).stem, "file name"))
     for text, source in tries:
         region = region_of(text, year=year, source=source)
         if region.ambiguous:
             context = context or region_in_text([t.text for t in texts], year=year)
+            shared = shared if shared.ambiguous else region
             region = region_of(text, context=context, year=year, source=source)
         if region:
             return region
@@ -326,7 +331,7 @@ def region_for(department: str, title: list[_Text], texts: list[_Text], file_nam
     if found and " line " in found.source:
         where = texts[int(found.source.rsplit(" ", 1)[1]) - 1].where
         return replace(found, source=f"text {where}")
-    return found
+    return found or shared  # a name several places share stays ambiguous: its candidates, never a guess
 
 
 def identify(raw: RawDocument, regions=None) -> Identity:

@@ -259,7 +259,7 @@ def region_of(
     gaz = load_gazetteer()
     mentions = [m for m in gaz.mentions(name, short=True) if not _inside_word(name, m)]
     if not mentions:
-        return Region(source=source)
+        return Region()
     chain = _chains(mentions)[0]
     return _region_of_chain(chain, name, gaz, context, year, source)
 
@@ -305,7 +305,7 @@ def region_in_text(
             if region:
                 found.append((is_address, i, region))
     if not found:
-        return Region(source=source)
+        return Region()
     address = [r for is_address, _, r in found if is_address]
     if address:
         return max(address, key=lambda r: len(r.code.rstrip("0")))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from juesuan.identity import department_of, identify, is_unit_name, simplified
+from juesuan.raw import Line, RawDocument
 from juesuan.readers import read_raw
 from juesuan.tables import find_tables
 from juesuan.textnorm import to_simplified
@@ -111,6 +112,23 @@ def test_a_sangong_only_notice_is_a_juesuan(tmp_path, title):
     assert i.department == "株洲市石峰区医疗保障局"
 
 
+def test_a_sangong_table_whose_title_names_no_kind_does_not_decide_it(tmp_path):
+    # the recogniser files this title under 预算; in a 决算 notice the sentence says what the figures are
+    path = tmp_path / "sangong.txt"
+    rows = ["项目\t合计\t因公出国（境）费\t公务用车购置及运行费\t公务接待费", "决算数\t1.00\t0.00\t0.00\t1.00"]
+    path.write_text(
+        "\n".join(["株洲市石峰区医疗保障局2021年度“三公”经费支出情况", "一般公共预算“三公”经费支出表", "单位：万元"])
+        + "\n"
+        + "\n".join(rows + SANGONG[1:2]),
+        encoding="utf-8",
+    )
+    raw = read_raw(path)
+    regions = find_tables(raw.lines)
+    assert [(r.table, r.kind) for r in regions] == [("07", "预算")]
+    i = identify(raw, regions)
+    assert (i.kind, i.sources["kind"]) == ("决算", "text")
+
+
 def test_the_department_is_a_name_never_a_sentence(tmp_path):
     path = tmp_path / "x.txt"
     path.write_text(
@@ -185,3 +203,17 @@ def test_files_that_are_not_disclosures_say_so(tmp_path, name, text, status):
     path.write_text(text, encoding="utf-8")
     i = identify(read_raw(path))
     assert i.status == status and i.reason and not i.is_disclosure
+
+
+def test_a_shared_place_name_is_resolved_by_the_text_or_left_ambiguous():
+    named = [Line(1, 1, ("普陀区商务委员会2025年部门预算",))]
+    address = identify(RawDocument("a.pdf", "pdf", "0", [*named, Line(1, 2, ("本部门位于上海市普陀区大渡河路",))]))
+    assert address.region.code == "310107"
+    alone = identify(RawDocument("b.pdf", "pdf", "0", [*named, Line(1, 2, ("本部门负责全区商务工作",))]))
+    assert not alone.region and alone.region.candidates == ("310107", "330903")
+
+
+def test_an_empty_document_is_not_a_disclosure_and_says_nothing_else():
+    i = identify(RawDocument("x.txt", "text", "0", []))
+    assert i.status == "not a disclosure" and (i.kind, i.year, i.department, i.region.code) == ("", None, "", "")
+    assert i.sources == {}
