@@ -175,7 +175,9 @@ def load_gazetteer() -> Gazetteer:
                 gaz.by_short.setdefault(short, []).append(d)
     with (data / "region_aliases.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            gaz.by_name.setdefault(row["alias"], []).extend(d for d in by_code[row["code"]] if d.status == "current")
+            # an alias without a code is a name that is not a place (中山大学): it blocks the short form inside it
+            rows = by_code.get(row["code"], []) if row["code"] else []
+            gaz.by_name.setdefault(row["alias"], []).extend(d for d in rows if d.status == "current")
     names = sorted(set(gaz.by_name) | set(gaz.by_short), key=lambda n: (-len(n), n))
     for n in names:
         gaz._first2.setdefault(n[:2], []).append(n)

@@ -94,3 +94,10 @@ def test_gazetteer_is_consistent():
             assert gaz.division(r["code"][:4] + "00"), r
         assert not (r["level"] == "county" and r["name"] == "市辖区")
     assert len({(r["code"], r["name"]) for r in rows}) == len(rows)
+
+
+def test_a_name_that_only_looks_like_a_place_is_not_one():
+    assert not region_of("中山大学") and not region_of("中山大学").ambiguous
+    assert region_of("广东省中山大学").code == "440000"
+    assert region_of("中山市财政局").code == "442000"
+    assert not region_of("江西路街道办事处")  # a street named after a province
