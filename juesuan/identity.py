@@ -91,8 +91,10 @@ class Identity:
             "department_canonical": self.department_canonical,
             "scope": self.scope,
             **self.region.as_row(),
-            "status": self.status,
-            "status_reason": self.reason,
+            # the documents row's own status (ok / partial / failed / not a disclosure) is the pipeline's: this says
+            # whether the file is a disclosure at all, and why not
+            "disclosure": self.status,
+            "disclosure_reason": self.reason,
         }
 
 

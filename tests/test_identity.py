@@ -203,6 +203,7 @@ def test_files_that_are_not_disclosures_say_so(tmp_path, name, text, status):
     path.write_text(text, encoding="utf-8")
     i = identify(read_raw(path))
     assert i.status == status and i.reason and not i.is_disclosure
+    assert (i.as_row()["disclosure"], i.as_row()["disclosure_reason"]) == (status, i.reason)
 
 
 def test_a_shared_place_name_is_resolved_by_the_text_or_left_ambiguous():
