@@ -207,3 +207,37 @@ def decimals_of(text: str) -> int:
     """Number of decimals printed ("985.24" → 2, "4.5" → 1, "12" → 0)."""
     t = squash(unicodedata.normalize("NFKC", text)).strip("()")
     return len(t.split(".", 1)[1]) if "." in t else 0
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    # OpenCC's phrase tables know the one-to-many cases (乾隆 stays, 乾燥 → 干燥; 著名 stays) that a character map
+    # gets wrong; the official Python binding ships the tables in its wheel.
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str | None) -> str:
+    """Traditional characters to simplified (OpenCC t2s); simplified text passes unchanged."""
+    if not text:
+        return ""
+    return _t2s().convert(text)
+
+
+def traditional_share(text: str | None) -> tuple[int, int]:
+    """(characters that t2s changes, Chinese characters) in ``text``: how much of it is in traditional characters."""
+    if not text:
+        return 0, 0
+    simplified = to_simplified(text)
+    han = [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]
+    if len(simplified) != len(text):  # a phrase mapped to a different length: compare character sets instead
+        changed = sum(1 for c in set(text) if "\u4e00" <= c <= "\u9fff" and to_simplified(c) != c)
+        return changed, len(han)
+    return sum(1 for i in han if simplified[i] != text[i]), len(han)
+
+
+def is_traditional(text: str | None, share: float = 0.05, at_least: int = 5) -> bool:
+    """True when at least ``share`` of the Chinese characters (and ``at_least`` of them) are traditional forms."""
+    changed, han = traditional_share(text)
+    return changed >= at_least and changed >= share * han
