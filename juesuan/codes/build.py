@@ -294,6 +294,8 @@ def _attach_purposes(rows: list[dict], purposes: list[dict[str, str]]) -> None:
 def _finish_row(r: dict) -> dict:
     documents = r["documents"]
     source = r["source"]
+    if r["basis"] == "recalled" and "recalled" not in source:
+        source += " (recalled, not checked against a copy)"
     if documents:
         source += ("; " if r["basis"] != "document" else ": ") + (
             f"printed in {_doc_list(documents)}" if r["basis"] != "document" else _doc_list(documents)

@@ -381,8 +381,24 @@ def _pad(text: str, width: int) -> str:
 TABLE_COLUMNS = ["code", "level", "name", "editions", "certain", "source"]
 
 
+# The table cuts the source at this display width; --format csv/json give it whole.
+SOURCE_WIDTH = 100
+
+
+def _cut(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            return out + "…"
+        out += ch
+    return out
+
+
 def _table_row(r: dict) -> list[str]:
-    return [r["code"], r["level"], r["name"], _editions(r), "yes" if r["certain"] else "no", r["source"]]
+    certain = "yes" if r["certain"] else "no"
+    return [r["code"], r["level"], r["name"], _editions(r), certain, _cut(r["source"], SOURCE_WIDTH)]
 
 
 def _details(cat: Catalog, found: list[dict]) -> list[str]:
@@ -409,7 +425,8 @@ def link_text(k: dict) -> str:
 def format_lookup(query: str, edition: int | None = None, limit: int = 30, catalog: Catalog | None = None) -> str:
     """The text ``juesuan codes QUERY`` prints: a small aligned table of ``lookup`` results.
 
-    Columns: code, level, name, editions ("2019–" is open-ended), certain ("yes"/"no"), source. At most ``limit``
+    Columns: code, level, name, editions ("2019–" is open-ended), certain ("yes"/"no"), source (cut at
+    ``SOURCE_WIDTH`` display columns). At most ``limit``
     rows, then a line saying how many more; then, for a code query, the code's purpose, notes and links. A query
     with no match gives one line saying so.
     """
