@@ -272,3 +272,26 @@ def test_real_files_print_no_code_the_catalog_lacks(shared_real):
         doc = juesuan.read(shared_real / name)
         unknown = doc.findings[doc.findings["check"] == "code_unknown"]
         assert unknown.empty, unknown["message"].tolist()
+
+
+def test_a_catalog_from_a_frame_derives_what_it_lacks():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "classification": [FUNCTIONAL, FUNCTIONAL],
+            "code": ["210", "21015"],
+            "name": ["卫生健康支出", "医疗保障管理事务"],
+            "first_edition": [2019, 2019],
+            "last_edition": [None, None],
+            "source": ["t", "t"],
+            "certain": [True, True],
+        }
+    )
+    cat = catalog.Catalog(frame)
+    assert [(r["level"], r["parent"], r["scheme"]) for r in cat.records] == [
+        ("类", "", "支出功能分类"),
+        ("款", "210", "支出功能分类"),
+    ]
+    assert check_code("21015", "医疗保障管理事务", FUNCTIONAL, 2021, catalog=cat) == []
+    assert check_code("2101501", "行政运行", FUNCTIONAL, 2021, catalog=cat) == ["unknown 功能分类 code 2101501"]

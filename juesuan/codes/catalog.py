@@ -67,6 +67,10 @@ def _records_of_frame(df: pd.DataFrame) -> list[dict]:
         for c in COLUMNS:
             if row[c] is None and c not in _INT_COLUMNS:
                 row[c] = ""
+        row["code"] = str(row["code"])
+        row["level"] = row["level"] or level_of(row["code"], row["classification"])
+        row["parent"] = row["parent"] or parent_of(row["code"], row["classification"])
+        row["scheme"] = row["scheme"] or scheme_of(row["code"], row["classification"])
         out.append(row)
     return out
 
