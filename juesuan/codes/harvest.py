@@ -1,8 +1,8 @@
 """Evidence for the catalog: the (code, name) pairs real documents print, per edition year.
 
-``python -m juesuan.codes harvest FILE_OR_FOLDER ... [--label-root DIR]`` reads each document with juesuan and
-prints evidence rows (classification, code, name, edition, document, how) as CSV, to be merged into
-data/evidence.csv; ``build`` then corroborates, extends or adds catalog rows from them (see ``build``). Rows come from
+``python -m juesuan.codes harvest FILE_OR_FOLDER ... [--label-root DIR ...]`` reads each document with juesuan and
+prints evidence rows (classification, code, name, edition, document, how) as CSV, sorted as data/evidence.csv keeps
+them (which is made by ``harvest data/raw ../shared/real --label-root . --label-root ../shared``); ``build`` then corroborates, extends or adds catalog rows from them (see ``build``). Rows come from
 the tables' code cells ("table") and from narrative citations that give the code before a 类/款/项 name path
 ("narrative": 平潭 2017 writes "2010301一般公共服务支出（类）政府办公厅及相关机构事务支出（款）行政运行（项）"). The
 edition is the document's year: a 预算 of 2019 is drawn up on the 2019 subjects, a 决算 of 2021 on the 2021 ones.
@@ -85,18 +85,30 @@ def _files(paths: Iterable[str]) -> list[Path]:
     return [f for f in out if not f.name.endswith((".json", ".md"))]
 
 
+def _label(f: Path, roots: list[Path]) -> str:
+    """The file's path relative to the first root that holds it (its name when none does)."""
+    for root in roots:
+        if f.resolve().is_relative_to(root.resolve()):
+            return f.resolve().relative_to(root.resolve()).as_posix()
+    return f.name
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Print the evidence of every file under the paths given, sorted as data/evidence.csv keeps it."""
     args = list(sys.argv[1:] if argv is None else argv)
-    root = None
-    if "--label-root" in args:
+    roots = []
+    while "--label-root" in args:
         i = args.index("--label-root")
-        root = Path(args[i + 1])
+        roots.append(Path(args[i + 1]))
         del args[i : i + 2]
+    rows = []
+    for f in _files(args):
+        label = _label(f, roots)
+        found = document_evidence(f, label)
+        print(f"{label}: {len(found)} evidence rows", file=sys.stderr)
+        rows += found
+    rows.sort(key=lambda r: (r["classification"], r["code"], r["edition"], r["document"], r["name"]))
     writer = csv.DictWriter(sys.stdout, EVIDENCE_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for f in _files(args):
-        label = f.relative_to(root).as_posix() if root and f.is_relative_to(root) else f.name
-        rows = document_evidence(f, label)
-        writer.writerows(sorted(rows, key=lambda r: (r["classification"], r["code"], r["name"])))
-        print(f"{label}: {len(rows)} evidence rows", file=sys.stderr)
+    writer.writerows(rows)
     return 0
