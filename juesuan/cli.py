@@ -4,7 +4,8 @@
                                        (data/clean): CSV + Parquet + datapackage.json; --workers N, --no-cache
     juesuan show FILE [--table 02]     a document's summary, or one table as printed
     juesuan check FILE                 the findings; exit status 1 when there are errors
-    juesuan codes QUERY                look up a classification code or name in the catalog
+    juesuan codes QUERY                look up a classification code or name in the catalog (--edition YEAR,
+                                       --format table|csv|json); exit status 1 when nothing matches
 
 Bad input is one line naming the file and the problem (exit status 2), never a traceback.
 """
@@ -129,10 +130,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_codes(args: argparse.Namespace) -> int:
-    from .codes import format_lookup
+    """Print catalog entries as a table (default), CSV or JSON; exit status 1 when nothing matches."""
+    from .codes import format_lookup, found_any, lookup_records, write_records
 
-    print(format_lookup(" ".join(args.query), edition=args.edition))
-    return 0
+    query = " ".join(args.query)
+    try:
+        found = lookup_records(query, edition=args.edition)
+    except ValueError as err:  # an empty query
+        print(f"codes: {err}", file=sys.stderr)
+        return 2
+    if args.format == "table" or not found_any(found):
+        print(format_lookup(query, edition=args.edition, limit=args.limit))
+    else:
+        write_records(found[: args.limit], args.format, sys.stdout)
+    return 0 if found_any(found) else 1
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -175,6 +186,8 @@ def make_parser() -> argparse.ArgumentParser:
     k = sub.add_parser("codes", help="look up a classification code or name")
     k.add_argument("query", nargs="+")
     k.add_argument("--edition", type=int, help="edition year of the catalog")
+    k.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output (default table)")
+    k.add_argument("--limit", type=int, default=30, metavar="N", help="at most N entries (default 30)")
     k.set_defaults(func=cmd_codes)
     return p
 

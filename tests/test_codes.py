@@ -75,7 +75,7 @@ def test_class_names_keep_their_behaviour():
 
 def test_every_entry_has_a_parent_in_force_in_every_edition():
     cat = default_catalog()
-    for edition in range(2019, 2026):
+    for edition in range(2016, 2027):
         rows = cat.at(edition)
         known = set(zip(rows["classification"], rows["code"]))
         orphans = [
@@ -86,7 +86,7 @@ def test_every_entry_has_a_parent_in_force_in_every_edition():
 
 def test_one_name_per_code_and_edition():
     cat = default_catalog()
-    for edition in (2019, 2020, 2021, 2025):
+    for edition in range(2016, 2027):
         rows = cat.at(edition)
         dup = rows[rows.duplicated(["classification", "code"], keep=False)]
         assert dup.empty, f"{edition}: {dup[['code', 'name']].values.tolist()}"
@@ -97,9 +97,12 @@ def test_every_entry_says_where_it_comes_from_and_uncertain_ones_are_marked():
     assert (e["source"].str.len() > 0).all()
     assert e["certain"].dtype == bool
     assert not e["certain"].all() and e["certain"].any()
-    # The document-learnt 项 is never certain.
+    # Document-learnt rows are never certain; a recalled row is certain only when a document confirms it.
     learnt = e[e["source"].str.startswith("learnt from document")]
     assert "2296013" in set(learnt["code"]) and not learnt["certain"].any()
+    assert set(learnt["basis"]) == {"document"}
+    recalled = e[e["basis"] == "recalled"]
+    assert (recalled["certain"] == (recalled["evidence"] > 0)).all()
 
 
 def test_catalog_covers_the_required_classes_and_economic_kuan():
@@ -213,8 +216,10 @@ def test_format_lookup_prints_a_small_table():
     text = format_lookup("2101501", 2021)
     lines = text.splitlines()
     assert lines[0].split() == ["code", "level", "name", "editions", "certain", "source"]
-    assert lines[-1].startswith("2101501") and "行政运行" in lines[-1] and "2019–" in lines[-1]
-    assert len(lines) == 4
+    assert lines[3].startswith("2101501") and "行政运行" in lines[3] and "2019–" in lines[3]
+    # Under the table: the code's purpose (科目说明) with its source.
+    assert lines[4].startswith("purpose (2101501 行政运行): 反映行政单位") and "004_736e3c27a28140ac" in lines[4]
+    assert len(lines) == 5
 
     # Columns line up although names are double width.
     def column(line: str) -> int:

@@ -36,9 +36,11 @@ def _normalise(text: str) -> str:
 @lru_cache(maxsize=4)
 def _class_names(catalog: Catalog) -> dict[str, str]:
     """match key of every 类 name (all editions) → code."""
-    e = catalog.entries
-    classes = e[(e["classification"] == FUNCTIONAL) & (e["level"] == "类")]
-    return {match_key(n): c for n, c in zip(classes["name"], classes["code"])}
+    return {
+        match_key(r["name"]): r["code"]
+        for r in catalog.records
+        if r["classification"] == FUNCTIONAL and r["level"] == "类"
+    }
 
 
 def class_code_for_name(name: str, catalog: Catalog | None = None) -> str:
