@@ -174,10 +174,25 @@ def department_kind(department: str, region: str = "") -> str:
 _department_kind_of = department_kind  # for functions whose parameter is called department_kind
 
 
+def _region_prefix(department: str, parts: tuple) -> str:
+    """The region a department's name starts with, as printed ("株洲市石峰区" of 株洲市石峰区医疗保障局), from the
+    gazetteer's province/city/county of the document."""
+    province, city, county = (p if isinstance(p, str) else "" for p in parts)
+    for prefix in (province + city + county, city + county, province + county, county, province + city, city, province):
+        if prefix and department.startswith(prefix):
+            return prefix
+    return ""
+
+
 def _doc_frame(documents: pd.DataFrame) -> pd.DataFrame:
-    docs = documents[["doc_id", "department", "region", "year", "kind"]].copy()
-    docs["department"] = docs["department"].map(clean_name)
-    return docs.drop_duplicates("doc_id")
+    """One row per document: its canonical department (aliases resolved) and the region its name is printed with."""
+    docs = documents[["doc_id", "department", "department_norm", "province", "city", "county", "year", "kind"]].copy()
+    docs["department"] = docs["department_norm"].fillna(docs["department"]).fillna("").map(clean_name)
+    docs["region"] = [
+        _region_prefix(d, parts)
+        for d, parts in zip(docs["department"], docs[["province", "city", "county"]].itertuples(index=False))
+    ]
+    return docs[["doc_id", "department", "region", "year", "kind"]].drop_duplicates("doc_id")
 
 
 def _value_from_cells(index: dict[tuple, dict], doc_id: str, refs: list[tuple[str, ...]]) -> dict | None:

@@ -45,7 +45,7 @@ from pathlib import Path
 import pandas as pd
 
 from .document import Document, read
-from .errors import JuesuanError
+from .errors import JuesuanError, NotABudgetDocument
 from .readers import SUFFIXES, _sniff, sha256_of
 from .schema import TABLES, columns, conform, empty_frame
 
@@ -193,9 +193,9 @@ def failed_row(path: Path, label: str, err: Exception) -> dict:
             "doc_id": sha[:16],
             "file": label,
             "sha256": sha,
-            "status": "failed",
+            "status": "not_disclosure" if isinstance(err, NotABudgetDocument) else "failed",
             "error": message,
-            "tables": "",
+            "tables": None,
             "n_cells": 0,
             "n_errors": 0,
         }

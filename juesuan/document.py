@@ -17,30 +17,15 @@ import pandas as pd
 
 from . import narrative
 from .errors import JuesuanError, NotABudgetDocument
+from .identity import Identity, identify, simplified
 from .raw import RawDocument
 from .readers import read_raw
 from .schema import frame_from_records
 from .tables import ParsedTable, choose_by_header, find_tables, identify_by_header, load_specs, parse_region
-from .tables.recognise import department_in, label_number
-from .textnorm import clean_name, is_amount, squash
+from .tables.recognise import label_number
+from .textnorm import is_amount, squash
 from .validate import Ledger, check_cells, checks_frame, findings_frame, make_finding
 
-_YEAR = re.compile(r"(20\d{2})\s*年\s*度?")
-_ORG = r"(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|学校|校|馆|会|社|署|人民政府|政府|街道办事处|镇|乡|公司|集团)"
-_TITLE_DEPT = re.compile(
-    r"^(?:\d{4}\s*年度?)?\s*(.{2,40}?" + _ORG + r")\s*(?:\d{4}\s*年度?)?\s*(?:部门|单位)?(?:决算|预算)"
-)
-_ORG_LINE = re.compile(r"^(.{2,40}?" + _ORG + r")(?:单位|部门)?(?:概况)?$")
-_NARRATIVE_DEPT = re.compile(
-    r"(?<![\u4e00-\u9fff])?([\u4e00-\u9fff（）]{2,30}?"
-    + _ORG
-    + r")(?:（以下简称|\(以下简称|设|为|是|内设|下设|主要职|于)"
-)
-_REGION = re.compile(
-    r"^(?P<province>北京市|上海市|天津市|重庆市|[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
-    r"(?P<city>[\u4e00-\u9fff]{1,8}?(?:市|自治州|州|盟|地区))?"
-    r"(?P<county>[\u4e00-\u9fff]{1,8}?(?:自治县|县|区|旗|市))?"
-)
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 # Checks whose findings mean a table could not be fully read: the document is then "partial", not "ok".
 _PARTIAL_CHECKS = {"header_unrecognised", "unreadable_value", "reader", "table_unreadable", "row_misaligned"}
@@ -66,6 +51,7 @@ class Document:
     checks: pd.DataFrame = field(default_factory=lambda: frame_from_records([], "checks"))
     raw: RawDocument | None = None
     parsed: dict[str, ParsedTable] = field(default_factory=dict, repr=False)
+    identity: Identity | None = field(default=None, repr=False)
 
     @property
     def doc_id(self) -> str:
@@ -139,70 +125,6 @@ def _key_totals(cells: pd.DataFrame) -> list[tuple[str, str]]:
         if len(v):
             out.append((label, f"{v.iloc[0]:,.2f}"))
     return out
-
-
-def department_of(raw: RawDocument) -> str:
-    """The department: a "部门：" line on the tables, else the title block, else the narrative's first mention."""
-    named = [department_in([ln]) for ln in raw.lines if not ln.is_row]
-    named = [n for n in named if n and len(n) >= 4]
-    if named:
-        return Counter(named).most_common(1)[0][0]
-    head = [squash(ln.text) for ln in raw.lines[:25] if not ln.is_row]
-    for i, t in enumerate(head):
-        m = _TITLE_DEPT.match(t)
-        if m:
-            return clean_name(m.group(1))
-        if ("决算" in t or "预算" in t) and i > 0 and _ORG_LINE.match(head[i - 1]):
-            return clean_name(_ORG_LINE.match(head[i - 1]).group(1))
-    for t in head:
-        m = _ORG_LINE.match(re.sub(r"^第[一二三四五]部分", "", t))
-        if m and not t.startswith(("一、", "二、")):
-            return clean_name(m.group(1))
-    for ln in raw.lines[:200]:
-        if not ln.is_row:
-            m = _NARRATIVE_DEPT.search(squash(ln.text))
-            if m:
-                return clean_name(m.group(1))
-    return ""
-
-
-def region_of(department: str) -> dict[str, str | None]:
-    """Province/city/county parts at the start of a department name, as found (no gazetteer is consulted)."""
-    m = _REGION.match(department or "")
-    parts = {k: (m.group(k) or None) if m else None for k in ("province", "city", "county")}
-    parts["region"] = "".join(parts[k] or "" for k in ("province", "city", "county")) or None
-    parts["adcode"] = None
-    return parts
-
-
-def year_of(raw: RawDocument) -> int | None:
-    """The fiscal year: from the title block when it states one, else the year most often written as "20XX年度"."""
-    for ln in raw.lines[:12]:
-        m = _YEAR.search(squash(ln.text))
-        short = len(squash(ln.text))
-        if m and (short <= 12 or (short <= 40 and ("决算" in ln.text or "预算" in ln.text))):
-            return int(m.group(1))
-    # "20XX年" with or without 度: seed 001 writes "2021 年" for its year and "2020年度" once, for the prior year
-    counts = Counter(int(y) for ln in raw.lines if not ln.is_row for y in re.findall(r"(20\d{2})\s*年", ln.text))
-    return counts.most_common(1)[0][0] if counts else None
-
-
-def kind_of(raw: RawDocument, regions) -> str:
-    """决算 or 预算: from the titles of the tables found, else the title block, else which word the text uses."""
-    kinds = Counter(r.kind for r in regions if r.kind)
-    if kinds:
-        return kinds.most_common(1)[0][0]
-    for ln in raw.lines[:12]:
-        t = squash(ln.text)
-        if re.search(r"(?:部门|单位)决算|决算(?:公开|报告)", t):
-            return "决算"
-        if re.search(r"(?:部门|单位)预算|预算公开", t):
-            return "预算"
-    # 决算 narratives say 预算 more often than 决算 (年初预算, 预算数), so any steady use of 决算 decides
-    text = raw.text
-    if text.count("决算") >= 3:
-        return "决算"
-    return "预算" if "预算" in text else ""
 
 
 def _table_finding(
@@ -372,31 +294,34 @@ def _status(findings: pd.DataFrame) -> tuple[str, str]:
 def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document:
     """Run recognition, parsing, narrative and checks on a RawDocument.
 
-    Raises NotABudgetDocument when the file has no recognisable table and says nothing of 决算 or 预算.
+    Raises NotABudgetDocument when the file has no recognisable table and says nothing of 决算 or 预算; a file that
+    reads but is not a disclosure (the official template, a 公开情况检查表) is a Document with status
+    ``not_disclosure`` and the reason.
     """
     doc_id = raw.sha256[:16]
     file_label = file_label or raw.path
+    raw = simplified(raw)  # a mirror in traditional characters reads like the original
     lines_ok = raw.format in _LINE_FORMATS
     regions = find_tables(raw.lines)
-    kind = kind_of(raw, regions)
-    doc_unit = _doc_unit(raw, regions)
     findings = _reader_findings(raw)
     specs = load_specs()
-    unrecognised = settle_untitled(regions, specs, kind, findings, lines_ok)
+    ident = identify(raw, regions)
+    unrecognised = settle_untitled(regions, specs, ident.kind, findings, lines_ok)
     regions = [r for r in regions if r.table != "?"]
     for region in regions:
         region.table = choose_by_header(region, specs)
-    kind = kind_of(raw, regions) or kind
+    ident = identify(raw, regions)
+    kind, year, department = ident.kind, ident.year, ident.department
     if not regions and not kind:
         raise NotABudgetDocument(
             file_label, "not a 决算/预算 document: no standard table found and the text mentions neither 决算 nor 预算"
         )
+    doc_unit = _doc_unit(raw, regions)
     parsed = parse_regions(regions, specs, kind, doc_unit, findings, lines_ok)
     if regions and not any(r.unit for r in regions) and not doc_unit:
         findings.append(
             _table_finding("unit_unknown", "warning", "no unit stated with the tables; values read as 万元")
         )
-    department, year = department_of(raw), year_of(raw)
     records = [
         dict(c, doc_id=doc_id, year=year, department=department or None) for t in parsed.values() for c in t.cells
     ]
@@ -412,6 +337,9 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         "dropped",
     )
     status, error = _status(all_findings)
+    if ident.status != "disclosure":
+        status, error = "not_disclosure", f"{ident.status}: {ident.reason}"
+    region = ident.region
     meta = {
         "doc_id": doc_id,
         "file": file_label,
@@ -420,9 +348,13 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         "kind": kind or None,
         "year": year,
         "department": department or None,
-        "department_norm": department or None,
-        "scope": None,
-        **region_of(department),
+        "department_norm": ident.department_canonical or None,
+        "scope": ident.scope or None,
+        "region": region.printed or region.name or None,
+        "province": region.province or None,
+        "city": region.city or None,
+        "county": region.county or None,
+        "adcode": region.code or None,
         "unit": doc_unit or None,
         "pages": raw.pages,
         "tables": ",".join(parsed) or None,
@@ -442,6 +374,7 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         checks=checks_frame(ledger.rows, doc_id),
         raw=raw,
         parsed=parsed,
+        identity=ident,
     )
 
 

@@ -32,7 +32,7 @@ def test_build_writes_bom_csvs_and_is_byte_identical(tmp_path):
     docs = pd.read_csv(out1 / "documents.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     status = dict(zip(docs.file, docs.status))
     assert status["000_8f3e29accc7952d2.txt"] == "ok" and status["notes/empty.txt"] == "failed"
-    assert status["scan.txt"] == "failed" and status["image.pdf"] == "failed"
+    assert status["scan.txt"] == "not_disclosure" and status["image.pdf"] == "failed"
     err = dict(zip(docs.file, docs.error))
     assert "empty file" in err["notes/empty.txt"] and "not a 决算/预算" in err["scan.txt"]
     assert "PDF" in err["image.pdf"] and "/" not in err["image.pdf"]  # the problem, without a machine's path
