@@ -82,11 +82,11 @@ def test_page_numbers_are_not_content(tmp_path):
 
 
 def test_glued_amount_and_code_are_split():
-    from juesuan.readers.pdf import Char, _split_words
+    from juesuan.geometry import Char, split_words
 
     text = "9.6230206"
     chars = [Char(ch, 10 + 5 * i, 15 + 5 * i, 0, 10, 10) for i, ch in enumerate(text)]
-    assert [w.text for w in _split_words(chars)] == ["9.62", "30206"]
+    assert [w.text for w in split_words(chars)] == ["9.62", "30206"]
 
 
 @pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice (soffice) not installed")
