@@ -43,7 +43,7 @@ class Settings:
     block_gap: float = 3.0  # × size: lines further apart than this do not belong to one borderless table
     fragment_size: float = 1.5  # × size: how far from its row a piece of a wrapped cell may stand …
     fragment_pitch: float = 0.75  # … and at most this share of the row pitch
-    page_margin: float = 0.12  # share of the page height at the top and foot where page numbers stand
+    page_margin: float = 0.12  # share of the page height at the top and foot where page numbers stand (0: none)
     max_title_words: int = 1  # a line above a continued table with more words than this is a header, not a title
 
 
@@ -689,7 +689,7 @@ def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Co
                 over[0][0], over[0][1] = min(over[0][0], w.x0), max(over[0][1], w.x1)
     merged: list[list[float]] = []
     for sp in spans:
-        if merged and sp[0] <= merged[-1][1]:
+        if merged and sp[0] < merged[-1][1]:  # touching is not overlapping: a text export's 1-column gap
             merged[-1][1] = max(merged[-1][1], sp[1])
         else:
             merged.append(list(sp))
@@ -881,11 +881,17 @@ def running_heads(margin_texts: list[list[str]], min_pages: int = 3) -> set[str]
 def margin_lines(lines: list[TextLine], height: float, settings: Settings | None = None) -> list[TextLine]:
     """The lines standing in the page's top or foot margin (where page numbers and running heads are printed)."""
     s = settings or DEFAULT
-    return [ln for ln in lines if ln.top > (1 - s.page_margin - 0.03) * height or ln.bottom < s.page_margin * height]
+    return [ln for ln in lines if _in_margin(ln, height, s)]
+
+
+def _in_margin(ln: TextLine, height: float, s: Settings) -> bool:
+    if s.page_margin <= 0:
+        return False
+    return ln.top > (1 - s.page_margin - 0.03) * height or ln.bottom < s.page_margin * height
 
 
 def _is_furniture(ln: TextLine, height: float, heads: set[str], s: Settings) -> bool:
-    in_margin = ln.top > (1 - s.page_margin - 0.03) * height or ln.bottom < s.page_margin * height
+    in_margin = _in_margin(ln, height, s)
     # page numbers: at the head or foot of the page only ("7 37" inside a borderless table is a row of 行次)
     return in_margin and (bool(PAGE_NUMBER.match(ln.text)) or furniture_key(ln.text) in heads)
 

@@ -323,3 +323,118 @@ def to_pdf(  # noqa: C901 (to be split)
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---------------------------------------------------------------------------------------------------- text
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _is_data_cells(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and (
+        filled[0].isdigit() and len(filled[0]) in (3, 5, 7) or any("." in c and _is_number(c) for c in filled)
+    )
+
+
+def _spans_of(block: list[list[str]], first_data: int) -> dict[tuple[int, int], int]:
+    """Header cells followed by empty cells that have labels below them: (row, col) → last column spanned."""
+    spans = {}
+    labels = [r for r in range(first_data) if not _is_colnum_row(block[r])]  # the 栏次 row heads nothing
+    for r in labels:
+        row = block[r]
+        below = [block[b] for b in labels if b > r]
+        for c, v in enumerate(row):
+            if not v:
+                continue
+            k = c
+            while k + 1 < len(row) and not row[k + 1] and any(b[k + 1] for b in below):
+                k += 1
+            if k > c:
+                spans[(r, c)] = k
+    return spans
+
+
+def _align_block(block: list[list[str]], layout: bool, gap: int) -> list[str]:
+    width = max(len(r) for r in block)
+    block = [list(r) + [""] * (width - len(r)) for r in block]
+    first_data = next((i for i, r in enumerate(block) if _is_data_cells(r)), len(block))
+    spans = _spans_of(block, first_data) if layout else {}
+    widths = [0] * width
+    for r, row in enumerate(block):
+        for c, v in enumerate(row):
+            if (r, c) not in spans:
+                widths[c] = max(widths[c], _display_width(v))
+    starts = [0]
+    for w in widths:
+        starts.append(starts[-1] + w + gap)
+    out = []
+    for r, row in enumerate(block):
+        line = ""
+        for c, v in enumerate(row):
+            if not v:
+                continue
+            lo, hi = starts[c], starts[spans.get((r, c), c) + 1] - gap
+            w = _display_width(v)
+            if layout and r < first_data:
+                at = lo + (hi - lo - w) // 2  # header labels centred over their column (or span)
+            elif layout and _is_number(v) and not (v.isdigit() and len(v) in (3, 5, 7)):
+                at = hi - w  # amounts right-aligned
+            else:
+                at = lo
+            at = max(at, _display_width(line) + (1 if line else 0))
+            line += " " * (at - _display_width(line)) + v
+        out.append(line)
+    return out
+
+
+def tabs_to_spaces(text: str, layout: bool = False, gap: int = 2) -> str:
+    """A tab-separated text export with its tables aligned by spaces instead (a CJK character two columns wide).
+
+    ``layout``: as ``pdftotext -layout`` prints a borderless table: header labels centred over their column (a group
+    label over the columns it spans), amounts right-aligned, the table indented. Otherwise every cell starts at its
+    column, ``gap`` spaces after the widest cell of the column before (an export whose tabs became spaces).
+    """
+    out: list[str] = []
+    block: list[list[str]] = []
+
+    def flush() -> None:
+        if block:
+            indent = "    " if layout else ""
+            out.extend(indent + ln.rstrip() for ln in _align_block(block, layout, gap))
+            block.clear()
+
+    pending: list[str] = []  # blank lines inside a table stay inside it
+    for raw in text.split("\n"):
+        if "\t" in raw:
+            if block:
+                block.extend([[]] * len(pending))
+                pending.clear()
+            block.append([c.strip() for c in raw.split("\t")])
+            continue
+        if not raw.strip() and block:
+            pending.append(raw)
+            continue
+        flush()
+        out.extend(pending)
+        pending.clear()
+        out.append(raw)
+    flush()
+    out.extend(pending)
+    return "\n".join(out)
+
+
+def tabs_to_csv(text: str) -> str:
+    """A tab-separated text export saved as CSV: every line a record, the tab cells its fields."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for raw in text.split("\n"):
+        writer.writerow([c.strip() for c in raw.split("\t")] if "\t" in raw else ([raw] if raw.strip() else []))
+    return buf.getvalue()
