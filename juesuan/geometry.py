@@ -556,6 +556,11 @@ def is_toc_line(ln: TextLine) -> bool:
     return bool(_TOC_END.search(head)) and not any(is_amount_word(w.text) for w in words[:-1])
 
 
+def _is_money(text: str) -> bool:
+    """An amount as printed with decimals or thousands separators (not a code, a 行次 or a page number)."""
+    return is_amount_word(text) and ("." in text or "," in text)
+
+
 def _has_amount(ln: TextLine) -> bool:
     return any(is_amount_word(w.text) for w in ln.words)
 
@@ -587,7 +592,10 @@ def _candidate(ln: TextLine) -> bool:
 def _fragment_reach(lines: list[TextLine], s: Settings) -> float:
     """How far from its data line a piece of a wrapped cell can sit: under a row pitch, about one text line."""
     data = [ln for ln in lines if is_data_line(ln)]
-    pitch = statistics.median([b.top - a.top for a, b in zip(data, data[1:])] or [1e9])
+    # the row pitch from the lines holding amounts (not codes alone): a row whose code stands a line away from its
+    # amounts is one row, not two
+    amounts = [ln for ln in data if any(_is_money(w.text) for w in ln.words)]
+    pitch = statistics.median([b.top - a.top for a, b in zip(amounts, amounts[1:])] or [1e9])
     size = statistics.median([ln.size for ln in data] or [10.0])
     return min(s.fragment_size * size, s.fragment_pitch * pitch)
 
@@ -596,12 +604,18 @@ def _is_header_like(ln: TextLine) -> bool:
     return not _has_amount(ln) or is_colnum_line(ln)
 
 
+def _header_continues(above: TextLine, ln: TextLine) -> bool:
+    """A multi-word header line right above ``ln``: the header goes on above a one-word line."""
+    return len(above.words) >= 2 and _is_header_like(above) and ln.top - above.bottom <= 1.5 * ln.size
+
+
 def _block_of_run(run: list[TextLine], carry: bool, first_block: bool, s: Settings) -> tuple[int, int] | None:
     """The table lines of a run of candidate lines: from the header above its first data line to the fragments
     below its last, or None when the run holds no table."""
     data = [k for k, ln in enumerate(run) if is_data_line(ln)]
     headed = data and sum(1 for ln in run[: data[0]] if len(ln.words) >= 2) >= 1  # a one-row table (三公)
-    if not (len(data) >= 2 or headed or (data and carry and first_block)):
+    lone_total = len(data) == 1 and sum(1 for w in run[data[0]].words if _is_money(w.text)) >= 3
+    if not (len(data) >= 2 or headed or (data and carry and first_block) or lone_total):
         return None
     reach = _fragment_reach(run, s)
     first, last = data[0], data[-1]
@@ -611,6 +625,8 @@ def _block_of_run(run: list[TextLine], carry: bool, first_block: bool, s: Settin
         near = abs(ln.yc - run[first].yc) <= reach and not _has_amount(ln)
         if near or (len(ln.words) >= 2 and _is_header_like(ln)) or is_colnum_line(ln):
             a -= 1
+        elif _is_header_like(ln) and a - 2 >= 0 and _header_continues(run[a - 2], ln):
+            a -= 1  # a one-word header line (a label merged over two header rows) between header lines
         else:
             break
     b = last
@@ -681,6 +697,8 @@ def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Co
         for w in ln.words:
             if any(w.x0 < u.x1 and u.x0 < w.x1 for u in lower):
                 continue  # heads labels below it (a merged cell): places no column itself
+            if any(u.x1 <= w.x0 for u in lower) and any(w.x1 <= u.x0 for u in lower) and not _over_data(w, spans):
+                continue  # centred over a group of labels below it ("支出" over 项目/行次/决算数): a group label
             over = [sp for sp in spans if w.x0 < sp[1] and sp[0] < w.x1]
             if not over:
                 spans.append([w.x0, w.x1])
@@ -695,6 +713,10 @@ def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Co
             merged.append(list(sp))
     bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
     return Columns(bounds, [(a, b) for a, b in merged])
+
+
+def _over_data(w: Word, spans: list[list[float]]) -> bool:
+    return any(w.x0 < sp[1] and sp[0] < w.x1 for sp in spans)
 
 
 def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below: list[TextLine]) -> list[int]:
@@ -782,11 +804,14 @@ def _attach_fragments(rows: list[_Row], reach: float) -> list[_Row]:
 def _key_kind(row: _Row, text_cols: set[int]) -> tuple[bool, bool]:
     """(has a code, has an amount outside the text columns) of a data row."""
     code = amount = False
+    name_col = min(text_cols, default=10**6)
     for c in row.filled():
+        if c in text_cols:
+            continue
         for t in row.texts(c):
-            if _CODE.match(t) and c not in text_cols:
-                code = True
-            elif is_amount_word(t) and c not in text_cols:
+            if c < name_col and t.isdigit():
+                code = code or bool(_CODE.match(t))  # a code, or a 款/项 part of one ("05") left of the name
+            elif is_amount_word(t):
                 amount = True
     return code, amount
 
