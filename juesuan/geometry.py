@@ -51,7 +51,9 @@ DEFAULT = Settings()
 
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
 _GLUED = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})(\d{3,7})$")  # "9.6230206": amount 9.62 + code 30206
-_NEGATIVE = "-−－△▲"
+_MONEY = r"[-−△▲]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}"
+_MONEY_THEN_TEXT = re.compile(r"^(" + _MONEY + r")([\u4e00-\u9fff（(].*)$")
+_TEXT_THEN_MONEY = re.compile(r"^(.*[\u4e00-\u9fff）)])(" + _MONEY + r")$")
 _AMOUNT_OR_CODE = re.compile(r"^[-−－△▲+(（]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
@@ -263,9 +265,11 @@ def split_words(chars: list[Char], settings: Settings | None = None) -> list[Wor
 
 
 def _unglue(chars: list[Char]) -> list[Word]:
-    """One word, or two where an amount ran into the code of the next cell ("9.6230206" → "9.62", "30206")."""
+    """One word, or two where an amount ran into the next cell: the code after it ("9.6230206" → "9.62", "30206"),
+    or the name after it or before it ("985.24一、一般公共服务支出": LibreOffice prints a right-aligned amount a
+    few points from the next cell's left-aligned text, closer than a word gap)."""
     text = "".join(c.text for c in chars)
-    m = _GLUED.match(text)
+    m = _GLUED.match(text) or _MONEY_THEN_TEXT.match(text) or _TEXT_THEN_MONEY.match(text)
     if m:
         k = len(m.group(1))
         return [
