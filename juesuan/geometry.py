@@ -687,39 +687,73 @@ def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Co
     printed empty, e.g. 国有资本经营预算财政拨款); a label over several changes nothing.
     """
     s = settings or DEFAULT
-    spans: list[list[float]] = []
+    spans: list[list] = []  # [x0, x1, has data, has a label]
     data_words = [w for ln in lines if is_data_line(ln) for w in ln.words]
     for w in sorted(data_words, key=lambda w: w.x0):
         if spans and w.x0 <= spans[-1][1] + 0.5:
             spans[-1][1] = max(spans[-1][1], w.x1)
         else:
-            spans.append([w.x0, w.x1])
+            spans.append([w.x0, w.x1, True, False])
     spans.sort()
     header_lines = _header_lines(lines, s)
     for k, ln in enumerate(header_lines):
         lower = [u for h in header_lines[k + 1 :] for u in h.words]
-        for w in ln.words:
+        for w in _join_spaced_letters(ln.words):
             if any(w.x0 < u.x1 and u.x0 < w.x1 for u in lower):
                 continue  # heads labels below it (a merged cell): places no column itself
             if any(u.x1 <= w.x0 for u in lower) and any(w.x1 <= u.x0 for u in lower) and not _over_data(w, spans):
                 continue  # centred over a group of labels below it ("支出" over 项目/行次/决算数): a group label
             over = [sp for sp in spans if w.x0 < sp[1] and sp[0] < w.x1]
             if not over:
-                spans.append([w.x0, w.x1])
+                spans.append([w.x0, w.x1, False, True])
                 spans.sort()
             elif len(over) == 1:
-                over[0][0], over[0][1] = min(over[0][0], w.x0), max(over[0][1], w.x1)
-    merged: list[list[float]] = []
+                over[0][0], over[0][1], over[0][3] = min(over[0][0], w.x0), max(over[0][1], w.x1), True
+    merged: list[list] = []
     for sp in spans:
         if merged and sp[0] < merged[-1][1]:  # touching is not overlapping: a text export's 1-column gap
-            merged[-1][1] = max(merged[-1][1], sp[1])
+            last = merged[-1]
+            last[1], last[2], last[3] = max(last[1], sp[1]), last[2] or sp[2], last[3] or sp[3]
         else:
             merged.append(list(sp))
+    merged = _pair_labels_with_data(merged, s)
     bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
-    return Columns(bounds, [(a, b) for a, b in merged])
+    return Columns(bounds, [(a[0], a[1]) for a in merged])
 
 
-def _over_data(w: Word, spans: list[list[float]]) -> bool:
+def _join_spaced_letters(words: list[Word]) -> list[Word]:
+    """A letter-spaced header label ("项   目", "栏  次") is one label: single characters closer than three
+    character widths join."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None and len(w.text) == 1 and len(prev.text.replace(" ", "")) <= 2 and len(prev.text) <= 3:
+            if not w.text.isascii() and not prev.text[-1].isascii() and w.x0 - prev.x1 < 3 * w.size:
+                out[-1] = Word(prev.text + " " + w.text, prev.x0, w.x1, top=prev.top, bottom=prev.bottom, size=w.size)
+                continue
+        out.append(w)
+    return out
+
+
+def _pair_labels_with_data(spans: list[list], s: Settings) -> list[list]:
+    """A header label over no data and, right next to it, data under no label are one column (LibreOffice centres
+    the label and right-aligns the amounts of a wide cell, so they need not overlap)."""
+    out = [list(sp) for sp in spans]
+    i = 0
+    while i < len(out):
+        sp = out[i]
+        if sp[3] and not sp[2]:
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(out) and out[j][2] and not out[j][3]:
+                    a, b = sorted((i, j))
+                    out[a : b + 1] = [[min(out[a][0], out[b][0]), max(out[a][1], out[b][1]), True, True]]
+                    i = a
+                    break
+        i += 1
+    return out
+
+
+def _over_data(w: Word, spans: list[list]) -> bool:
     return any(w.x0 < sp[1] and sp[0] < w.x1 for sp in spans)
 
 
