@@ -324,8 +324,11 @@ def _load_pages(pdf, settings: Settings | None) -> tuple[list[tuple[int, PageGly
 def _layout(pages: list[tuple[int, PageGlyphs]], settings: Settings | None) -> tuple[list[tuple[int, Item]], set]:
     """Lay out every page in order, carrying a table's columns over page breaks; (page, item) pairs."""
     margins = []
+    cut = (settings.page_margin if settings else 0.12) + 0.03
     for _, g in pages:
-        margins.append([ln.text for ln in margin_lines(chars_to_lines(g.chars, settings), g.size[1], settings)])
+        h = g.size[1]
+        edge = [c for c in g.chars if c.yc < cut * h or c.yc > (1 - cut) * h]  # only margin glyphs: lines are dear
+        margins.append([ln.text for ln in margin_lines(chars_to_lines(edge, settings), h, settings)])
     heads = running_heads(margins)
     placed: list[tuple[int, Item]] = []
     carry: Carry | None = None
