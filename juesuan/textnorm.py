@@ -7,7 +7,8 @@ Three jobs, kept apart because they serve different ends:
   classification catalogs print them). Names are recorded as printed, only cleaned.
 - ``match_key``: a looser key for recognising titles, headers and items: also NFKC (full/half width), quotes and
   punctuation dropped.
-- ``parse_amount``: a printed amount to ``Decimal`` (thousands separators, full-width digits, trimmed decimals).
+- ``parse_amount``: a printed amount to ``Decimal`` (thousands separators, full-width digits, trimmed decimals, the
+  negatives of Chinese accounting: △, ▲, −, parentheses); two numbers run together are not one amount.
 """
 
 from __future__ import annotations
@@ -169,23 +170,46 @@ PAGE_NUMBER = re.compile(
 )
 
 _AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^[+-]?\.\d+$")
+# a space inside an amount is a thousands separator only between groups of three ("1 234.50"); "115 10.00" is two
+# numbers (a 行次 and an amount a text export ran together), never 11510.00
+_SPACED_THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+(?:\.\d+)?$")
+# Chinese accounting marks a negative with △ or ▲ before the figure, a minus sign (−, U+2212, or the full-width －,
+# which NFKC makes "-") or parentheses (full-width ones too, which NFKC makes half-width)
+_NEGATIVE_MARK = re.compile(r"^[△▲\-−]\s*")
+_DASHES = ("", "-", "--", "—", "－", "/", "——", "−")
+
+
+def _amount_text(text: str) -> tuple[bool, str]:
+    """(negative, the digits part) of a printed amount, whitespace at the edges and after a sign removed."""
+    t = unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
+    negative = False
+    if t.startswith("(") and t.endswith(")"):
+        negative, t = True, t[1:-1].strip()
+    m = _NEGATIVE_MARK.match(t)
+    if m and len(t) > m.end():
+        negative, t = not negative, t[m.end() :]
+    elif t.startswith("+"):
+        t = t[1:].lstrip()
+    return negative, t
 
 
 def parse_amount(text: str | None) -> Decimal | None:
     """Parse a printed amount; ``None`` for a blank or a dash (nothing printed).
 
-    Accepts thousands separators ("5,545.08"), full-width digits, trimmed decimals ("4.5"), a leading sign, and
-    accounting parentheses for negatives ("(12.50)"). Raises ``ValueError`` for text that is not an amount, so a
-    caller can tell "blank" from "something we cannot read".
+    Accepts thousands separators ("5,545.08", "1 234.50"), full-width digits, trimmed decimals ("4.5"), and the
+    negatives of Chinese accounting: a minus sign ("-12.34", "−12.34", "－12.34"), a triangle ("△12.34", "▲12.34")
+    or parentheses ("(12.50)", "（12.50）"). Raises ``ValueError`` for text that is not one amount — words, or two
+    numbers run together ("115 10.00") — so a caller can tell "blank" from "something we cannot read".
     """
     if text is None:
         return None
-    t = squash(unicodedata.normalize("NFKC", text))
-    if t in ("", "-", "--", "—", "－", "/", "——"):
+    if squash(unicodedata.normalize("NFKC", text)) in _DASHES:
         return None
-    negative = False
-    if t.startswith("(") and t.endswith(")"):
-        negative, t = True, t[1:-1]
+    negative, t = _amount_text(text)
+    if " " in t or "\t" in t:
+        if not _SPACED_THOUSANDS.match(t):
+            raise ValueError(f"not one amount: {text!r}")
+        t = t.replace(" ", "")
     if not _AMOUNT.match(t):
         raise ValueError(f"not an amount: {text!r}")
     try:
@@ -205,7 +229,7 @@ def is_amount(text: str | None) -> bool:
 
 def decimals_of(text: str) -> int:
     """Number of decimals printed ("985.24" → 2, "4.5" → 1, "12" → 0)."""
-    t = squash(unicodedata.normalize("NFKC", text)).strip("()")
+    t = squash(_amount_text(text)[1])
     return len(t.split(".", 1)[1]) if "." in t else 0
 
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from juesuan.textnorm import clean_name, decimals_of, fix_radicals, match_key, parse_amount, strip_ordinal
+from juesuan.textnorm import clean_name, decimals_of, fix_radicals, is_amount, match_key, parse_amount, strip_ordinal
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,33 @@ def test_strip_ordinal_and_radicals_and_decimals():
     assert strip_ordinal("2021年度") == "2021年度"
     assert fix_radicals("⻓期⻔诊") == "长期门诊"
     assert decimals_of("4.5") == 1 and decimals_of("985.24") == 2 and decimals_of("12") == 0
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("△12.34", Decimal("-12.34")),
+        ("▲12.34", Decimal("-12.34")),
+        ("−12.34", Decimal("-12.34")),  # U+2212 MINUS SIGN
+        ("－12.34", Decimal("-12.34")),  # full-width hyphen-minus
+        ("(12.34)", Decimal("-12.34")),
+        ("（12.34）", Decimal("-12.34")),
+        ("△1,234.50", Decimal("-1234.50")),
+        ("- 3.00", Decimal("-3.00")),
+    ],
+)
+def test_chinese_accounting_negatives(text, value):
+    assert parse_amount(text) == value
+    assert decimals_of(text) == 2
+
+
+@pytest.mark.parametrize("text", ["115 10.00", "301 01", "12.00 3.00", "1,234 5.00"])
+def test_two_numbers_are_never_one_amount(text):
+    """A space between two numbers is not a thousands separator unless three digits follow it ("1 234.50")."""
+    with pytest.raises(ValueError, match="not one amount"):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("text", ["△", "▲", "−", "（）"])
+def test_a_lone_sign_is_not_an_amount(text):
+    assert not is_amount(text)

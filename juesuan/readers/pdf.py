@@ -1,137 +1,50 @@
-"""PDF disclosures: the text layer read with pypdfium2 into text lines and table rows.
+"""PDF disclosures: characters and ruling lines read with pypdfium2, laid out by ``juesuan.geometry``.
 
 Why pypdfium2 and not camelot or pdfplumber (measured in bench/bench_pdf.py): reading the text layer with pypdfium2
 costs 1–4 ms a page and keeps every code, name and amount intact; camelot's lattice places text one row too low on
 LibreOffice PDFs and takes 0.24 s a page; pdfplumber is exact on ruled tables but 10–40× slower than the text floor,
-and no generic tool keeps the columns of borderless tables. So this reader takes characters (with their boxes) and
-ruling lines (the page's path objects) from pdfium and builds the grid itself:
+and no generic tool keeps the columns of borderless tables. So this reader takes each character's box and the page's
+ruling lines (its path objects, also inside form XObjects) from pdfium, and ``juesuan.geometry`` builds the lines,
+grids and borderless columns from those positions alone: the order of the text layer is never used for cells.
 
-- **ruled tables**: the ruling lines give the grid; a cell boundary that is not drawn means a merged cell (its text
-  goes in the first cell, the covered cells are ``None``); characters go to the cell holding their centre, so wrapped
-  names are joined and amounts are never glued to the next cell.
-- **borderless tables**: runs of lines holding amounts or codes; columns come from the gaps in the data lines' word
-  extents, header words that fit no column open one (an empty column keeps its place), and a table continuing on the
-  next page reuses the columns of the page before, so a column index means the same column on every page.
-- **text**: lines outside tables, joined into paragraphs where a line runs to the right margin (a text export has a
-  paragraph per line, and the narrative parser reads sentences).
-
-Characters outside the visible page are dropped (江苏省人大办公厅2017年度预算公开.pdf repeats whole tables below the
-page, invisible), radicals are mapped (``textnorm.fix_radicals``), fake-bold doubled characters are dropped.
+What this module adds to the geometry: the page's frame (``/Rotate``), characters outside the visible page dropped
+(江苏省人大办公厅2017年度预算公开.pdf repeats whole tables below the page, invisible), radicals mapped
+(``textnorm.fix_radicals``), running heads and page numbers left out, text lines outside tables joined into
+paragraphs where a line runs to the right margin (the narrative parser reads sentences), and page-level problems
+recorded as notes, summarised per kind so a broken page tree gives one note, not one per page.
 """
 
 from __future__ import annotations
 
-import bisect
 import ctypes
 import re
-import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Encrypted, GarbledText, NoTextLayer, Unreadable
+from ..geometry import (
+    Box,
+    Carry,
+    Char,
+    Item,
+    Rule,
+    Settings,
+    chars_to_lines,
+    layout_page,
+    margin_lines,
+    path_to_rules,
+    running_heads,
+)
 from ..raw import Line, RawDocument
 from ..textnorm import PAGE_NUMBER, fix_radicals
 
-# Geometry tolerances in PDF points (1/72 inch). Ruling lines drawn as thin filled rectangles are at most this thick.
-_THIN = 2.5
-_SNAP = 2.0  # lines closer than this are the same line
-_WORD_GAP = 0.45  # a gap wider than this × font size splits two words
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
-_GLUED = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})(\d{3,7})$")  # "9.6230206": amount 9.62 + code 30206
-_AMOUNT_OR_CODE = re.compile(r"^[-+(]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?$")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
 _PARA_END = "。；;：:！!？?”）)表"  # 表: a title or a contents entry ends there, never runs on
 _LIST_START = re.compile(
     r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|\d+[、.．]|第[一二三四五六七八九十]+部分)"
 )
-
-
-@dataclass
-class Char:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    xc: float = field(init=False, repr=False)  # centres, computed once: looked up for every char many times
-    yc: float = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.xc = (self.x0 + self.x1) / 2
-        self.yc = (self.top + self.bottom) / 2
-
-
-@dataclass
-class Rule:
-    """A ruling line: horizontal (``pos`` is y, ``a``–``b`` the x extent) or vertical (``pos`` is x)."""
-
-    horizontal: bool
-    pos: float
-    a: float
-    b: float
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    x1: float
-    chars: list[Char]
-
-
-@dataclass
-class TextLine:
-    top: float
-    bottom: float
-    chars: list[Char]
-    words: list[Word] = field(default_factory=list)
-
-    @property
-    def x0(self) -> float:
-        return self.chars[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.chars[-1].x1
-
-    @property
-    def size(self) -> float:
-        return statistics.median(c.size for c in self.chars)
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-
-@dataclass
-class Item:
-    """Something to emit, placed on the page: a text line or a table row."""
-
-    top: float
-    cells: tuple[str | None, ...]
-    is_row: bool
-    x0: float = 0.0
-    x1: float = 0.0
-    size: float = 0.0
-
-
-@dataclass
-class Columns:
-    """Column slots of a borderless table: ``bounds[i]``..``bounds[i+1]`` is column i."""
-
-    bounds: list[float]
-    spans: list[tuple[float, float]] = field(default_factory=list)  # extent of each column's words
-
-    def covering(self, x0: float, x1: float) -> list[int]:
-        """Columns whose words overlap ``x0``..``x1`` (a merged header cell covers several)."""
-        return [i for i, (a, b) in enumerate(self.spans) if x0 < b and a < x1]
-
-    def index(self, x: float) -> int:
-        for i in range(len(self.bounds) - 1):
-            if x < self.bounds[i + 1]:
-                return i
-        return len(self.bounds) - 2
+_MAX_RANGES = 8  # page ranges listed in one note; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -239,7 +152,7 @@ def _matrix_mul(m, n):
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def page_rules(page, frame: Frame) -> tuple[list[Rule], int]:
+def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[list[Rule], int]:
     """Ruling lines of a page from its path objects (also inside form XObjects); also the count of image objects."""
     import pypdfium2.raw as R
 
@@ -292,530 +205,38 @@ def page_rules(page, frame: Frame) -> tuple[list[Rule], int]:
                 if R.FPDFPathSegment_GetClose(seg):
                     subpaths[-1].append(subpaths[-1][0])
             for pts in subpaths:
-                _subpath_rules(pts, stroked, rules)
+                rules.extend(path_to_rules(pts, stroked, settings))
 
     walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page.raw, (1, 0, 0, 1, 0, 0))
     return rules, images
-
-
-def _subpath_rules(pts: list[tuple[float, float]], stroked: bool, rules: list[Rule]) -> None:
-    xs = [p[0] for p in pts]
-    ys = [p[1] for p in pts]
-    w, h = max(xs) - min(xs), max(ys) - min(ys)
-    if w <= _THIN and h > _THIN:  # a thin rectangle or a vertical stroke
-        rules.append(Rule(False, (min(xs) + max(xs)) / 2, min(ys), max(ys)))
-        return
-    if h <= _THIN and w > _THIN:
-        rules.append(Rule(True, (min(ys) + max(ys)) / 2, min(xs), max(xs)))
-        return
-    if not stroked:
-        return  # a filled area (cell shading) is not a rule
-    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-        if abs(y0 - y1) <= 0.5 and abs(x1 - x0) > _THIN:
-            rules.append(Rule(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
-        elif abs(x0 - x1) <= 0.5 and abs(y1 - y0) > _THIN:
-            rules.append(Rule(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
-
-
-def _merge_rules(rules: list[Rule]) -> list[Rule]:
-    """Snap rules on (nearly) the same line together and join touching pieces."""
-    out: list[Rule] = []
-    for horizontal in (True, False):
-        group = sorted((r for r in rules if r.horizontal == horizontal), key=lambda r: (r.pos, r.a))
-        lines: list[list[Rule]] = []
-        for r in group:
-            if lines and abs(r.pos - lines[-1][0].pos) <= _SNAP:
-                lines[-1].append(r)
-            else:
-                lines.append([r])
-        for same in lines:
-            pos = statistics.median(r.pos for r in same)
-            same.sort(key=lambda r: r.a)
-            cur = Rule(horizontal, pos, same[0].a, same[0].b)
-            for r in same[1:]:
-                if r.a <= cur.b + _SNAP:
-                    cur.b = max(cur.b, r.b)
-                else:
-                    out.append(cur)
-                    cur = Rule(horizontal, pos, r.a, r.b)
-            out.append(cur)
-    return out
-
-
-# ---------------------------------------------------------------------------------------------------- ruled grids
-
-
-@dataclass
-class Grid:
-    xs: list[float]
-    ys: list[float]
-    rules: list[Rule]
-
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
-
-    def contains(self, c: Char) -> bool:
-        return self.xs[0] <= c.xc <= self.xs[-1] and self.ys[0] <= c.yc <= self.ys[-1]
-
-
-def _cluster(values: list[float], tol: float) -> list[float]:
-    out: list[list[float]] = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [statistics.mean(g) for g in out]
-
-
-def rules_to_grids(rules: list[Rule]) -> list[Grid]:
-    """Group ruling lines that touch into grids (one per table); a grid needs 2 lines each way."""
-    rules = _merge_rules(rules)
-    n = len(rules)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    hs = [i for i, r in enumerate(rules) if r.horizontal]
-    vs = [i for i, r in enumerate(rules) if not r.horizontal]
-    t = _SNAP + 1
-    for i in hs:
-        h = rules[i]
-        for j in vs:
-            v = rules[j]
-            if h.a - t <= v.pos <= h.b + t and v.a - t <= h.pos <= v.b + t:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[Rule]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(rules[i])
-    grids = []
-    for members in groups.values():
-        h = [r for r in members if r.horizontal]
-        v = [r for r in members if not r.horizontal]
-        if len(h) < 2 or len(v) < 2:
-            continue
-        xs = _cluster([r.pos for r in v] + [min(r.a for r in h), max(r.b for r in h)], _SNAP)
-        ys = _cluster([r.pos for r in h] + [min(r.a for r in v), max(r.b for r in v)], _SNAP)
-        if len(xs) >= 2 and len(ys) >= 2:
-            grids.append(Grid(xs, ys, members))
-    return grids
-
-
-def _covered(rules: list[Rule], horizontal: bool, pos: float, lo: float, hi: float) -> bool:
-    """True when a rule runs along ``pos`` over most of ``lo``..``hi``."""
-    span = hi - lo
-    got = 0.0
-    for r in rules:
-        if r.horizontal == horizontal and abs(r.pos - pos) <= _SNAP:
-            got += max(0.0, min(r.b, hi) - max(r.a, lo))
-    return got >= 0.6 * span
-
-
-def grid_to_items(grid: Grid, chars: list[Char]) -> list[Item]:
-    """A ruled grid and the characters inside it → one row item per grid row with text.
-
-    Cells merged over a missing boundary form one region: its text is put in the region's top-left cell and the
-    other cells are ``None``.
-    """
-    xs, ys = grid.xs, grid.ys
-    nr, nc = len(ys) - 1, len(xs) - 1
-    region = [[r * nc + c for c in range(nc)] for r in range(nr)]
-    parent = list(range(nr * nc))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    # the rules along each grid line, looked up once (a cell-by-cell scan of all rules is quadratic)
-    along_x = [[r for r in grid.rules if not r.horizontal and abs(r.pos - x) <= _SNAP] for x in xs]
-    along_y = [[r for r in grid.rules if r.horizontal and abs(r.pos - y) <= _SNAP] for y in ys]
-    for r in range(nr):
-        for c in range(nc):
-            if c + 1 < nc and not _covered(along_x[c + 1], False, xs[c + 1], ys[r], ys[r + 1]):
-                parent[find(region[r][c + 1])] = find(region[r][c])
-            if r + 1 < nr and not _covered(along_y[r + 1], True, ys[r + 1], xs[c], xs[c + 1]):
-                parent[find(region[r + 1][c])] = find(region[r][c])
-    # the anchor of a region is its top-left cell
-    anchor: dict[int, tuple[int, int]] = {}
-    for r in range(nr):
-        for c in range(nc):
-            root = find(region[r][c])
-            if root not in anchor:
-                anchor[root] = (r, c)
-    bucket: dict[tuple[int, int], list[Char]] = {}
-    for ch in chars:
-        r = _bisect(ys, ch.yc)
-        c = _bisect(xs, ch.xc)
-        bucket.setdefault(anchor[find(region[r][c])], []).append(ch)
-    items: list[Item] = []
-    for r in range(nr):
-        cells: list[str | None] = []
-        for c in range(nc):
-            a = anchor[find(region[r][c])]
-            cells.append(chars_to_cell_text(bucket.get(a, [])) if a == (r, c) else None)
-        if any(cells):
-            items.append(Item(ys[r], tuple(cells), True, xs[0], xs[-1]))
-    return items
-
-
-def _bisect(bounds: list[float], v: float) -> int:
-    """The index of the interval of the sorted ``bounds`` holding ``v`` (the first or last one beyond the ends)."""
-    return min(max(bisect.bisect_right(bounds, v) - 1, 0), len(bounds) - 2)
-
-
-def chars_to_cell_text(chars: list[Char]) -> str:
-    """The text of one cell: its visual lines in order, joined (a wrapped name is one name again)."""
-    if not chars:
-        return ""
-    parts: list[str] = []
-    for ln in chars_to_lines(chars):
-        t = ln.text
-        if parts and parts[-1][-1:].isascii() and parts[-1][-1:].isalnum() and t[:1].isascii() and t[:1].isalnum():
-            parts.append(" ")
-        parts.append(t)
-    return "".join(parts)
-
-
-# ---------------------------------------------------------------------------------------------------- text lines
-
-
-def chars_to_lines(chars: list[Char]) -> list[TextLine]:
-    """Group characters into visual lines (by vertical overlap) and each line into words (by gaps)."""
-    lines: list[TextLine] = []
-    for ch in sorted(chars, key=lambda c: (c.yc, c.x0)):
-        if (
-            lines
-            and lines[-1].top - 0.5 <= ch.yc <= lines[-1].bottom + 0.5
-            and abs(ch.yc - _yc(lines[-1])) < 0.4 * max(ch.size, 1)
-        ):
-            ln = lines[-1]
-            ln.chars.append(ch)
-            ln.top, ln.bottom = min(ln.top, ch.top), max(ln.bottom, ch.bottom)
-        else:
-            lines.append(TextLine(ch.top, ch.bottom, [ch]))
-    for ln in lines:
-        ln.chars.sort(key=lambda c: c.x0)
-        kept: list[Char] = []
-        for ch in ln.chars:
-            # fake bold: the same glyph drawn twice, slightly offset
-            if kept and ch.text == kept[-1].text and ch.x0 - kept[-1].x0 < 0.3 * (kept[-1].x1 - kept[-1].x0):
-                continue
-            kept.append(ch)
-        ln.chars = kept
-        ln.words = _split_words(kept)
-    return lines
-
-
-def _yc(ln: TextLine) -> float:
-    return (ln.top + ln.bottom) / 2
-
-
-def _split_words(chars: list[Char]) -> list[Word]:
-    words: list[Word] = []
-    cur: list[Char] = []
-    for ch in chars:
-        if cur and ch.x0 - cur[-1].x1 > _WORD_GAP * min(ch.size, cur[-1].size):
-            words.extend(_unglue(cur))
-            cur = []
-        cur.append(ch)
-    if cur:
-        words.extend(_unglue(cur))
-    return words
-
-
-def _unglue(chars: list[Char]) -> list[Word]:
-    """One word, or two where an amount ran into the code of the next cell ("9.6230206" → "9.62", "30206")."""
-    text = "".join(c.text for c in chars)
-    m = _GLUED.match(text)
-    if m:
-        k = len(m.group(1))
-        return [
-            Word(m.group(1), chars[0].x0, chars[k - 1].x1, chars[:k]),
-            Word(m.group(2), chars[k].x0, chars[-1].x1, chars[k:]),
-        ]
-    return [Word(text, chars[0].x0, chars[-1].x1, chars)]
-
-
-# ---------------------------------------------------------------------------------------------------- borderless
-
-
-def _is_colnum_line(ln: TextLine) -> bool:
-    """The 栏次 row ("栏次 1 2 3 …", or just "1 2 … 12" under a 三公 header): column numbers, a header row."""
-    if any(w.text.replace(" ", "") in ("栏次", "栏") for w in ln.words):
-        return True
-    nums = [w.text for w in ln.words]
-    return (
-        len(nums) >= 3
-        and all(t.isdigit() for t in nums)
-        and [int(t) for t in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
-    )
-
-
-def _has_amount(ln: TextLine) -> bool:
-    return any(_AMOUNT_OR_CODE.match(w.text) for w in ln.words)
-
-
-def _is_data_line(ln: TextLine) -> bool:
-    return (
-        len(ln.words) >= 2
-        and _has_amount(ln)
-        and not _TEXT_START.match(ln.words[0].text)
-        and not _is_colnum_line(ln)
-        and not _looks_narrative(ln)
-    )
-
-
-def _candidate(ln: TextLine) -> bool:
-    return not _TEXT_START.match(ln.words[0].text) and not _looks_narrative(ln)
-
-
-def _fragment_reach(lines: list[TextLine]) -> float:
-    """How far from its data line a piece of a wrapped cell can sit: under a row pitch, about one text line."""
-    data = [ln for ln in lines if _is_data_line(ln)]
-    pitch = statistics.median([b.top - a.top for a, b in zip(data, data[1:])] or [1e9])
-    size = statistics.median([ln.size for ln in data] or [10.0])
-    return min(1.5 * size, 0.75 * pitch)
-
-
-def find_blocks(lines: list[TextLine], carry: bool = False) -> list[tuple[int, int]]:
-    """Borderless tables: (first, last) line indexes of runs holding ≥ 2 data lines.
-
-    A run is a sequence of lines close together that are not narrative, title, unit or note lines. Above its first
-    data line it keeps multi-word header lines and the pieces of a wrapped name (near the data line); below its last
-    data line, only such pieces. One data line is enough under a multi-word header (the 三公 table's single row) or
-    with ``carry`` (a table continued from the page before).
-    """
-    blocks: list[tuple[int, int]] = []
-    n = len(lines)
-    i = 0
-    while i < n:
-        if not _candidate(lines[i]):
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and _candidate(lines[j + 1]) and lines[j + 1].top - lines[j].bottom <= 3.0 * lines[j + 1].size:
-            j += 1
-        run = lines[i : j + 1]
-        data = [k for k, ln in enumerate(run) if _is_data_line(ln)]
-        headed = data and sum(1 for ln in run[: data[0]] if len(ln.words) >= 2) >= 1  # a one-row table (三公)
-        if len(data) >= 2 or headed or (data and carry and not blocks):
-            reach = _fragment_reach(run)
-            first, last = data[0], data[-1]
-            a = first
-            while a - 1 >= 0:
-                ln = run[a - 1]
-                near = abs(_yc(ln) - _yc(run[first])) <= reach and not _has_amount(ln)
-                if near or (len(ln.words) >= 2 and a - 1 < first and _is_header_like(ln)) or _is_colnum_line(ln):
-                    a -= 1
-                else:
-                    break
-            b = last
-            while b + 1 < len(run) and abs(_yc(run[b + 1]) - _yc(run[last])) <= reach and not _has_amount(run[b + 1]):
-                b += 1
-            blocks.append((i + a, i + b))
-        i = j + 1
-    return blocks
-
-
-def _is_header_like(ln: TextLine) -> bool:
-    return not _has_amount(ln) or _is_colnum_line(ln)
-
-
-def _looks_narrative(ln: TextLine) -> bool:
-    return any(len(w.text) > 25 for w in ln.words) or ln.text.endswith("。")
-
-
-def block_columns(lines: list[TextLine]) -> Columns:
-    """Column slots of a borderless block: clusters of data-word extents, plus header words that fit none."""
-    spans: list[list[float]] = []
-    data_words = [w for ln in lines if _is_data_line(ln) for w in ln.words]
-    for w in sorted(data_words, key=lambda w: w.x0):
-        if spans and w.x0 <= spans[-1][1] + 0.5:
-            spans[-1][1] = max(spans[-1][1], w.x1)
-        else:
-            spans.append([w.x0, w.x1])
-    # leaf header labels (none below them): a label widens the one column it sits over; a label over no column opens
-    # one (a column printed empty, e.g. 国有资本经营预算财政拨款); a label over several changes nothing
-    spans.sort()
-    first_data = min((ln.top for ln in lines if _is_data_line(ln)), default=1e9)
-    # the 栏次 row's numbers are centred under their labels: they place no column; pieces of a wrapped name next to
-    # the first data line are not header labels
-    reach = _fragment_reach(lines)
-    header_lines = [
-        ln
-        for ln in lines
-        if not _is_data_line(ln) and ln.top < first_data and not _is_colnum_line(ln) and first_data - ln.top > reach
-    ]
-    for k, ln in enumerate(header_lines):
-        lower = [u for h in header_lines[k + 1 :] for u in h.words]
-        for w in ln.words:
-            if any(w.x0 < u.x1 and u.x0 < w.x1 for u in lower):
-                continue  # heads labels below it (a merged cell): places no column itself
-            over = [s for s in spans if w.x0 < s[1] and s[0] < w.x1]
-            if not over:
-                spans.append([w.x0, w.x1])
-                spans.sort()
-            elif len(over) == 1:
-                over[0][0], over[0][1] = min(over[0][0], w.x0), max(over[0][1], w.x1)
-    merged: list[list[float]] = []
-    for s in spans:
-        if merged and s[0] <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], s[1])
-        else:
-            merged.append(list(s))
-    bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
-    return Columns(bounds, [(a, b) for a, b in merged])
-
-
-def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below: list[TextLine]) -> list[int]:
-    """The columns a centred header label spans: the run of columns, holding those it overlaps, whose extent is
-    centred where the label is ("支出" over 项目…国有资本经营预算财政拨款 in a borderless 04).
-
-    Only a label with header words under it spans (a label alone in its column is a cell merged downwards), and the
-    run stops at the columns of the other labels on its line.
-    """
-    if not cols.spans:
-        return over
-    centre = (w.x0 + w.x1) / 2
-    home = over or [cols.index(centre)]
-    lo, hi = min(home), max(home)
-    under = {cols.index((u.x0 + u.x1) / 2) for h in below for u in h.words}
-    if not any(c in under for c in range(lo, hi + 1)):
-        return over
-    others = {cols.index((o.x0 + o.x1) / 2) for o in line.words if o is not w} - set(home)
-    best, best_d = home, 1e9
-    n = len(cols.spans)
-    for a in range(lo, -1, -1):
-        if a in others:
-            break
-        for b in range(hi, n):
-            if b in others:
-                break
-            d = abs((cols.spans[a][0] + cols.spans[b][1]) / 2 - centre)
-            if d < best_d - 1e-6:
-                best, best_d = list(range(a, b + 1)), d
-    size = w.chars[0].size if w.chars else 10.0
-    return best if best_d <= 0.5 * size else home
-
-
-def block_to_items(lines: list[TextLine], cols: Columns) -> list[Item]:
-    """Rows of a borderless block; fragments of wrapped names are joined to the nearest data line."""
-    nc = len(cols.bounds) - 1
-    rows: list[tuple[TextLine, list[list[Word]], bool]] = []
-    first_data = min((ln.top for ln in lines if _is_data_line(ln)), default=1e9)
-    heads = [ln.top for ln in lines if ln.top < first_data and not _is_colnum_line(ln)]
-    lowest = max(heads, default=-1.0)
-    covered: dict[int, set[int]] = {}
-    for k, ln in enumerate(lines):
-        cells: list[list[Word]] = [[] for _ in range(nc)]
-        for w in ln.words:
-            over: list[int] = []
-            if ln.top < first_data and not _is_colnum_line(ln):
-                over = cols.covering(w.x0, w.x1)
-                if ln.top < lowest:  # an upper header label: centred over the columns it heads
-                    over = _label_range(
-                        cols, w, over, ln, [h for h in lines if ln.top < h.top < first_data and not _is_colnum_line(h)]
-                    )
-            if len(over) >= 2:  # a merged header cell: text in its first column, the others covered
-                cells[over[0]].append(w)
-                covered.setdefault(k, set()).update(over[1:])
-            else:
-                cells[cols.index((w.x0 + w.x1) / 2)].append(w)
-        rows.append((ln, cells, _is_data_line(ln)))
-    # a fragment: a line without amounts or codes next to a data line: the rest of its wrapped cells
-    data_idx = [i for i, r in enumerate(rows) if r[2]]
-    reach = _fragment_reach(lines)
-    attach: dict[int, list[tuple[TextLine, list[list[Word]]]]] = {}
-    skip: set[int] = set()
-    for i, (ln, cells, is_data) in enumerate(rows):
-        if is_data or _has_amount(ln) or _is_colnum_line(ln):
-            continue
-        near = [j for j in data_idx if abs(_yc(rows[j][0]) - _yc(ln)) <= reach]
-        if not near:
-            continue
-        j = min(near, key=lambda j: abs(_yc(rows[j][0]) - _yc(ln)))
-        attach.setdefault(j, []).append((ln, cells))
-        skip.add(i)
-    items: list[Item] = []
-    for i, (ln, cells, _) in enumerate(rows):
-        if i in skip:
-            continue
-        texts: list[list[tuple[float, str]]] = [[(ln.top, " ".join(w.text for w in c))] if c else [] for c in cells]
-        for fl, fcells in attach.get(i, []):
-            for col, words in enumerate(fcells):
-                if words:
-                    texts[col].append((fl.top, " ".join(w.text for w in words)))
-        out = tuple(
-            None if (c in covered.get(i, ()) and not parts) else "".join(t for _, t in sorted(parts))
-            for c, parts in enumerate(texts)
-        )
-        items.append(Item(ln.top, out, True, ln.x0, ln.x1, ln.size))
-    return items
 
 
 # ---------------------------------------------------------------------------------------------------- pages
 
 
 @dataclass
-class PageResult:
-    items: list[Item]
-    ends_in_block: Columns | None  # columns of a borderless table running off the page's bottom
-    chars: int
+class PageGlyphs:
+    """What a page holds before layout: its characters, ruling lines and size, and what is wrong with it."""
+
+    chars: list[Char]
+    rules: list[Rule]
+    size: tuple[float, float]
     bad_chars: int
     images: int
 
 
-def read_page(page, textpage, carry: Columns | None) -> PageResult:
-    """One page → items in reading order. ``carry``: columns of a borderless table continued from the page before."""
+def page_glyphs(page, textpage, settings: Settings | None = None) -> PageGlyphs:
     frame = page_frame(page)
     chars, _ = page_chars(textpage, frame)
     bad = sum(1 for c in chars if _PRIVATE_USE.match(c.text))
-    rules, images = page_rules(page, frame)
-    grids = rules_to_grids(rules) if rules else []
-    items: list[Item] = []
-    rest = chars
-    for g in grids:
-        inside = [c for c in rest if g.contains(c)]
-        if not inside:
-            continue
-        rest = [c for c in rest if not g.contains(c)]
-        items.extend(grid_to_items(g, inside))
-    lines = chars_to_lines(rest)
-    # page numbers: at the head or foot of the page only ("7 37" inside a borderless table is a row of 行次)
-    lines = [
-        ln
-        for ln in lines
-        if not (PAGE_NUMBER.match(ln.text) and (ln.top > 0.85 * frame.size[1] or ln.bottom < 0.12 * frame.size[1]))
-    ]
-    blocks = find_blocks(lines, carry is not None)
-    ends: Columns | None = None
-    in_block: set[int] = set()
-    for bi, (a, b) in enumerate(blocks):
-        block = lines[a : b + 1]
-        # a block at the very top of the page with no title above continues the table of the page before
-        continued = (
-            carry is not None
-            and bi == 0
-            and not any(ln.bottom <= block[0].top for ln in lines[:a])
-            and not any(g.bbox[1] < block[0].top for g in grids)
-        )
-        cols = carry if continued else block_columns(block)
-        items.extend(block_to_items(block, cols))
-        in_block.update(range(a, b + 1))
-        if b == len(lines) - 1:
-            ends = cols
-    for i, ln in enumerate(lines):
-        if i not in in_block:
-            items.append(Item(ln.top, (ln.text,), False, ln.x0, ln.x1, ln.size))
-    items.sort(key=lambda it: it.top)
-    return PageResult(items, ends, len(chars), bad, images)
+    rules, images = page_rules(page, frame, settings)
+    return PageGlyphs(chars, rules, frame.size, bad, images)
+
+
+def _union(a: Box | None, b: Box | None) -> Box | None:
+    if a is None or b is None:
+        return a or b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def join_paragraphs(
@@ -845,7 +266,8 @@ def join_paragraphs(
                 and len(text) >= 15
             ):
                 joined = text + (it.cells[0] or "")
-                out[-1] = (ppage, Item(prev.top, (joined,), False, prev.x0, it.x1, prev.size))
+                box = _union(prev.boxes[0] if prev.boxes else None, it.boxes[0] if it.boxes else None)
+                out[-1] = (ppage, Item(prev.top, (joined,), False, prev.x0, it.x1, prev.size, (box,)))
                 right_margin = right.get(page, 0.0)
                 if it.x1 < right_margin - 1.5 * max(it.size, 1):
                     out[-1][1].x1 = 0.0  # the paragraph ends here
@@ -854,8 +276,75 @@ def join_paragraphs(
     return out
 
 
-def read(path: Path) -> RawDocument:
-    """Read a PDF into a RawDocument: text lines and table rows in reading order, page by page.
+def _ranges(pages: list[int]) -> str:
+    """[3, 4, 5, 9] → "3–5, 9"; long lists keep their first ranges and count the rest."""
+    spans: list[list[int]] = []
+    for p in sorted(pages):
+        if spans and p == spans[-1][1] + 1:
+            spans[-1][1] = p
+        else:
+            spans.append([p, p])
+    text = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in spans[:_MAX_RANGES])
+    if len(spans) > _MAX_RANGES:
+        text += f" and {len(spans) - _MAX_RANGES} more ranges"
+    return text
+
+
+def _page_notes(problems: dict[str, list[int]]) -> list[tuple[str, str]]:
+    """One note per kind of page problem, naming the pages (ranges) and how many."""
+    notes = []
+    for what, pages in problems.items():
+        if pages:
+            count = f" ({len(pages)} pages)" if len(pages) > 1 else ""
+            noun = "pages" if len(pages) > 1 else "page"
+            notes.append(("warning", f"{noun} {_ranges(pages)}{count}: {what}"))
+    return notes
+
+
+def _load_pages(pdf, settings: Settings | None) -> tuple[list[tuple[int, PageGlyphs]], dict[str, list[int]]]:
+    """Every readable page's glyphs; the pages that cannot be read, by reason."""
+    pages: list[tuple[int, PageGlyphs]] = []
+    problems: dict[str, list[int]] = {}
+    for i in range(len(pdf)):
+        try:
+            page = pdf[i]
+            textpage = page.get_textpage()
+        except Exception as err:  # pdfium raises its own error type for a damaged or missing page object
+            reason = re.sub(r"\d+", "#", str(err))[:120]
+            problems.setdefault(f"cannot be read ({reason}); skipped", []).append(i + 1)
+            continue
+        try:
+            pages.append((i + 1, page_glyphs(page, textpage, settings)))
+        finally:
+            textpage.close()
+            page.close()
+    return pages, problems
+
+
+def _layout(pages: list[tuple[int, PageGlyphs]], settings: Settings | None) -> tuple[list[tuple[int, Item]], set]:
+    """Lay out every page in order, carrying a table's columns over page breaks; (page, item) pairs."""
+    margins = []
+    cut = (settings.page_margin if settings else 0.12) + 0.03
+    for _, g in pages:
+        h = g.size[1]
+        edge = [c for c in g.chars if c.yc < cut * h or c.yc > (1 - cut) * h]  # only margin glyphs: lines are dear
+        margins.append([ln.text for ln in margin_lines(chars_to_lines(edge, settings), h, settings)])
+    heads = running_heads(margins)
+    placed: list[tuple[int, Item]] = []
+    carry: Carry | None = None
+    last = 0
+    for no, g in pages:
+        if no != last + 1:
+            carry = None  # a page that could not be read breaks the table
+        res = layout_page(g.chars, g.rules, g.size[0], g.size[1], carry, settings, heads)
+        carry, last = res.carry, no
+        placed.extend((no, it) for it in res.items)
+    return placed, heads
+
+
+def read(path: Path, settings: Settings | None = None) -> RawDocument:
+    """Read a PDF into a RawDocument: text lines and table rows in reading order, page by page, every cell with
+    its box on the displayed page; ``settings`` are the layout's tolerances (``juesuan.geometry.Settings``).
 
     Raises ``Encrypted`` (password), ``Unreadable`` (truncated, corrupt, no pages), ``NoTextLayer`` (a scan: OCR is
     needed), ``GarbledText`` (the text layer cannot be decoded). Pages with a few undecodable characters are read and
@@ -868,64 +357,52 @@ def read(path: Path) -> RawDocument:
         n = len(pdf)
         if n == 0:
             raise Unreadable(path, "PDF has no pages")
-        notes: list[tuple[str, str]] = []
-        placed: list[tuple[int, Item]] = []
-        right: dict[int, float] = {}
-        left: dict[int, float] = {}
-        carry: Columns | None = None
-        total_chars = total_bad = 0
-        image_pages = []
-        for i in range(n):
-            try:
-                page = pdf[i]
-                textpage = page.get_textpage()
-            except Exception as err:  # pdfium raises its own error type for a damaged page object
-                notes.append(("warning", f"page {i + 1}: cannot be read ({err}); skipped"))
-                carry = None
-                continue
-            try:
-                res = read_page(page, textpage, carry)
-            finally:
-                textpage.close()
-                page.close()
-            carry = res.ends_in_block
-            total_chars += res.chars
-            total_bad += res.bad_chars
-            if res.chars == 0 and res.images:
-                image_pages.append(i + 1)
-            if res.bad_chars:
-                notes.append(("warning", f"page {i + 1}: {res.bad_chars} characters without a Unicode mapping"))
-            texts = [it for it in res.items if not it.is_row]
-            if texts:
-                right[i + 1] = max(it.x1 for it in texts)
-                left[i + 1] = min(it.x0 for it in texts)
-            placed.extend((i + 1, it) for it in res.items)
+        pages, problems = _load_pages(pdf, settings)
     finally:
         pdf.close()
-    if total_chars == 0:
-        if image_pages:
-            raise NoTextLayer(
-                path, f"no text layer: {len(image_pages)} of {n} pages are images (a scan); OCR is needed"
-            )
-        raise Unreadable(path, "no text in the PDF")
-    if total_bad > 0.3 * total_chars:
-        raise GarbledText(
-            path,
-            f"{total_bad} of {total_chars} characters have no Unicode mapping (fonts without "
-            f"ToUnicode); the text cannot be decoded",
-        )
-    if image_pages:
-        notes.append(
-            (
-                "warning",
-                f"pages {', '.join(map(str, image_pages))}: images without text (scanned); "
-                f"OCR would be needed for them",
-            )
-        )
+    _check_text(path, pages, n)
+    problems["characters without a Unicode mapping"] = [no for no, g in pages if g.bad_chars]
+    problems["images without text (scanned); OCR would be needed for them"] = [
+        no for no, g in pages if not g.chars and g.images
+    ]
+    notes = _page_notes(problems)
+    placed, heads = _layout(pages, settings)
+    if heads:
+        notes.append(("info", f"running heads left out: {', '.join(sorted(heads))[:200]}"))
+    right: dict[int, float] = {}
+    left: dict[int, float] = {}
+    for no, it in placed:
+        if not it.is_row:
+            right[no] = max(right.get(no, 0.0), it.x1)
+            left[no] = min(left.get(no, 1e9), it.x0)
     placed = join_paragraphs(placed, right, left)
     lines: list[Line] = []
     row_no: dict[int, int] = {}
     for page, it in placed:
         row_no[page] = row_no.get(page, 0) + 1
-        lines.append(Line(page, row_no[page], it.cells, it.is_row))
-    return RawDocument(path=str(path), format="pdf", sha256=sha256_of(path), lines=lines, pages=n, notes=notes)
+        lines.append(Line(page, row_no[page], it.cells, it.is_row, boxes=it.boxes))
+    return RawDocument(
+        path=str(path),
+        format="pdf",
+        sha256=sha256_of(path),
+        lines=lines,
+        pages=n,
+        notes=notes,
+        page_sizes={no: g.size for no, g in pages},
+    )
+
+
+def _check_text(path: Path, pages: list[tuple[int, PageGlyphs]], n: int) -> None:
+    """Refuse a PDF without usable text: a scan (NoTextLayer), no text at all, or a text layer without Unicode."""
+    total = sum(len(g.chars) for _, g in pages)
+    bad = sum(g.bad_chars for _, g in pages)
+    if total == 0:
+        images = sum(1 for _, g in pages if g.images)
+        if images:
+            raise NoTextLayer(path, f"no text layer: {images} of {n} pages are images (a scan); OCR is needed")
+        raise Unreadable(path, "no text in the PDF")
+    if bad > 0.3 * total:
+        raise GarbledText(
+            path,
+            f"{bad} of {total} characters have no Unicode mapping (fonts without ToUnicode); the text cannot be decoded",
+        )

@@ -12,6 +12,7 @@ table ``id, title, label, unit, header, spans, rows, note``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -323,3 +324,355 @@ def to_pdf(  # noqa: C901 (to be split)
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---------------------------------------------------------------------------------------------------- text
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _is_data_cells(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and (
+        filled[0].isdigit() and len(filled[0]) in (3, 5, 7) or any("." in c and _is_number(c) for c in filled)
+    )
+
+
+def _spans_of(block: list[list[str]], first_data: int) -> dict[tuple[int, int], int]:
+    """Header cells followed by empty cells that have labels below them: (row, col) → last column spanned."""
+    spans = {}
+    labels = [r for r in range(first_data) if not _is_colnum_row(block[r])]  # the 栏次 row heads nothing
+    for r in labels:
+        row = block[r]
+        below = [block[b] for b in labels if b > r]
+        for c, v in enumerate(row):
+            if not v:
+                continue
+            k = c
+            while k + 1 < len(row) and not row[k + 1] and any(b[k + 1] for b in below):
+                k += 1
+            if k > c:
+                spans[(r, c)] = k
+    return spans
+
+
+def _align_block(block: list[list[str]], layout: bool, gap: int) -> list[str]:
+    width = max(len(r) for r in block)
+    block = [list(r) + [""] * (width - len(r)) for r in block]
+    first_data = next((i for i, r in enumerate(block) if _is_data_cells(r)), len(block))
+    spans = _spans_of(block, first_data) if layout else {}
+    widths = [0] * width
+    for r, row in enumerate(block):
+        for c, v in enumerate(row):
+            if (r, c) not in spans:
+                widths[c] = max(widths[c], _display_width(v))
+    starts = [0]
+    for w in widths:
+        starts.append(starts[-1] + w + gap)
+    out = []
+    for r, row in enumerate(block):
+        line = ""
+        for c, v in enumerate(row):
+            if not v:
+                continue
+            lo, hi = starts[c], starts[spans.get((r, c), c) + 1] - gap
+            w = _display_width(v)
+            if layout and r < first_data:
+                at = lo + (hi - lo - w) // 2  # header labels centred over their column (or span)
+            elif layout and _is_number(v) and not (v.isdigit() and len(v) in (3, 5, 7)):
+                at = hi - w  # amounts right-aligned
+            else:
+                at = lo
+            at = max(at, _display_width(line) + (1 if line else 0))
+            line += " " * (at - _display_width(line)) + v
+        out.append(line)
+    return out
+
+
+def tabs_to_spaces(text: str, layout: bool = False, gap: int = 2) -> str:
+    """A tab-separated text export with its tables aligned by spaces instead (a CJK character two columns wide).
+
+    ``layout``: as ``pdftotext -layout`` prints a borderless table: header labels centred over their column (a group
+    label over the columns it spans), amounts right-aligned, the table indented. Otherwise every cell starts at its
+    column, ``gap`` spaces after the widest cell of the column before (an export whose tabs became spaces).
+    """
+    out: list[str] = []
+    block: list[list[str]] = []
+
+    def flush() -> None:
+        if block:
+            indent = "    " if layout else ""
+            out.extend(indent + ln.rstrip() for ln in _align_block(block, layout, gap))
+            block.clear()
+
+    pending: list[str] = []  # blank lines inside a table stay inside it
+    for raw in text.split("\n"):
+        if "\t" in raw:
+            if block:
+                block.extend([[]] * len(pending))
+                pending.clear()
+            block.append([c.strip() for c in raw.split("\t")])
+            continue
+        if not raw.strip() and block:
+            pending.append(raw)
+            continue
+        flush()
+        out.extend(pending)
+        pending.clear()
+        out.append(raw)
+    flush()
+    out.extend(pending)
+    return "\n".join(out)
+
+
+def tabs_to_csv(text: str) -> str:
+    """A tab-separated text export saved as CSV: every line a record, the tab cells its fields."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for raw in text.split("\n"):
+        writer.writerow([c.strip() for c in raw.split("\t")] if "\t" in raw else ([raw] if raw.strip() else []))
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------- drawn PDFs
+
+
+def split_code_columns(t: Any) -> Any:
+    """A coded table (02, 03, 05, 08, 09) with its 功能分类 code split over 类/款/项 columns ("201 | 03 | 01"), as
+    上海 prints it. Tables without a 功能分类 code column come back unchanged."""
+    import copy
+
+    if len(t.header) < 2 or "编码" not in t.header[1][0] or "经济" in t.header[1][0]:
+        return t
+    out = copy.deepcopy(t)
+
+    def widen(row: list[str], a: str = "", b: str = "") -> list[str]:
+        return row[:1] + [a, b] + row[1:]
+
+    out.header = [widen(h) for h in t.header]
+    out.header.insert(2, ["类", "款", "项"] + [""] * (len(t.header[1]) - 1))
+    out.spans = [(r + (r >= 2), c0 + 2 * (c0 > 0), c1 + 2) for r, c0, c1 in t.spans]
+    out.spans.append((1, 0, 2))
+    out.rows = []
+    for row in t.rows:
+        code = row[0]
+        if code.isdigit() and len(code) in (3, 5, 7):
+            out.rows.append([code[:3], code[3:5], code[5:7]] + row[1:])
+        else:
+            out.rows.append(widen(row))
+    return out
+
+
+def _wrap3(name: str) -> list[str]:
+    """A long name in three pieces (a narrow cell wraps it over three lines)."""
+    if len(name) < 9:
+        return [name]
+    k = -(-len(name) // 3)
+    return [name[:k], name[k : 2 * k], name[2 * k :]]
+
+
+def _is_code(v: str) -> bool:
+    """A code or a part of one (类 "201", 款 "03", 项 "01"): left-aligned, never an amount."""
+    return v.isdigit() and len(v) in (2, 3, 5, 7)
+
+
+@dataclass
+class _Op:
+    """One text object to draw: its text, left x, baseline y (top-down), size."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+
+
+@dataclass
+class _DrawnPage:
+    ops: list[_Op] = field(default_factory=list)
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # ruled cells: x0, top, x1, bottom
+
+
+def _table_pages(t: Any, o: dict, width: float) -> list[_DrawnPage]:  # noqa: C901 (a renderer of many options)
+    size = o["font_size"]
+    lh = 1.25 * size
+    coded = len(t.header) > 1 and "编码" in t.header[1][0] and t.id not in ("06",)
+    rows = [list(r) for r in t.rows]
+    if o["lone_total"]:
+        totals = [r for r in rows if any(c in ("合计", "总计") for c in r[:3])]
+        rows = [r for r in rows if r not in totals] + totals
+    name_col = 3 if coded and o["split_codes"] else (1 if coded else -1)
+    pieces = [
+        [_wrap3(v) if (o["wrap3"] and c == name_col) else [v] for c, v in enumerate(r)] for r in rows
+    ]  # per row, per cell: its lines
+    ncols = max(len(r) for r in t.header + rows)
+    header = [list(h) + [""] * (ncols - len(h)) for h in t.header]
+    widths = [3 * size] * ncols
+    spanned = {(r, a) for r, a, b in t.spans}
+    for r, row in enumerate(header):
+        for c, v in enumerate(row):
+            if (r, c) not in spanned:  # a label over several columns does not widen the first
+                widths[c] = max(widths[c], _text_width(v, size) + 6)
+    for r in pieces:
+        for c, lines in enumerate(r):
+            widths[c] = max([widths[c]] + [_text_width(v, size) + 6 for v in lines])
+    scale = min(1.0, width / sum(widths))
+    widths = [w * scale for w in widths]
+    size *= scale
+    lh *= scale
+    xs = [36.0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    chunks = [list(range(len(rows)))]
+    if o["rows_per_page"]:
+        n = o["rows_per_page"]
+        body = list(range(len(rows) - (1 if o["lone_total"] else 0)))
+        chunks = [body[i : i + n] for i in range(0, len(body), n)]
+        if o["lone_total"]:
+            chunks.append([len(rows) - 1])
+    elif o["lone_total"]:
+        chunks = [list(range(len(rows) - 1)), [len(rows) - 1]]
+    pages = []
+    for k, chunk in enumerate(chunks):
+        page = _DrawnPage()
+        y = 40.0
+        if k == 0:
+            page.ops.append(_Op(t.title, (xs[0] + xs[-1] - _text_width(t.title, 14)) / 2, y + 14, 14))
+            y += 22
+            for text in (t.label, f"部门：{o['department']}", f"单位：{t.unit}"):
+                page.ops.append(_Op(text, xs[0], y + 9, 9))
+                y += 13
+            y += 4
+            y = _draw_header(page, header, t.spans, xs, y, size, o["ruled"])
+        for i in chunk:
+            if y + 3 * lh + size > o["page_height"] - 40:  # the page is full: the table goes on overleaf
+                pages.append(page)
+                page, y = _DrawnPage(), 40.0
+            y = _draw_row(page, pieces[i], xs, y, size, lh, o)
+        pages.append(page)
+    return pages
+
+
+def _draw_header(page: _DrawnPage, header, spans, xs, y: float, size: float, ruled: bool) -> float:
+    h = 1.6 * size
+    covered = _header_span_set(spans)
+    vertical = {(c, r0): r1 for c, r0, r1 in _vertical_spans(header, spans)}
+    under = {(r, c) for (c, r0), r1 in vertical.items() for r in range(r0 + 1, r1 + 1)}
+    for r, row in enumerate(header):
+        for c, v in enumerate(row):
+            if (r, c) in covered or (r, c) in under:
+                continue
+            c1 = next((b for sr, a, b in spans if sr == r and a == c), c)
+            r1 = vertical.get((c, r), r)
+            x0, x1, top, bottom = xs[c], xs[c1 + 1], y + r * h, y + (r1 + 1) * h
+            if v:
+                _text_op(page, v, (x0 + x1 - _text_width(v, size)) / 2, (top + bottom) / 2 + 0.35 * size, size, False)
+            if ruled:
+                page.boxes.append((x0, top, x1, bottom))
+    return y + len(header) * h
+
+
+def _draw_row(page: _DrawnPage, cells: list[list[str]], xs, y: float, size: float, lh: float, o: dict) -> float:
+    n = max(len(lines) for lines in cells)
+    height = n * lh + 0.6 * size
+    line_of = {"top": 0, "middle": (n - 1) // 2, "bottom": n - 1}
+    for c, lines in enumerate(cells):
+        x0, x1 = xs[c], xs[c + 1]
+        if o["ruled"]:
+            page.boxes.append((x0, y, x1, y + height))
+        if len(lines) == 1:
+            v = lines[0]
+            if not v:
+                continue
+            at = line_of["middle"] if _is_code(v) else line_of[o["amounts"]] if _is_number(v) else 0
+            base = y + 0.3 * size + at * lh + 0.85 * size
+            x = x1 - 3 - _text_width(v, size) if _is_number(v) and not _is_code(v) else x0 + 3
+            _text_op(page, v, x, base, size, o["scramble"])
+            continue
+        for k, v in enumerate(lines):
+            _text_op(page, v, x0 + 3, y + 0.3 * size + k * lh + 0.85 * size, size, o["scramble"])
+    return y + height
+
+
+def _text_op(page: _DrawnPage, text: str, x: float, y: float, size: float, split: bool) -> None:
+    """A text object; with ``split`` a name goes in as two (a text layer with names split into pieces)."""
+    if split and len(text) >= 4 and not _is_number(text):
+        k = len(text) // 2
+        page.ops.append(_Op(text[:k], x, y, size))
+        page.ops.append(_Op(text[k:], x + _text_width(text[:k], size), y, size))
+        return
+    if len(text) == 1 and not text.isascii():
+        text += " "  # pdfium extracts no text from a one-glyph string of reportlab's (unembedded) STSong-Light
+    page.ops.append(_Op(text, x, y, size))
+
+
+def to_pdf_drawn(
+    doc: Any,
+    path: str | Path,
+    ruled: bool = False,
+    scramble: bool = False,
+    wrap3: bool = False,
+    amounts: str = "middle",
+    rows_per_page: int | None = None,
+    lone_total: bool = False,
+    split_codes: bool = False,
+    running_head: bool = False,
+    font_size: float = 7.0,
+    seed: int = 0,
+) -> Path:
+    """Write ``doc``'s tables as a PDF drawn text object by text object, for the layouts readers get wrong.
+
+    ``scramble``: the text objects are written in random order (seeded) and names are split into two objects, so
+    the text layer's order says nothing about the page (only positions do). ``wrap3``: long names wrapped over three
+    lines in coded tables, the code on the middle line and the amounts on the ``amounts`` line ("top", "middle",
+    "bottom"). ``lone_total``: the 合计 row printed last, alone on a continuation page. ``split_codes``: 功能分类
+    codes over 类/款/项 columns. ``rows_per_page``: the rest of a table continues without its header.
+    ``running_head``: a line with the document's name at the top of every page. Page numbers at every foot.
+    Returns the path written.
+    """
+    import random
+
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    rng = random.Random(seed)
+    pw, ph = landscape(A4)
+    o = dict(
+        ruled=ruled,
+        scramble=scramble,
+        wrap3=wrap3,
+        amounts=amounts,
+        rows_per_page=rows_per_page,
+        lone_total=lone_total,
+        split_codes=split_codes,
+        font_size=font_size,
+        department=doc.department,
+        page_height=ph,
+    )
+    pages = [_DrawnPage(ops=[_Op(f"{doc.year}年度{doc.department}部门{doc.kind}", 200, 200, 18)])]
+    for t in doc.tables:
+        pages.extend(_table_pages(split_code_columns(t) if split_codes else t, o, pw - 72))
+    c = canvas.Canvas(str(path), pagesize=(pw, ph))
+    c.setTitle(f"{doc.department}{doc.year}")
+    for no, page in enumerate(pages, start=1):
+        ops = list(page.ops) + [_Op(f"- {no} -", pw / 2 - 10, ph - 20, 9)]
+        if running_head:
+            ops.append(_Op(f"{doc.year}年度{doc.department}部门{doc.kind}", 36, 22, 8))
+        if scramble:
+            rng.shuffle(ops)
+        c.setLineWidth(0.5)
+        for x0, top, x1, bottom in page.boxes:
+            c.rect(x0, ph - bottom, x1 - x0, bottom - top, stroke=1, fill=0)
+        for op in ops:
+            c.setFont(FONT, op.size)
+            c.drawString(op.x, ph - op.y, op.text)
+        c.showPage()
+    c.save()
+    return Path(path)

@@ -1,0 +1,1035 @@
+"""Table rows from a page's geometry: glyph boxes and ruling lines in, text lines and table rows out.
+
+Format-independent pure functions over simple records, so every reader that knows where its text stands can use
+them: the PDF reader (characters with their boxes and the page's ruling lines), text exports (words placed by their
+character offsets, a CJK character two columns wide) and, later, OCR (words with boxes). The order in which a source
+lists its text is never used for table cells: a PDF's text layer is in whatever order the producing program wrote it
+(names wrapped into separate text objects, amounts written before their row), so lines come from baselines and cells
+from positions. The pipeline, as pdfplumber's ``words_to_edges`` → ``intersections_to_cells`` is:
+
+- ``chars_to_lines`` / ``words_to_lines``: glyphs grouped into visual lines by vertical overlap, words by gaps.
+- ``rules_to_grids``: ruling lines that touch form a grid (one per ruled table); ``grid_to_rows`` puts each glyph in
+  the cell holding its centre, and a boundary that is not drawn merges cells (text in the first, the rest ``None``).
+- ``find_blocks`` / ``block_columns`` / ``block_to_rows``: borderless tables, runs of lines holding amounts or codes;
+  columns from the data words' extents and the header cells' x-extents; pieces of a wrapped name and a code or an
+  amount printed a line above or below its row joined to that row by position.
+- ``layout_page``: one page through all of it, with ``carry`` (the columns of a table running off the page's bottom)
+  in and out, so a continuation page that repeats no header keeps the same column indexes.
+
+Tolerances live in ``Settings`` (as pdfplumber's TableSettings), in PDF points or multiples of the font size.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from .textnorm import PAGE_NUMBER
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tolerances of the layout, in points (1/72 inch) or as a multiple of the font size (``× size``)."""
+
+    thin: float = 2.5  # a filled rectangle at most this thick is a ruling line
+    snap: float = 2.0  # ruling lines closer than this are the same line
+    rule_cover: float = 0.6  # a cell boundary is drawn when rules cover this share of it
+    word_gap: float = 0.45  # × size: a wider gap between two glyphs splits two words
+    line_overlap: float = 0.4  # × size: a glyph joins a line when its centre is this close to the line's centre
+    block_gap: float = 3.0  # × size: lines further apart than this do not belong to one borderless table
+    fragment_size: float = 1.5  # × size: how far from its row a piece of a wrapped cell may stand …
+    fragment_pitch: float = 0.75  # … and at most this share of the row pitch
+    page_margin: float = 0.12  # share of the page height at the top and foot where page numbers stand (0: none)
+    max_title_words: int = 1  # a line above a continued table with more words than this is a header, not a title
+
+
+DEFAULT = Settings()
+
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
+_GLUED = re.compile(r"^(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})(\d{3,7})$")  # "9.6230206": amount 9.62 + code 30206
+_MONEY = r"[-−△▲]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}"
+_MONEY_THEN_TEXT = re.compile(r"^(" + _MONEY + r")([\u4e00-\u9fff（(].*)$")
+_TEXT_THEN_MONEY = re.compile(r"^(.*[\u4e00-\u9fff）)])(" + _MONEY + r")$")
+_AMOUNT_OR_CODE = re.compile(r"^[-−－△▲+(（]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
+_ITEM_START = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|其中|合计|总计|小计)")
+# a contents entry: a title, dot leaders or spaces, a page number ("二、收入决算表……………12", "收入决算表 3")
+_LEADERS = re.compile(r"[.．·…‥]{3,}|…+")
+_TOC_END = re.compile(r"(?:表|说明|情况|解释|部分|概况|职责|设置|附件|目录)[)）]?$")
+
+
+# ---------------------------------------------------------------------------------------------------- records
+
+
+@dataclass
+class Char:
+    """One glyph: its text and box (top-down coordinates), ``size`` its height."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    xc: float = field(init=False, repr=False)  # centres, computed once: looked up for every char many times
+    yc: float = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.xc = (self.x0 + self.x1) / 2
+        self.yc = (self.top + self.bottom) / 2
+
+
+@dataclass
+class Word:
+    """A run of glyphs without a gap, or a word as a reader or an OCR engine gives it (``chars`` may be empty)."""
+
+    text: str
+    x0: float
+    x1: float
+    chars: list[Char] = field(default_factory=list)
+    top: float = 0.0
+    bottom: float = 0.0
+    size: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.chars and not self.size:
+            self.top = min(c.top for c in self.chars)
+            self.bottom = max(c.bottom for c in self.chars)
+            self.size = statistics.median(c.size for c in self.chars)
+        self.size = self.size or max(self.bottom - self.top, 1.0)
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def box(self) -> Box:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass
+class Rule:
+    """A ruling line: horizontal (``pos`` is y, ``a``–``b`` the x extent) or vertical (``pos`` is x)."""
+
+    horizontal: bool
+    pos: float
+    a: float
+    b: float
+
+
+@dataclass
+class TextLine:
+    top: float
+    bottom: float
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.size for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Item:
+    """A laid-out line of a page: a text line (one cell) or a table row, with a box per cell (None when empty)."""
+
+    top: float
+    cells: tuple[str | None, ...]
+    is_row: bool
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 0.0
+    boxes: tuple[Box | None, ...] = ()
+    origin: object = field(default=None, repr=False, compare=False)  # the Grid or Columns a row was laid out on
+
+
+@dataclass
+class Columns:
+    """Column slots of a borderless table: ``bounds[i]``..``bounds[i+1]`` is column i."""
+
+    bounds: list[float]
+    spans: list[tuple[float, float]] = field(default_factory=list)  # extent of each column's words
+
+    def covering(self, x0: float, x1: float) -> list[int]:
+        """Columns whose words overlap ``x0``..``x1`` (a merged header cell covers several)."""
+        return [i for i, (a, b) in enumerate(self.spans) if x0 < b and a < x1]
+
+    def index(self, x: float) -> int:
+        return min(max(bisect.bisect_right(self.bounds, x) - 1, 0), len(self.bounds) - 2)
+
+
+@dataclass
+class Carry:
+    """What a table running off a page's foot hands to the next page: its borderless columns or its ruled
+    column boundaries (``xs``), so a continuation that repeats no header keeps the column indexes."""
+
+    columns: Columns | None = None
+    xs: list[float] | None = None
+
+
+@dataclass
+class PageLayout:
+    """One page laid out: ``items`` top to bottom, ``carry`` for the next page, ``tables`` the table boxes."""
+
+    items: list[Item]
+    carry: Carry | None = None
+    tables: list[Box] = field(default_factory=list)
+
+
+def box_of(glyphs) -> Box | None:
+    """The box around glyphs (chars or words), None when there are none."""
+    if not glyphs:
+        return None
+    return (
+        min(g.x0 for g in glyphs),
+        min(g.top for g in glyphs),
+        max(g.x1 for g in glyphs),
+        max(g.bottom for g in glyphs),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- lines
+
+
+def _group_lines(glyphs, s: Settings) -> list[tuple[float, float, list]]:
+    """Glyphs (chars or words) into visual lines by vertical overlap: (top, bottom, glyphs sorted by x)."""
+    lines: list[list] = []  # [top, bottom, yc, glyphs]
+    for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
+        if lines:
+            ln = lines[-1]
+            if ln[0] - 0.5 <= g.yc <= ln[1] + 0.5 and abs(g.yc - (ln[0] + ln[1]) / 2) < s.line_overlap * max(g.size, 1):
+                ln[3].append(g)
+                ln[0], ln[1] = min(ln[0], g.top), max(ln[1], g.bottom)
+                continue
+        lines.append([g.top, g.bottom, 0.0, [g]])
+    return [(top, bottom, sorted(gs, key=lambda g: g.x0)) for top, bottom, _, gs in lines]
+
+
+def chars_to_lines(chars: list[Char], settings: Settings | None = None) -> list[TextLine]:
+    """Group characters into visual lines (by vertical overlap) and each line into words (by gaps)."""
+    s = settings or DEFAULT
+    out: list[TextLine] = []
+    for top, bottom, line_chars in _group_lines(chars, s):
+        kept: list[Char] = []
+        for ch in line_chars:
+            # fake bold: the same glyph drawn twice, slightly offset
+            if kept and ch.text == kept[-1].text and ch.x0 - kept[-1].x0 < 0.3 * (kept[-1].x1 - kept[-1].x0):
+                continue
+            kept.append(ch)
+        out.append(TextLine(top, bottom, split_words(kept, s)))
+    return out
+
+
+def words_to_lines(words: list[Word], settings: Settings | None = None) -> list[TextLine]:
+    """Group words (a text export's tokens, OCR words) into visual lines by vertical overlap."""
+    return [TextLine(top, bottom, ws) for top, bottom, ws in _group_lines(words, settings or DEFAULT)]
+
+
+def split_words(chars: list[Char], settings: Settings | None = None) -> list[Word]:
+    """The words of one line's characters (sorted by x): a gap wider than ``word_gap`` × size splits."""
+    s = settings or DEFAULT
+    words: list[Word] = []
+    cur: list[Char] = []
+    for ch in chars:
+        if cur and ch.x0 - cur[-1].x1 > s.word_gap * min(ch.size, cur[-1].size):
+            words.extend(_unglue(cur))
+            cur = []
+        cur.append(ch)
+    if cur:
+        words.extend(_unglue(cur))
+    return words
+
+
+def _unglue(chars: list[Char]) -> list[Word]:
+    """One word, or two where an amount ran into the next cell: the code after it ("9.6230206" → "9.62", "30206"),
+    or the name after it or before it ("985.24一、一般公共服务支出": LibreOffice prints a right-aligned amount a
+    few points from the next cell's left-aligned text, closer than a word gap)."""
+    text = "".join(c.text for c in chars)
+    m = _GLUED.match(text) or _MONEY_THEN_TEXT.match(text) or _TEXT_THEN_MONEY.match(text)
+    if m:
+        k = len(m.group(1))
+        return [
+            Word(m.group(1), chars[0].x0, chars[k - 1].x1, chars[:k]),
+            Word(m.group(2), chars[k].x0, chars[-1].x1, chars[k:]),
+        ]
+    return [Word(text, chars[0].x0, chars[-1].x1, chars)]
+
+
+def _lines_of(glyphs, s: Settings) -> list[TextLine]:
+    if glyphs and isinstance(glyphs[0], Char):
+        return chars_to_lines(glyphs, s)
+    return words_to_lines(glyphs, s)
+
+
+def _is_number_piece(text: str) -> bool:
+    return bool(text) and all(ch.isdigit() or ch in ",." for ch in text)
+
+
+def cell_text(glyphs, settings: Settings | None = None) -> str:
+    """The text of one cell from its glyphs: its visual lines top to bottom, joined (a wrapped name is one name
+    again). Two pieces of one amount wrapped in a narrow cell ("12,345," / "678.00") join without a space; other
+    ASCII pieces keep one ("301" / "01"), so two numbers never run together."""
+    if not glyphs:
+        return ""
+    parts: list[str] = []
+    for ln in _lines_of(glyphs, settings or DEFAULT):
+        t = ln.text
+        prev = parts[-1] if parts else ""
+        if prev and prev[-1:].isascii() and prev[-1:].isalnum() and t[:1].isascii() and t[:1].isalnum():
+            wrapped_amount = _is_number_piece(prev) and _is_number_piece(t) and "." not in prev and "," in prev + t
+            if not wrapped_amount:
+                parts.append(" ")
+        parts.append(t)
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------- ruling lines
+
+
+def path_to_rules(pts: list[tuple[float, float]], stroked: bool, settings: Settings | None = None) -> list[Rule]:
+    """The ruling lines one drawn sub-path makes: a thin rectangle or a stroke (a filled area is shading)."""
+    s = settings or DEFAULT
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    w, h = max(xs) - min(xs), max(ys) - min(ys)
+    if w <= s.thin and h > s.thin:  # a thin rectangle or a vertical stroke
+        return [Rule(False, (min(xs) + max(xs)) / 2, min(ys), max(ys))]
+    if h <= s.thin and w > s.thin:
+        return [Rule(True, (min(ys) + max(ys)) / 2, min(xs), max(xs))]
+    if not stroked:
+        return []
+    out = []
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        if abs(y0 - y1) <= 0.5 and abs(x1 - x0) > s.thin:
+            out.append(Rule(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+        elif abs(x0 - x1) <= 0.5 and abs(y1 - y0) > s.thin:
+            out.append(Rule(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+    return out
+
+
+def merge_rules(rules: list[Rule], settings: Settings | None = None) -> list[Rule]:
+    """Snap rules on (nearly) the same line together and join touching pieces."""
+    s = settings or DEFAULT
+    out: list[Rule] = []
+    for horizontal in (True, False):
+        group = sorted((r for r in rules if r.horizontal == horizontal), key=lambda r: (r.pos, r.a))
+        lines: list[list[Rule]] = []
+        for r in group:
+            if lines and abs(r.pos - lines[-1][0].pos) <= s.snap:
+                lines[-1].append(r)
+            else:
+                lines.append([r])
+        for same in lines:
+            pos = statistics.median(r.pos for r in same)
+            same.sort(key=lambda r: r.a)
+            cur = Rule(horizontal, pos, same[0].a, same[0].b)
+            for r in same[1:]:
+                if r.a <= cur.b + s.snap:
+                    cur.b = max(cur.b, r.b)
+                else:
+                    out.append(cur)
+                    cur = Rule(horizontal, pos, r.a, r.b)
+            out.append(cur)
+    return out
+
+
+@dataclass
+class Grid:
+    xs: list[float]
+    ys: list[float]
+    rules: list[Rule]
+
+    @property
+    def bbox(self) -> Box:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def contains(self, g) -> bool:
+        return self.xs[0] <= g.xc <= self.xs[-1] and self.ys[0] <= g.yc <= self.ys[-1]
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [statistics.mean(g) for g in out]
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        p = self.parent
+        while p[i] != i:
+            p[i] = p[p[i]]
+            i = p[i]
+        return i
+
+    def join(self, i: int, j: int) -> None:
+        self.parent[self.find(i)] = self.find(j)
+
+
+def rules_to_grids(rules: list[Rule], settings: Settings | None = None) -> list[Grid]:
+    """Group ruling lines that touch into grids (one per table); a grid needs 2 lines each way."""
+    s = settings or DEFAULT
+    rules = merge_rules(rules, s)
+    u = _Union(len(rules))
+    hs = [i for i, r in enumerate(rules) if r.horizontal]
+    vs = [i for i, r in enumerate(rules) if not r.horizontal]
+    t = s.snap + 1
+    for i in hs:
+        h = rules[i]
+        for j in vs:
+            v = rules[j]
+            if h.a - t <= v.pos <= h.b + t and v.a - t <= h.pos <= v.b + t:
+                u.join(i, j)
+    groups: dict[int, list[Rule]] = {}
+    for i in range(len(rules)):
+        groups.setdefault(u.find(i), []).append(rules[i])
+    grids = []
+    for members in groups.values():
+        h = [r for r in members if r.horizontal]
+        v = [r for r in members if not r.horizontal]
+        if len(h) < 2 or len(v) < 2:
+            continue
+        xs = _cluster([r.pos for r in v] + [min(r.a for r in h), max(r.b for r in h)], s.snap)
+        ys = _cluster([r.pos for r in h] + [min(r.a for r in v), max(r.b for r in v)], s.snap)
+        if len(xs) >= 2 and len(ys) >= 2:
+            grids.append(Grid(xs, ys, members))
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids
+
+
+def _covered(rules: list[Rule], pos: float, lo: float, hi: float, s: Settings) -> bool:
+    """True when the rules (all along ``pos``) run over most of ``lo``..``hi``."""
+    got = sum(max(0.0, min(r.b, hi) - max(r.a, lo)) for r in rules if abs(r.pos - pos) <= s.snap)
+    return got >= s.rule_cover * (hi - lo)
+
+
+def _bisect(bounds: list[float], v: float) -> int:
+    """The index of the interval of the sorted ``bounds`` holding ``v`` (the first or last one beyond the ends)."""
+    return min(max(bisect.bisect_right(bounds, v) - 1, 0), len(bounds) - 2)
+
+
+def _grid_regions(grid: Grid, s: Settings) -> list[list[tuple[int, int]]]:
+    """For each cell (r, c), the top-left cell of the merged region holding it (a boundary not drawn merges)."""
+    xs, ys = grid.xs, grid.ys
+    nr, nc = len(ys) - 1, len(xs) - 1
+    u = _Union(nr * nc)
+    # the rules along each grid line, looked up once (a cell-by-cell scan of all rules is quadratic)
+    along_x = [[r for r in grid.rules if not r.horizontal and abs(r.pos - x) <= s.snap] for x in xs]
+    along_y = [[r for r in grid.rules if r.horizontal and abs(r.pos - y) <= s.snap] for y in ys]
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and not _covered(along_x[c + 1], xs[c + 1], ys[r], ys[r + 1], s):
+                u.join(r * nc + c + 1, r * nc + c)
+            if r + 1 < nr and not _covered(along_y[r + 1], ys[r + 1], xs[c], xs[c + 1], s):
+                u.join((r + 1) * nc + c, r * nc + c)
+    anchor: dict[int, tuple[int, int]] = {}
+    out = [[(0, 0)] * nc for _ in range(nr)]
+    for r in range(nr):
+        for c in range(nc):
+            root = u.find(r * nc + c)
+            anchor.setdefault(root, (r, c))
+            out[r][c] = anchor[root]
+    return out
+
+
+def _glyph_units(glyphs) -> list:
+    """What goes into grid cells one by one: characters where known (so a word that runs over a rule is split at
+    it), else the words."""
+    out = []
+    for g in glyphs:
+        if isinstance(g, Word) and g.chars:
+            out.extend(g.chars)
+        else:
+            out.append(g)
+    return out
+
+
+def grid_to_rows(grid: Grid, glyphs, settings: Settings | None = None) -> list[Item]:
+    """A ruled grid and the glyphs inside it → one row item per grid row with text.
+
+    Cells merged over a missing boundary form one region: its text is put in the region's top-left cell and the
+    other cells are ``None``. Each cell's box is the box around its glyphs.
+    """
+    s = settings or DEFAULT
+    xs, ys = grid.xs, grid.ys
+    nr, nc = len(ys) - 1, len(xs) - 1
+    anchor = _grid_regions(grid, s)
+    bucket: dict[tuple[int, int], list] = {}
+    for g in _glyph_units(glyphs):
+        a = anchor[_bisect(ys, g.yc)][_bisect(xs, g.xc)]
+        bucket.setdefault(a, []).append(g)
+    items: list[Item] = []
+    for r in range(nr):
+        cells: list[str | None] = []
+        boxes: list[Box | None] = []
+        for c in range(nc):
+            if anchor[r][c] != (r, c):
+                cells.append(None)
+                boxes.append(None)
+                continue
+            gs = bucket.get((r, c), [])
+            cells.append(cell_text(gs, s))
+            boxes.append(box_of(gs))
+        if any(cells):
+            items.append(Item(ys[r], tuple(cells), True, xs[0], xs[-1], 0.0, tuple(boxes)))
+    return items
+
+
+def continue_grid(grid: Grid, carry: Carry | None, settings: Settings | None = None) -> Grid:
+    """A grid continuing the ruled table of the page before, on the columns of that page.
+
+    A continuation page often draws fewer column lines (上海 万里街道 24年预算 p.15: a lone 合计 row over the merged
+    类/款/项/名称 cells; 西南大学 2023 p.15: the 类/款/项 code columns merged): when this grid's edges and columns are
+    among the carried ones, the carried boundaries are used, the missing ones merge cells, and a column index
+    means the same column on both pages.
+    """
+    s = settings or DEFAULT
+    if carry is None or not carry.xs or len(carry.xs) <= len(grid.xs):
+        return grid
+    prev = carry.xs
+    tol = 2 * s.snap
+
+    def among(x: float) -> bool:
+        return any(abs(x - p) <= tol for p in prev)
+
+    if abs(grid.xs[0] - prev[0]) > tol or abs(grid.xs[-1] - prev[-1]) > tol or not all(map(among, grid.xs)):
+        return grid
+    xs = sorted(grid.xs + [p for p in prev if all(abs(p - x) > tol for x in grid.xs)])
+    return Grid(xs, grid.ys, grid.rules)
+
+
+# ---------------------------------------------------------------------------------------------------- borderless
+
+
+def is_amount_word(text: str) -> bool:
+    """A word that is an amount or a code ("5,545.08", "(12.50)", "△3.00", "2010301")."""
+    return bool(_AMOUNT_OR_CODE.match(text))
+
+
+def is_colnum_line(ln: TextLine) -> bool:
+    """The 栏次 row ("栏次 1 2 3 …", or just "1 2 … 12" under a 三公 header): column numbers, a header row."""
+    if any(w.text.replace(" ", "") in ("栏次", "栏") for w in ln.words):
+        return True
+    nums = [w.text for w in ln.words]
+    return (
+        len(nums) >= 3
+        and all(t.isdigit() for t in nums)
+        and [int(t) for t in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
+    )
+
+
+def is_toc_line(ln: TextLine) -> bool:
+    """A table-of-contents entry: a title, then dot leaders or a gap, then a page number ("收入决算表……12")."""
+    words = ln.words
+    last = words[-1].text
+    if _LEADERS.search(ln.text) and re.search(r"\d{1,3}$", last):
+        return True
+    if len(words) < 2 or not last.isdigit() or len(last) > 3:
+        return False
+    head = "".join(w.text for w in words[:-1])
+    return bool(_TOC_END.search(head)) and not any(is_amount_word(w.text) for w in words[:-1])
+
+
+def _is_money(text: str) -> bool:
+    """An amount as printed with decimals or thousands separators (not a code, a 行次 or a page number)."""
+    return is_amount_word(text) and ("." in text or "," in text)
+
+
+def _has_amount(ln: TextLine) -> bool:
+    return any(is_amount_word(w.text) for w in ln.words)
+
+
+def _looks_narrative(ln: TextLine) -> bool:
+    """A sentence, not a row: a long run of text, a full stop, or an amount followed by its unit ("267.8 万元")."""
+    words = ln.words
+    if any(len(w.text) > 25 or "。" in w.text for w in words):
+        return True
+    return any(is_amount_word(a.text) and re.match(r"^(?:万元|亿元|元|%|％)", b.text) for a, b in zip(words, words[1:]))
+
+
+def is_data_line(ln: TextLine) -> bool:
+    """A line holding a table row's amounts or codes (not a header, a 栏次 row, a note or a contents entry)."""
+    return (
+        len(ln.words) >= 2
+        and _has_amount(ln)
+        and not _TEXT_START.match(ln.words[0].text)
+        and not is_colnum_line(ln)
+        and not _looks_narrative(ln)
+        and not is_toc_line(ln)
+    )
+
+
+def _candidate(ln: TextLine) -> bool:
+    return not _TEXT_START.match(ln.words[0].text) and not _looks_narrative(ln) and not is_toc_line(ln)
+
+
+def _fragment_reach(lines: list[TextLine], s: Settings) -> float:
+    """How far from its data line a piece of a wrapped cell can sit: under a row pitch, about one text line."""
+    data = [ln for ln in lines if is_data_line(ln)]
+    # the row pitch from the lines holding amounts (not codes alone): a row whose code stands a line away from its
+    # amounts is one row, not two
+    amounts = [ln for ln in data if any(_is_money(w.text) for w in ln.words)]
+    pitch = statistics.median([b.top - a.top for a, b in zip(amounts, amounts[1:])] or [1e9])
+    size = statistics.median([ln.size for ln in data] or [10.0])
+    return min(s.fragment_size * size, s.fragment_pitch * pitch)
+
+
+def _is_header_like(ln: TextLine) -> bool:
+    return not _has_amount(ln) or is_colnum_line(ln)
+
+
+def _header_continues(above: TextLine, ln: TextLine) -> bool:
+    """A multi-word header line right above ``ln``: the header goes on above a one-word line."""
+    return len(above.words) >= 2 and _is_header_like(above) and ln.top - above.bottom <= 1.5 * ln.size
+
+
+def _block_of_run(run: list[TextLine], carry: bool, first_block: bool, s: Settings) -> tuple[int, int] | None:
+    """The table lines of a run of candidate lines: from the header above its first data line to the fragments
+    below its last, or None when the run holds no table."""
+    data = [k for k, ln in enumerate(run) if is_data_line(ln)]
+    headed = data and sum(1 for ln in run[: data[0]] if len(ln.words) >= 2) >= 1  # a one-row table (三公)
+    lone_total = len(data) == 1 and sum(1 for w in run[data[0]].words if _is_money(w.text)) >= 3
+    if not (len(data) >= 2 or headed or (data and carry and first_block) or lone_total):
+        return None
+    reach = _fragment_reach(run, s)
+    first, last = data[0], data[-1]
+    a = first
+    while a - 1 >= 0:
+        ln = run[a - 1]
+        near = abs(ln.yc - run[first].yc) <= reach and not _has_amount(ln)
+        if near or (len(ln.words) >= 2 and _is_header_like(ln)) or is_colnum_line(ln):
+            a -= 1
+        elif _is_header_like(ln) and a - 2 >= 0 and _header_continues(run[a - 2], ln):
+            a -= 1  # a one-word header line (a label merged over two header rows) between header lines
+        else:
+            break
+    b = last
+    while b + 1 < len(run) and abs(run[b + 1].yc - run[last].yc) <= reach and not _has_amount(run[b + 1]):
+        b += 1
+    return a, b
+
+
+def find_blocks(lines: list[TextLine], carry: bool = False, settings: Settings | None = None) -> list[tuple[int, int]]:
+    """Borderless tables: (first, last) line indexes of runs holding ≥ 2 data lines.
+
+    A run is a sequence of lines close together that are not narrative, title, unit, note or contents lines. Above
+    its first data line it keeps multi-word header lines and the pieces of a wrapped name (near the data line);
+    below its last data line, only such pieces. One data line is enough under a multi-word header (the 三公 table's
+    single row) or with ``carry`` (a table continued from the page before: a lone 合计 row).
+    """
+    s = settings or DEFAULT
+    blocks: list[tuple[int, int]] = []
+    n = len(lines)
+    i = 0
+    while i < n:
+        if not _candidate(lines[i]):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < n
+            and _candidate(lines[j + 1])
+            and lines[j + 1].top - lines[j].bottom <= s.block_gap * lines[j + 1].size
+        ):
+            j += 1
+        found = _block_of_run(lines[i : j + 1], carry, not blocks, s)
+        if found:
+            blocks.append((i + found[0], i + found[1]))
+        i = j + 1
+    return blocks
+
+
+def _header_lines(lines: list[TextLine], s: Settings) -> list[TextLine]:
+    """The header lines of a block: above its first data line, not the 栏次 row, not pieces of a wrapped name."""
+    first_data = min((ln.top for ln in lines if is_data_line(ln)), default=1e9)
+    reach = _fragment_reach(lines, s)
+    return [
+        ln
+        for ln in lines
+        if not is_data_line(ln) and ln.top < first_data and not is_colnum_line(ln) and first_data - ln.top > reach
+    ]
+
+
+def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Columns:
+    """Column slots of a borderless block: clusters of data-word extents, plus header cells that fit none.
+
+    A leaf header label (none below it) widens the one column it sits over and opens one over no column (a column
+    printed empty, e.g. 国有资本经营预算财政拨款); a label over several changes nothing.
+    """
+    s = settings or DEFAULT
+    spans: list[list] = []  # [x0, x1, has data, has a label]
+    data_words = [w for ln in lines if is_data_line(ln) for w in ln.words]
+    for w in sorted(data_words, key=lambda w: w.x0):
+        if spans and w.x0 <= spans[-1][1] + 0.5:
+            spans[-1][1] = max(spans[-1][1], w.x1)
+        else:
+            spans.append([w.x0, w.x1, True, False])
+    spans.sort()
+    header_lines = _header_lines(lines, s)
+    for k, ln in enumerate(header_lines):
+        lower = [u for h in header_lines[k + 1 :] for u in h.words]
+        for w in _join_spaced_letters(ln.words):
+            if any(w.x0 < u.x1 and u.x0 < w.x1 for u in lower):
+                continue  # heads labels below it (a merged cell): places no column itself
+            if any(u.x1 <= w.x0 for u in lower) and any(w.x1 <= u.x0 for u in lower) and not _over_data(w, spans):
+                continue  # centred over a group of labels below it ("支出" over 项目/行次/决算数): a group label
+            over = [sp for sp in spans if w.x0 < sp[1] and sp[0] < w.x1]
+            if not over:
+                spans.append([w.x0, w.x1, False, True])
+                spans.sort()
+            elif len(over) == 1:
+                over[0][0], over[0][1], over[0][3] = min(over[0][0], w.x0), max(over[0][1], w.x1), True
+    merged: list[list] = []
+    for sp in spans:
+        if merged and sp[0] < merged[-1][1]:  # touching is not overlapping: a text export's 1-column gap
+            last = merged[-1]
+            last[1], last[2], last[3] = max(last[1], sp[1]), last[2] or sp[2], last[3] or sp[3]
+        else:
+            merged.append(list(sp))
+    merged = _pair_labels_with_data(merged, s)
+    bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
+    return Columns(bounds, [(a[0], a[1]) for a in merged])
+
+
+def _join_spaced_letters(words: list[Word]) -> list[Word]:
+    """A letter-spaced header label ("项   目", "栏  次") is one label: single characters closer than three
+    character widths join."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None and len(w.text) == 1 and len(prev.text.replace(" ", "")) <= 2 and len(prev.text) <= 3:
+            if not w.text.isascii() and not prev.text[-1].isascii() and w.x0 - prev.x1 < 3 * w.size:
+                out[-1] = Word(prev.text + " " + w.text, prev.x0, w.x1, top=prev.top, bottom=prev.bottom, size=w.size)
+                continue
+        out.append(w)
+    return out
+
+
+def _pair_labels_with_data(spans: list[list], s: Settings) -> list[list]:
+    """A header label over no data and, right next to it, data under no label are one column (LibreOffice centres
+    the label and right-aligns the amounts of a wide cell, so they need not overlap)."""
+    out = [list(sp) for sp in spans]
+    i = 0
+    while i < len(out):
+        sp = out[i]
+        if sp[3] and not sp[2]:
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(out) and out[j][2] and not out[j][3]:
+                    a, b = sorted((i, j))
+                    out[a : b + 1] = [[min(out[a][0], out[b][0]), max(out[a][1], out[b][1]), True, True]]
+                    i = a
+                    break
+        i += 1
+    return out
+
+
+def _over_data(w: Word, spans: list[list]) -> bool:
+    return any(w.x0 < sp[1] and sp[0] < w.x1 for sp in spans)
+
+
+def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below: list[TextLine]) -> list[int]:
+    """The columns a centred header label spans: the run of columns, holding those it overlaps, whose extent is
+    centred where the label is ("支出" over 项目…国有资本经营预算财政拨款 in a borderless 04).
+
+    Only a label with header words under it spans (a label alone in its column is a cell merged downwards), and the
+    run stops at the columns of the other labels on its line.
+    """
+    if not cols.spans:
+        return over
+    centre = w.xc
+    home = over or [cols.index(centre)]
+    lo, hi = min(home), max(home)
+    under = {cols.index(u.xc) for h in below for u in h.words}
+    if not any(c in under for c in range(lo, hi + 1)):
+        return over
+    others = {cols.index(o.xc) for o in line.words if o is not w} - set(home)
+    best, best_d = home, 1e9
+    n = len(cols.spans)
+    for a in range(lo, -1, -1):
+        if a in others:
+            break
+        for b in range(hi, n):
+            if b in others:
+                break
+            d = abs((cols.spans[a][0] + cols.spans[b][1]) / 2 - centre)
+            if d < best_d - 1e-6:
+                best, best_d = list(range(a, b + 1)), d
+    return best if best_d <= 0.5 * w.size else home
+
+
+@dataclass
+class _Row:
+    """A row being assembled: per column, the (top, word) pieces that fall in it."""
+
+    line: TextLine
+    cells: list[list[tuple[float, Word]]]
+    data: bool
+    covered: set[int] = field(default_factory=set)
+
+    def filled(self) -> set[int]:
+        return {c for c, parts in enumerate(self.cells) if parts}
+
+    def texts(self, c: int) -> list[str]:
+        return [w.text for _, w in self.cells[c]]
+
+
+def _place_line(ln: TextLine, cols: Columns, lines: list[TextLine], first_data: float, lowest: float) -> _Row:
+    nc = len(cols.bounds) - 1
+    row = _Row(ln, [[] for _ in range(nc)], is_data_line(ln))
+    header = ln.top < first_data and not is_colnum_line(ln)
+    for w in ln.words:
+        over: list[int] = []
+        if header:
+            over = cols.covering(w.x0, w.x1)
+            if ln.top < lowest:  # an upper header label: centred over the columns it heads
+                below = [h for h in lines if ln.top < h.top < first_data and not is_colnum_line(h)]
+                over = _label_range(cols, w, over, ln, below)
+        if len(over) >= 2:  # a merged header cell: text in its first column, the others covered
+            row.cells[over[0]].append((ln.top, w))
+            row.covered.update(over[1:])
+        else:
+            row.cells[cols.index(w.xc)].append((ln.top, w))
+    return row
+
+
+def _attach_fragments(rows: list[_Row], reach: float) -> list[_Row]:
+    """A line without amounts or codes next to a data line holds the rest of that row's wrapped cells."""
+    data_idx = [i for i, r in enumerate(rows) if r.data]
+    skip: set[int] = set()
+    for i, row in enumerate(rows):
+        if row.data or _has_amount(row.line) or is_colnum_line(row.line):
+            continue
+        near = [j for j in data_idx if abs(rows[j].line.yc - row.line.yc) <= reach]
+        if not near:
+            continue
+        j = min(near, key=lambda j: abs(rows[j].line.yc - row.line.yc))
+        for c, parts in enumerate(row.cells):
+            rows[j].cells[c].extend(parts)
+        skip.add(i)
+    return [r for i, r in enumerate(rows) if i not in skip]
+
+
+def _key_kind(row: _Row, text_cols: set[int]) -> tuple[bool, bool]:
+    """(has a code, has an amount outside the text columns) of a data row."""
+    code = amount = False
+    name_col = min(text_cols, default=10**6)
+    for c in row.filled():
+        if c in text_cols:
+            continue
+        for t in row.texts(c):
+            if c < name_col and t.isdigit():
+                code = code or bool(_CODE.match(t))  # a code, or a 款/项 part of one ("05") left of the name
+            elif is_amount_word(t):
+                amount = True
+    return code, amount
+
+
+def _join_split_rows(rows: list[_Row], text_cols: set[int], reach: float) -> list[_Row]:
+    """A code printed a line above or below its amounts (a name wrapped over three lines, the code on the middle
+    line, amounts on the first: 西南大学 2023's layout): two neighbouring data lines, one with the code and no
+    amounts, the other with amounts and no code, filling different columns, are one row."""
+    out: list[_Row] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        if prev is not None and prev.data and row.data and abs(row.line.yc - prev.line.yc) <= reach:
+            (pc, pa), (rc, ra) = _key_kind(prev, text_cols), _key_kind(row, text_cols)
+            clash = (prev.filled() & row.filled()) - text_cols
+            starts = any(_ITEM_START.match(t) for c in text_cols for t in row.texts(c) + prev.texts(c))
+            if not clash and not starts and ((pc and not pa and ra and not rc) or (rc and not ra and pa and not pc)):
+                for c, parts in enumerate(row.cells):
+                    prev.cells[c].extend(parts)
+                continue
+        out.append(row)
+    return out
+
+
+def _text_columns(rows: list[_Row]) -> set[int]:
+    """Columns whose data cells are mostly words, not amounts or codes: the name columns."""
+    count: dict[int, list[int]] = {}
+    for r in rows:
+        if not r.data:
+            continue
+        for c in r.filled():
+            num = all(is_amount_word(t) for t in r.texts(c))
+            count.setdefault(c, [0, 0])[0 if num else 1] += 1
+    return {c for c, (num, word) in count.items() if word > num}
+
+
+def _row_item(row: _Row) -> Item:
+    cells: list[str | None] = []
+    boxes: list[Box | None] = []
+    for c, parts in enumerate(row.cells):
+        if c in row.covered and not parts:
+            cells.append(None)
+            boxes.append(None)
+            continue
+        parts = sorted(parts, key=lambda p: (p[0], p[1].x0))
+        texts: list[str] = []
+        for k, (top, w) in enumerate(parts):
+            same_line = k and parts[k - 1][0] == top
+            texts.append((" " if same_line else "") + w.text if k else w.text)
+        cells.append("".join(texts))
+        boxes.append(box_of([w for _, w in parts]))
+    ln = row.line
+    return Item(ln.top, tuple(cells), True, ln.x0, ln.x1, ln.size, tuple(boxes))
+
+
+def block_to_rows(lines: list[TextLine], cols: Columns, settings: Settings | None = None) -> list[Item]:
+    """Rows of a borderless block: words placed in columns by position; pieces of wrapped names, and codes or
+    amounts a line away from their row, joined to that row."""
+    s = settings or DEFAULT
+    first_data = min((ln.top for ln in lines if is_data_line(ln)), default=1e9)
+    lowest = max((ln.top for ln in lines if ln.top < first_data and not is_colnum_line(ln)), default=-1.0)
+    rows = [_place_line(ln, cols, lines, first_data, lowest) for ln in lines]
+    reach = _fragment_reach(lines, s)
+    rows = _attach_fragments(rows, reach)
+    rows = _join_split_rows(rows, _text_columns(rows), 2 * reach)
+    return [_row_item(r) for r in rows]
+
+
+# ---------------------------------------------------------------------------------------------------- pages
+
+
+def furniture_key(text: str) -> str:
+    """A margin line's text without whitespace and without a page number at its start or end ("…决算 3", "第3页"),
+    so a running head printed with the page number compares equal on every page."""
+    t = re.sub(r"\s+", " ", text).strip()
+    t = re.sub(r"(?:^|\s)(?:第\s*\d+\s*页|[-—–]\s*\d+\s*[-—–]|\d{1,4})$", "", t)
+    t = re.sub(r"^(?:第\s*\d+\s*页|\d{1,4})(?:\s|$)", "", t)
+    return t.replace(" ", "")
+
+
+def running_heads(margin_texts: list[list[str]], min_pages: int = 3) -> set[str]:
+    """Running heads and feet: margin lines (``furniture_key``) printed on at least ``min_pages`` pages and on at
+    least a third of them. ``margin_texts`` holds, per page, the texts of the lines in its top and foot margins."""
+    seen: dict[str, int] = {}
+    for texts in margin_texts:
+        for key in {furniture_key(t) for t in texts}:
+            seen[key] = seen.get(key, 0) + 1
+    need = max(min_pages, len(margin_texts) // 3)
+    # a title or a 公开NN表 label repeated over a table's pages is the table's, not the page's
+    return {k for k, n in seen.items() if n >= need and k and not k.endswith("表")}
+
+
+def margin_lines(lines: list[TextLine], height: float, settings: Settings | None = None) -> list[TextLine]:
+    """The lines standing in the page's top or foot margin (where page numbers and running heads are printed)."""
+    s = settings or DEFAULT
+    return [ln for ln in lines if _in_margin(ln, height, s)]
+
+
+def _in_margin(ln: TextLine, height: float, s: Settings) -> bool:
+    if s.page_margin <= 0:
+        return False
+    return ln.top > (1 - s.page_margin - 0.03) * height or ln.bottom < s.page_margin * height
+
+
+def _is_furniture(ln: TextLine, height: float, heads: set[str], s: Settings) -> bool:
+    in_margin = _in_margin(ln, height, s)
+    # page numbers: at the head or foot of the page only ("7 37" inside a borderless table is a row of 行次)
+    return in_margin and (bool(PAGE_NUMBER.match(ln.text)) or furniture_key(ln.text) in heads)
+
+
+def _lay_grids(glyphs, rules, carry: Carry | None, s: Settings) -> tuple[list[tuple[Grid, list[Item]]], list]:
+    """Ruled tables: (grid, rows) for each grid holding text, and the glyphs outside every grid."""
+    grids = rules_to_grids(rules, s) if rules else []
+    out = []
+    rest = glyphs
+    for k, g in enumerate(grids):
+        inside = [c for c in rest if g.contains(c)]
+        if not inside:
+            continue
+        rest = [c for c in rest if not g.contains(c)]
+        if k == 0 and not any(c.bottom <= g.ys[0] for c in rest):
+            g = continue_grid(g, carry, s)  # nothing printed above it: the table of the page before goes on
+        rows = grid_to_rows(g, inside, s)
+        for it in rows:
+            it.origin = g
+        out.append((g, rows))
+    return out, rest
+
+
+def layout_page(
+    glyphs,
+    rules: list[Rule],
+    width: float,
+    height: float,
+    carry: Carry | None = None,
+    settings: Settings | None = None,
+    heads: set[str] | frozenset[str] = frozenset(),
+) -> PageLayout:
+    """One page → items (text lines and table rows) top to bottom, and what carries over to the next page.
+
+    ``glyphs``: the page's characters (``Char``) or words (``Word``: a text export's tokens, OCR words), boxes in
+    top-down coordinates; ``rules``: its ruling lines; ``carry``: what the page before handed over (the columns of a
+    table running off its foot); ``heads``: running heads and feet (``running_heads``) to leave out.
+    """
+    s = settings or DEFAULT
+    grids, rest = _lay_grids(glyphs, rules, carry, s)
+    items = [it for _, rows in grids for it in rows]
+    lines = [ln for ln in _lines_of(rest, s) if not _is_furniture(ln, height, heads, s)]
+    blocks = find_blocks(lines, carry is not None and carry.columns is not None, s)
+    in_block: set[int] = set()
+    tables = [g.bbox for g, _ in grids]
+    for bi, (a, b) in enumerate(blocks):
+        block = lines[a : b + 1]
+        # a first block with no header of its own and no ruled table above continues the table of the page before
+        continued = (
+            carry is not None
+            and carry.columns is not None
+            and bi == 0
+            and not _header_lines(block, s)
+            and not any(g.ys[0] < block[0].top for g, _ in grids)
+        )
+        cols = carry.columns if continued else block_columns(block, s)
+        for it in block_to_rows(block, cols, s):
+            it.origin = cols
+            items.append(it)
+        in_block.update(range(a, b + 1))
+        tables.append(box_of([w for ln in block for w in ln.words]))
+    for i, ln in enumerate(lines):
+        if i not in in_block:
+            items.append(Item(ln.top, (ln.text,), False, ln.x0, ln.x1, ln.size, (box_of(ln.words),)))
+    items.sort(key=lambda it: it.top)
+    return PageLayout(items, _carry_out(items), tables)
+
+
+def _carry_out(items: list[Item]) -> Carry | None:
+    """The columns of the table whose row ends the page, for a continuation on the next page."""
+    if not items or not items[-1].is_row:
+        return None
+    origin = items[-1].origin
+    if isinstance(origin, Columns):
+        return Carry(columns=origin)
+    if isinstance(origin, Grid):
+        return Carry(xs=list(origin.xs))
+    return None
