@@ -863,13 +863,14 @@ def _parse_items(ctx: _Ctx, ncols: int) -> None:
 
 
 def _printed_items(header: list[Line], ncols: int) -> list[str]:
-    """Each column's item as printed in a 07 header: its lowest header text, or the group above a 小计/合计
-    ("公务用车购置及运行费" over "小计")."""
+    """Each column's item as printed in a 07 header: its lowest header text, or the group above a 小计
+    ("公务用车购置及运行费" over "小计"). A borderless header fills a group over columns it does not span, so only
+    a 小计 looks up."""
     paths = header_paths(header, ncols, key=clean_name)
     out = []
     for path in paths:
         words = [w for w in path if w and w not in ("预算数", "决算数", "预算", "决算")]
-        if len(words) > 1 and match_key(words[-1]) in ("小计", "合计"):
+        if len(words) > 1 and match_key(words[-1]) == "小计":  # 合计 is the table's total, 小计 its group's
             out.append(words[-2])
         else:
             out.append(words[-1] if words else "")
