@@ -63,15 +63,7 @@ def docs():
     return {p.name: juesuan.read(p) for p in FILES}
 
 
-def _params():
-    for p in FILES:
-        marks = []
-        if p.parent.name.startswith("swu"):
-            marks = [pytest.mark.xfail(reason="the 教育部 4-table layout is not read yet (issue 9)", strict=False)]
-        yield pytest.param(p, marks=marks, id=p.name[:28])
-
-
-@pytest.mark.parametrize("path", list(_params()))
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name[:28])
 def test_every_standard_table_is_recognised(docs, path):
     doc = docs[path.name]
     found = set(filter(None, (doc.meta["tables"] or "").split(",")))
