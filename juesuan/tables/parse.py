@@ -22,6 +22,8 @@ from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, is_br
 
 # Numbers printed in a table that are not money: their drops do not make a table non-empty
 NOT_MONEY = frozenset({"栏次 (column number)", "行次 (row number)", "header text", "repeated header"})
+# An amount of the table's area that no layout rule read or dropped (the accounting after the layout ran)
+UNREAD = "amount not read: no column of the layout holds it"
 SCALE_TO_WANYUAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _GLUED = re.compile(r"\d{1,3}(?:,\d{3})+|\d+\.\d{2}")
@@ -54,6 +56,7 @@ class ParsedTable:
     cells: list[dict] = field(default_factory=list)
     dropped: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
+    amounts_at: set[tuple[int, int, int]] = field(default_factory=set, repr=False)  # (page, row, column) printed
     printed_rows: list[dict] = field(default_factory=list, repr=False)
     printed_columns: list[str] = field(default_factory=list, repr=False)
     note: str = ""
@@ -888,18 +891,26 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
 def _parse_items(ctx: _Ctx, ncols: int) -> None:
     """Tables of named items without codes (江苏 收入预算总表, 支出预算总表): label columns, then amount columns.
 
-    A row's name is its most specific label; a 小计 row takes the name of the group it closes.
+    A row's name is its most specific label; a 小计 row takes the name of the group it closes. Columns whose header
+    measures.csv gives the role ``label`` (政府采购's 采购组织形式) qualify a row but never name it.
     """
     header, data = _split_header(ctx.region.rows, lambda r: any(is_amount(c) for c in r.cells))
     paths = header_paths(header, ncols)
     roles = [column_role(p, ctx.spec.measures_for("measure"), ctx.kind) for p in paths]
     mcols = [i for i, r in enumerate(roles) if r[0] == "measure"]
+    qualifiers = {
+        i for i, p in enumerate(paths) if i not in mcols and column_role(p, ctx.spec.measures_for("label"))[1]
+    }
     _drop_header_numbers(ctx, header)
     rows_out = []
     group = ""
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
-        labels = [clean_name(cells[i]) for i in range(ncols) if i not in mcols and cells[i] and squash(cells[i])]
+        labels = [
+            clean_name(cells[i])
+            for i in range(ncols)
+            if i not in mcols and i not in qualifiers and cells[i] and squash(cells[i])
+        ]
         labels = [x for x in labels if not is_amount(x)]
         if labels and cells[0] and squash(cells[0]):
             group = labels[0]
@@ -1132,7 +1143,7 @@ def _account(ctx: _Ctx, printed: set[tuple[int, int, int]]) -> None:
     for page, row, col in missed:
         line = lines[(page, row)]
         ctx.drop(line, col, line.cells[col] or "", "amount not read: no column of the layout holds it")
-    out.n_amounts = len(printed)
+    out.n_amounts, out.amounts_at = len(printed), printed
     n_dropped = len(printed & (dropped | set(missed)))
     if len(read & printed) < len(printed):
         reasons = sorted({d["reason"] for d in out.dropped if (d["page"], d["row"], d["column"]) in printed})
