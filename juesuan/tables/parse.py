@@ -915,6 +915,8 @@ def _parse_items(ctx: _Ctx, ncols: int) -> None:
         if labels and cells[0] and squash(cells[0]):
             group = labels[0]
         name = labels[-1] if labels else ""
+        if not name and len(data) == 1:
+            name = "合计"  # the one row of 江苏's 支出预算总表, printed without a label, is the table's total
         if name in ("小计", "合计") and len(labels) > 1:
             name = labels[0]
         elif name == "小计" and group:
@@ -939,7 +941,9 @@ def _printed_items(header: list[Line], ncols: int) -> list[str]:
     paths = header_paths(header, ncols, key=clean_name)
     out = []
     for path in paths:
-        words = [w for w in path if w and w not in ("预算数", "决算数", "预算", "决算")]
+        # the basis is not part of the item: "机关运行经费预算数" (上海) is the item 机关运行经费 on basis 预算
+        words = [re.sub(r"(?<=\S)(?:预算数|决算数)$", "", w) for w in path]
+        words = [w for w in words if w and w not in ("预算数", "决算数", "预算", "决算")]
         if len(words) > 1 and match_key(words[-1]) == "小计":  # 合计 is the table's total, 小计 its group's
             out.append(words[-2])
         else:
