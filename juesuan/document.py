@@ -210,6 +210,7 @@ def parse_regions(
     """Parse every recognised region into its family; a second table of one family is kept as "05_2"; a table that
     cannot be read is an error finding and the others go on. Appends findings."""
     parsed: dict[str, ParsedTable] = {}
+    _settle_shared_titles(regions, specs)
     for region in regions:
         spec = specs[region.table]
         page = region.lines[0].page
@@ -250,6 +251,24 @@ def parse_regions(
         parsed[key] = table
         findings.extend(table.findings)
     return parsed
+
+
+def _settle_shared_titles(regions: list, specs: dict) -> None:
+    """Two tables of one family where one's title is also another table's (四川 prints 国有资本经营预算财政拨款收入支出
+    决算表 beside 国有资本经营预算财政拨款支出决算表; elsewhere the first is 09 alone): the one with another reading
+    takes it, so neither becomes "09_2"."""
+    seen: dict[str, int] = {}
+    for region in regions:
+        seen[specs[region.table].family] = seen.get(specs[region.table].family, 0) + 1
+    for region in regions:
+        family = specs[region.table].family
+        if seen[family] < 2:
+            continue
+        other = next((c for c in region.candidates if c != region.table and specs[c].family not in seen), None)
+        if other is not None:
+            seen[family] -= 1
+            seen[specs[other].family] = 1
+            region.table = other
 
 
 def _doc_unit(raw: RawDocument, regions: list) -> str:
