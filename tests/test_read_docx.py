@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 import juesuan
-from juesuan.errors import Unreadable, UnsupportedFormat
+from juesuan.errors import Encrypted, Unreadable, UnsupportedFormat
 from juesuan.readers import detect_format, office, read_raw
 from juesuan.testing import render, render_web
 from juesuan.testing.synth import make_document
@@ -110,3 +110,33 @@ def test_garbage_doc_is_unreadable_not_a_traceback(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") + b"\x01" * 4000)
     with pytest.raises((Unreadable, UnsupportedFormat), match="junk.doc"):
         read_raw(path)
+
+
+def test_password_protected_docx_is_encrypted(tmp_path):
+    path = tmp_path / "secret.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 600)
+    with pytest.raises(Encrypted, match="secret.docx"):
+        read_raw(path)
+
+
+def test_paragraph_text_as_python_docx_gives_it_and_tab_rows(tmp_path):
+    import docx
+    from docx.text.paragraph import Paragraph
+
+    from juesuan.readers.docx import paragraph_text
+
+    document = docx.Document()
+    p = document.add_paragraph("科目编码\t科目名称\t决算数")
+    row = document.add_paragraph("2010301\t行政运行\t12.00")
+    note = document.add_paragraph("注：本表")
+    note.add_run("无数据").add_break()
+    note.add_run("（单位：万元）")
+    document.save(str(tmp_path / "t.docx"))
+    assert [paragraph_text(x._p) for x in (p, row, note)] == [Paragraph(x._p, None).text for x in (p, row, note)]
+    raw = read_raw(tmp_path / "t.docx")
+    assert [(ln.is_row, ln.cells) for ln in raw.lines] == [
+        (True, ("科目编码", "科目名称", "决算数")),
+        (True, ("2010301", "行政运行", "12.00")),
+        (False, ("注：本表无数据",)),
+        (False, ("（单位：万元）",)),
+    ]

@@ -98,10 +98,13 @@ def _zip_kind(path: Path) -> str | None:
 
 
 def _ole_kind(path: Path) -> str:
-    """An OLE compound file: Word (.doc/.wps) when its directory names a WordDocument stream, else by suffix (WPS
-    Spreadsheets' .et), else Excel. Directory entry names are UTF-16LE, so the name is looked for in that form."""
+    """An OLE compound file: an encrypted .docx/.xlsx (an EncryptedPackage stream), Word (.doc/.wps) when its
+    directory names a WordDocument stream, else by suffix (WPS Spreadsheets' .et), else Excel. Directory entry names are UTF-16LE, so the name is looked for in that form."""
     suffixed = _OLE_SUFFIXES.get(path.suffix.lower())
-    if "WordDocument".encode("utf-16-le") in path.read_bytes():
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data and SUFFIXES.get(path.suffix.lower()) in ("docx", "xlsx"):
+        return SUFFIXES[path.suffix.lower()]  # a password-protected .docx/.xlsx: its reader says so
+    if "WordDocument".encode("utf-16-le") in data:
         return suffixed if suffixed in ("doc", "wps") else "doc"
     return suffixed if suffixed in ("et", "xls") else "xls"
 
