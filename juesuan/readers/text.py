@@ -2,6 +2,9 @@
 
 A line with a tab is a table row and keeps its cell positions; any other non-blank line is text. Form feeds start a
 new page. Markdown emphasis around titles ("**2021年度**") is stripped.
+
+The encoding is found, not assumed (``decode_best``: UTF-8, UTF-16, GB18030/GBK/GB2312, Big5); a browser copy whose
+tables came out one cell per line goes to ``juesuan.readers.webcopy``.
 """
 
 from __future__ import annotations
