@@ -5,7 +5,7 @@ how often encoding detectors decode short Chinese texts right.
     .venv/bin/python bench/bench_forms.py --docs 3 --repeat 3 --no-detectors
 
 Part 1, for each form (text export = 1; HTML in UTF-8 and in GB2312 inside layout tables; a browser copy with one
-cell per line; .docx; a GB18030 text export): the median over repeats of ``read_raw`` (the reader alone) and of
+cell per line and one tab-separated with merged cells once; .docx; a GB18030 text export): the median over repeats of ``read_raw`` (the reader alone) and of
 ``juesuan.read`` (the whole pipeline) per document, and both as ratios to the text export's, measured in this run.
 Every form is checked to read back every cell of the synthetic document first.
 
@@ -38,6 +38,9 @@ FORMS = {
     "html UTF-8, layout tables": lambda doc, p: render_web.to_html(doc, p.with_suffix(".html")),
     "html GB2312, layout tables": lambda doc, p: render_web.to_html(doc, p.with_suffix(".htm"), charset="gb2312"),
     "browser copy (cell per line)": lambda doc, p: render_web.to_webcopy(doc, p.with_suffix(".copy.txt")),
+    "browser copy (tabs, merges once)": lambda doc, p: render_web.to_webcopy(
+        doc, p.with_suffix(".tabs.txt"), tabs=True
+    ),
     "docx": lambda doc, p: render_web.to_docx(doc, p.with_suffix(".docx")),
     "text export (GB18030)": lambda doc, p: render_web.to_encoded_text(doc, p.with_suffix(".gb.txt"), "gb18030"),
 }

@@ -56,6 +56,28 @@ def test_rows_come_out_as_rows_with_their_text_lines(tmp_path):
     assert header.cells[:3] == ("项 目", None, "本年支出")  # 05's merged header cells as a spreadsheet gives them
 
 
+@pytest.mark.parametrize(
+    "seed, variant", [(0, {}), (1, {"unit": "元"}), (2, {"with_fund": False, "with_sangong": False})]
+)
+def test_tab_separated_copy_with_merged_cells_written_once(tmp_path, seed, variant):
+    """Chrome and Firefox copy a table a row per line, cells tab-separated, a merged header cell once: the header is
+    shorter than the rows, and read as it stands every column after a merge would take the wrong measure."""
+    synth = make_document(seed=seed, **variant)
+    got = juesuan.read(render_web.to_webcopy(synth, tmp_path / "tabs.txt", tabs=True))
+    bad = cell_mismatches(synth.expected, got.cells)
+    assert bad.empty, bad.head(20).to_string()
+    assert got.meta["status"] == "ok" and got.meta["tables"] == "01,02,03,04,05,06,07,08,09"
+
+
+def test_tab_copy_header_without_a_single_layout_is_reported(tmp_path):
+    text = "支出决算表\n单位：万元\n收入\t支出\n项目\t金额\t项目\t金额\t项目\t金额\n201\t一般\t1.00\t202\t外交\t2.00\n"
+    path = tmp_path / "odd.txt"
+    path.write_text(text, encoding="utf-8")
+    raw = read_raw(path)
+    assert raw.format == "text"
+    assert any(sev == "warning" and "cannot be laid out" in msg for sev, msg in raw.notes)
+
+
 def _family(table: str) -> _Family:
     return _Family(load_specs()[table], "决算")
 

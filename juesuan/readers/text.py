@@ -174,4 +174,5 @@ def read(path: Path) -> RawDocument:
     lines, pages = text_to_lines(text)
     if not lines:
         raise Unreadable(path, "no text in the file")
-    return RawDocument(path=str(path), format="text", sha256=sha256_of(path), lines=lines, pages=pages)
+    lines, notes = webcopy.rebuild_collapsed_headers(lines)  # a browser's tab-separated copy writes merges once
+    return RawDocument(path=str(path), format="text", sha256=sha256_of(path), lines=lines, pages=pages, notes=notes)

@@ -512,3 +512,75 @@ def read(path: Path) -> RawDocument:
     from .text import decode
 
     return read_text(decode(path.read_bytes(), path), path)
+
+
+# ------------------------------------------------------------------------------------------------ tab-separated copies
+
+
+def _is_data_row(line: Line) -> bool:
+    return any(c and (_CODE.match(squash(c)) or is_amount(c)) for c in line.cells[1:]) or bool(
+        line.cells and line.cells[0] and _CODE.match(squash(line.cells[0]))
+    )
+
+
+def _width(line: Line) -> int:
+    cells = list(line.cells)
+    while cells and not cells[-1]:
+        cells.pop()
+    return len(cells)
+
+
+def rebuild_collapsed_headers(lines: list[Line]) -> tuple[list[Line], list[tuple[str, str]]]:
+    """A browser's tab-separated copy of a table writes a merged header cell once, so the header rows are shorter
+    than the data rows and every column after a merge would sit under the wrong header. For each titled table whose
+    header has a row shorter than its data rows and without empty cells, the header is laid out again from its words (``header_layout``, the
+    data rows' width as the column count); a header that has no single layout is left as it is, with a warning."""
+    out: list[Line] = []
+    notes: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        out.append(lines[i])
+        title = None if lines[i].is_row else match_title(lines[i].text)
+        i += 1
+        if title is None or title.table not in load_specs():
+            continue
+        j = i  # the table: its caption lines, then its rows up to the first text line after them (a note)
+        while j < len(lines) and not lines[j].is_row and not match_title(lines[j].text):
+            j += 1
+        while j < len(lines) and lines[j].is_row:
+            j += 1
+        out += _rebuild_table(lines[i:j], title.table, title.kind, notes)
+        i = j
+    return out, notes
+
+
+def _rebuild_table(region: list[Line], table: str, kind: str, notes: list) -> list[Line]:
+    rows = [k for k, ln in enumerate(region) if ln.is_row]
+    data = [k for k in rows if _is_data_row(region[k])]
+    if not data:
+        return region
+    head = [k for k in rows if k < data[0] and "栏次" not in squash(region[k].text)]
+    ncols = max(_width(region[k]) for k in data)
+    # a padded header (a text export) keeps the cells a merge covers as empty cells; a copied one has none
+    if not any(len(region[k].cells) < ncols and all(region[k].cells) for k in head):
+        return region
+    tokens = [Token(region[k].row, region[k].page, c) for k in head for c in region[k].cells if c]
+    layout = header_layout([t.text for t in tokens], _Family(load_specs()[table], kind), ncols)
+    if layout is None:
+        notes.append(
+            (
+                "warning",
+                f"table {table}, line {region[head[0]].row}: its header rows are shorter than its rows (merged cells "
+                "written once, as a browser copies them) and cannot be laid out again; columns may be misread",
+            )
+        )
+        return region
+    rebuilt = header_rows(layout[0], tokens)
+    notes.append(
+        ("info", f"table {table}, line {region[head[0]].row}: merged header cells collapsed by a copy, re-laid")
+    )
+    return (
+        [ln for k, ln in enumerate(region) if k < head[0]]
+        + rebuilt
+        + [ln for k, ln in enumerate(region) if k > head[0] and k not in head]
+    )

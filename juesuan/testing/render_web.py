@@ -109,25 +109,29 @@ def to_html(doc: Any, path: str | Path, charset: str = "utf-8", layout: bool = T
 # ------------------------------------------------------------------------------------------------ browser copy
 
 
-def webcopy_text(doc: Any, keep_empty: bool = True) -> str:
-    """The page as a browser copy that puts every table cell on a line of its own (a page whose cells are blocks,
-    or a copy pasted through an editor): merged header cells once, empty cells as empty lines (``keep_empty``) or
-    missing altogether, paragraphs one a line."""
+def webcopy_text(doc: Any, keep_empty: bool = True, tabs: bool = False) -> str:
+    """The page as copied from a browser. ``tabs``: as Chrome and Firefox copy a ``<table>``, a row per line with
+    its cells tab-separated and a merged cell written once. Otherwise every table cell on a line of its own (a page
+    whose cells are blocks, or a copy pasted through an editor), empty cells as empty lines (``keep_empty``) or
+    missing altogether. Paragraphs one a line."""
     out = _preamble(doc)
     for t in doc.tables:
         out += ["", t.title, *_caption(doc, t)]
-        cells = [v for row in header_cells(t) for _c, v, _rs, _cs in row]
         width = max(len(r) for r in (t.header + t.rows)) if (t.header or t.rows) else 1
-        cells += [v for row in t.rows for v in list(row) + [""] * (width - len(row))]
-        out += [v for v in cells if v or keep_empty]
+        header = [[v for _c, v, _rs, _cs in row] for row in header_cells(t)]
+        body = [list(row) + [""] * (width - len(row)) for row in t.rows]
+        if tabs:
+            out += ["\t".join(row) for row in header + body]
+        else:
+            out += [v for row in header + body for v in row if v or keep_empty]
         out += ["", t.note]
     out += ["", "第三部分", *doc.narrative]
     return "\n".join(out) + "\n"
 
 
-def to_webcopy(doc: Any, path: str | Path, keep_empty: bool = True) -> Path:
+def to_webcopy(doc: Any, path: str | Path, keep_empty: bool = True, tabs: bool = False) -> Path:
     path = Path(path)
-    path.write_text(webcopy_text(doc, keep_empty=keep_empty), encoding="utf-8")
+    path.write_text(webcopy_text(doc, keep_empty=keep_empty, tabs=tabs), encoding="utf-8")
     return path
 
 
