@@ -535,6 +535,9 @@ def rebuild_collapsed_headers(lines: list[Line]) -> tuple[list[Line], list[tuple
     than the data rows and every column after a merge would sit under the wrong header. For each titled table whose
     header has a row shorter than its data rows and without empty cells, the header is laid out again from its words (``header_layout``, the
     data rows' width as the column count); a header that has no single layout is left as it is, with a warning."""
+    widest = max((len(ln.cells) for ln in lines if ln.is_row), default=0)
+    if not any(ln.is_row and len(ln.cells) < widest and all(ln.cells) for ln in lines):
+        return lines, []  # no row that could be a collapsed header: the usual text export, at no cost
     out: list[Line] = []
     notes: list[tuple[str, str]] = []
     i = 0
