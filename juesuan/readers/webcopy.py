@@ -536,7 +536,7 @@ def rebuild_collapsed_headers(lines: list[Line]) -> tuple[list[Line], list[tuple
     header has a row shorter than its data rows and without empty cells, the header is laid out again from its words (``header_layout``, the
     data rows' width as the column count); a header that has no single layout is left as it is, with a warning."""
     widest = max((len(ln.cells) for ln in lines if ln.is_row), default=0)
-    if not any(ln.is_row and len(ln.cells) < widest and all(ln.cells) for ln in lines):
+    if not any(ln.is_row and len(ln.cells) < widest and all(ln.cells) and not _is_data_row(ln) for ln in lines):
         return lines, []  # no row that could be a collapsed header: the usual text export, at no cost
     out: list[Line] = []
     notes: list[tuple[str, str]] = []
@@ -559,6 +559,9 @@ def rebuild_collapsed_headers(lines: list[Line]) -> tuple[list[Line], list[tuple
 
 def _rebuild_table(region: list[Line], table: str, kind: str, notes: list) -> list[Line]:
     rows = [k for k, ln in enumerate(region) if ln.is_row]
+    widest = max((len(region[k].cells) for k in rows), default=0)
+    if not any(len(region[k].cells) < widest and all(region[k].cells) for k in rows):
+        return region
     data = [k for k in rows if _is_data_row(region[k])]
     if not data:
         return region
