@@ -83,11 +83,11 @@ def test_legacy_formats_without_libreoffice_say_what_to_install(tmp_path, monkey
 
 
 @needs_soffice
-def test_doc_wps_and_et_round_trip_through_libreoffice(tmp_path):
+def test_doc_wps_rtf_and_et_round_trip_through_libreoffice(tmp_path):
     synth = make_document(seed=5)
     docx = render_web.to_docx(synth, tmp_path / "a.docx")
     xlsx = render.to_xlsx(synth, tmp_path / "b.xlsx")
-    for src, to in ((docx, "doc"), (xlsx, "xls")):
+    for src, to in ((docx, "doc"), (docx, "rtf"), (xlsx, "xls")):
         subprocess.run(
             ["soffice", "--headless", "--convert-to", to, "--outdir", str(tmp_path), str(src)],
             check=True,
@@ -102,6 +102,12 @@ def test_doc_wps_and_et_round_trip_through_libreoffice(tmp_path):
         assert got.raw.path.endswith(name) and "LibreOffice" in got.raw.notes[0][1]
         bad = cell_mismatches(synth.expected, got.cells)
         assert bad.empty, (name, bad.head(20).to_string())
+    # LibreOffice's own docx → rtf → docx trip moves a column boundary in 02's header: that table is reported as
+    # partly unread (a header finding), and no cell is read wrong
+    got = juesuan.read(tmp_path / "a.rtf")
+    assert got.meta["format"] == "rtf"
+    bad = cell_mismatches(synth.expected, got.cells)
+    assert (bad["_merge"] == "left_only").all() and len(bad) < len(synth.expected) / 5
 
 
 @needs_soffice
