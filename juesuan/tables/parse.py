@@ -543,7 +543,8 @@ def _sides(paths: list[list[str]], roles) -> list[str]:
             return "支出"
         return ""
 
-    tops = [side_of(p[0]) if p else "" for p in paths]
+    # the highest header word of each column that names a side ("收入" may stand under a shared "项目")
+    tops = [next((side_of(w) for w in p if side_of(w)), "") for p in paths]
     if "收入" in tops and "支出" in tops:
         sides, current = [], "收入"
         for t in tops:
@@ -925,7 +926,8 @@ def _parse_items(ctx: _Ctx, ncols: int) -> None:
         for i in mcols:
             value = ctx.amount(line, i, cells[i], roles[i][1]) if cells[i] and squash(cells[i]) else None
             if value is not None:
-                ctx.cell(line, i, value, name=name, measure=roles[i][1], basis=roles[i][2])
+                # a row printed without a label (江苏's 支出预算总表 is one such row) is the table's whole: 合计
+                ctx.cell(line, i, value, name=name, measure=roles[i][1], basis=roles[i][2], item="" if name else "合计")
                 out[ctx.label(roles[i])] = value
         for i, c in enumerate(cells):
             if i not in mcols and c and is_amount(c):
