@@ -905,8 +905,11 @@ def _parse_items(ctx: _Ctx, ncols: int) -> None:
     _drop_header_numbers(ctx, header)
     rows_out = []
     group = ""
+    above: list = [""] * ncols
     for line in _body(ctx, header, data):
-        cells = _cells(line, ncols)
+        # a label cell merged with the one above it (None) repeats it: 政府采购 prints one 采购物品 over two 组织形式
+        cells = [above[i] if c is None and i not in mcols else c for i, c in enumerate(_cells(line, ncols))]
+        above = cells
         labels = [
             clean_name(cells[i])
             for i in range(ncols)
@@ -918,6 +921,8 @@ def _parse_items(ctx: _Ctx, ncols: int) -> None:
         name = labels[-1] if labels else ""
         if not name and len(data) == 1:
             name = "合计"  # the one row of 江苏's 支出预算总表, printed without a label, is the table's total
+        elif not name and any(cells[i] and squash(cells[i]) for i in qualifiers) and rows_out:
+            name = rows_out[-1]["name"]  # another 采购组织形式 of the item above (its name cell merged, printed once)
         if name in ("小计", "合计") and len(labels) > 1:
             name = labels[0]
         elif name == "小计" and group:
@@ -927,7 +932,7 @@ def _parse_items(ctx: _Ctx, ncols: int) -> None:
             value = ctx.amount(line, i, cells[i], roles[i][1]) if cells[i] and squash(cells[i]) else None
             if value is not None:
                 # a row printed without a label (江苏's 支出预算总表 is one such row) is the table's whole: 合计
-                ctx.cell(line, i, value, name=name, measure=roles[i][1], basis=roles[i][2], item="" if name else "合计")
+                ctx.cell(line, i, value, name=name, measure=roles[i][1], basis=roles[i][2])
                 out[ctx.label(roles[i])] = value
         for i, c in enumerate(cells):
             if i not in mcols and c and is_amount(c):
