@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_pdf import floor_text  # noqa: E402 (the floor is defined once, in bench_pdf)
+from bench_pdf import _pages, floor_text, juesuan_raw, juesuan_read  # noqa: E402 (defined once, in bench_pdf)
 
 # stage -> (module, attribute) wrapped in juesuan.document's namespace (or the narrative module's)
 STAGES: dict[str, list[tuple[str, str]]] = {
@@ -57,21 +57,6 @@ STAGES: dict[str, list[tuple[str, str]]] = {
 
 def real_pdfs(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
-
-
-def juesuan_raw(path: Path) -> None:
-    from juesuan.readers import read_raw
-
-    read_raw(path)
-
-
-def juesuan_read(path: Path) -> None:
-    import juesuan
-
-    try:
-        juesuan.read(path)
-    except juesuan.JuesuanError:
-        pass  # a file juesuan refuses (not a disclosure) costs its read too
 
 
 @contextmanager
@@ -151,8 +136,6 @@ def main() -> None:
     ratios: dict[str, list[float]] = {"reader": [], "read": []}
     sums = defaultdict(float)
     for path in files:
-        from bench_pdf import _pages
-
         r = measure_file(path, args.runs, clock)
         for k in ("reader", "read"):
             ratios[k].append(r[k] / r["floor"])

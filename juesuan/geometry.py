@@ -26,6 +26,7 @@ import math
 import re
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property, wraps
 from operator import attrgetter
 
 from .textnorm import PAGE_NUMBER
@@ -164,6 +165,9 @@ class Rule:
 
 @dataclass
 class TextLine:
+    """A visual line of words. Its words are not changed once it is made, so what is read off them (its text and
+    size, and what kind of line it is: the borderless-table steps ask each line that many times) is kept."""
+
     top: float
     bottom: float
     words: list[Word] = field(default_factory=list)
@@ -176,13 +180,18 @@ class TextLine:
     def x1(self) -> float:
         return self.words[-1].x1
 
-    @property
+    @cached_property
     def size(self) -> float:
         return _median(map(_SIZE, self.words))
 
-    @property
+    @cached_property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])
+
+    @cached_property
+    def flags(self) -> dict[str, bool]:
+        """What ``is_data_line``, ``is_colnum_line`` and the like found for this line, by name."""
+        return {}
 
     @property
     def yc(self) -> float:
@@ -499,10 +508,21 @@ def rules_to_grids(rules: list[Rule], settings: Settings | None = None) -> list[
     return grids
 
 
-def _covered(rules: list[Rule], pos: float, lo: float, hi: float, s: Settings) -> bool:
-    """True when the rules (all along ``pos``) run over most of ``lo``..``hi``."""
-    got = sum(max(0.0, min(r.b, hi) - max(r.a, lo)) for r in rules if abs(r.pos - pos) <= s.snap)
-    return got >= s.rule_cover * (hi - lo)
+def _drawn(spans: list[tuple[float, float]], bounds: list[float], cover: float) -> list[bool]:
+    """For each interval ``bounds[i]``..``bounds[i + 1]`` along one grid line, whether the rules along that line
+    (their ``spans``) run over ``cover`` of it. One call per grid line, not per cell boundary; the sum is taken as
+    ``sum`` takes it, so a boundary reads the same."""
+    out = []
+    one = spans[0] if len(spans) == 1 else None  # the usual case: the line's rules merged into one
+    for lo, hi in zip(bounds, bounds[1:]):
+        if one is not None:
+            a, b = one
+            d = (hi if hi < b else b) - (lo if lo > a else a)  # min(b, hi) - max(a, lo)
+            got = d if d > 0.0 else 0.0
+        else:
+            got = sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in spans)
+        out.append(got >= cover * (hi - lo))
+    return out
 
 
 def _bisect(bounds: list[float], v: float) -> int:
@@ -515,14 +535,18 @@ def _grid_regions(grid: Grid, s: Settings) -> list[list[tuple[int, int]]]:
     xs, ys = grid.xs, grid.ys
     nr, nc = len(ys) - 1, len(xs) - 1
     u = _Union(nr * nc)
-    # the rules along each grid line, looked up once (a cell-by-cell scan of all rules is quadratic)
-    along_x = [[r for r in grid.rules if not r.horizontal and abs(r.pos - x) <= s.snap] for x in xs]
-    along_y = [[r for r in grid.rules if r.horizontal and abs(r.pos - y) <= s.snap] for y in ys]
+    # the rules along each grid line, looked up once (a cell-by-cell scan of all rules is quadratic); then for each
+    # inner line which of its cell boundaries are drawn: down[c][r] between columns c-1 and c, across[r][c] between
+    # rows r-1 and r
+    along_x = [[(r.a, r.b) for r in grid.rules if not r.horizontal and abs(r.pos - x) <= s.snap] for x in xs]
+    along_y = [[(r.a, r.b) for r in grid.rules if r.horizontal and abs(r.pos - y) <= s.snap] for y in ys]
+    down = [_drawn(along_x[c], ys, s.rule_cover) if 0 < c < nc else [] for c in range(nc + 1)]
+    across = [_drawn(along_y[r], xs, s.rule_cover) if 0 < r < nr else [] for r in range(nr + 1)]
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not _covered(along_x[c + 1], xs[c + 1], ys[r], ys[r + 1], s):
+            if c + 1 < nc and not down[c + 1][r]:
                 u.join(r * nc + c + 1, r * nc + c)
-            if r + 1 < nr and not _covered(along_y[r + 1], ys[r + 1], xs[c], xs[c + 1], s):
+            if r + 1 < nr and not across[r + 1][c]:
                 u.join((r + 1) * nc + c, r * nc + c)
     anchor: dict[int, tuple[int, int]] = {}
     out = [[(0, 0)] * nc for _ in range(nr)]
@@ -617,6 +641,21 @@ def is_amount_word(text: str) -> bool:
     return bool(_AMOUNT_OR_CODE.match(text))
 
 
+def _kept(test):
+    """A test of a TextLine, run once per line (the answer kept in ``TextLine.flags``)."""
+    name = test.__name__
+
+    @wraps(test)
+    def kept(ln: TextLine) -> bool:
+        flags = ln.flags
+        if name not in flags:
+            flags[name] = test(ln)
+        return flags[name]
+
+    return kept
+
+
+@_kept
 def is_colnum_line(ln: TextLine) -> bool:
     """The 栏次 row ("栏次 1 2 3 …", or just "1 2 … 12" under a 三公 header): column numbers, a header row."""
     if any(w.text.replace(" ", "") in ("栏次", "栏") for w in ln.words):
@@ -629,6 +668,7 @@ def is_colnum_line(ln: TextLine) -> bool:
     )
 
 
+@_kept
 def is_toc_line(ln: TextLine) -> bool:
     """A table-of-contents entry: a title, then dot leaders or a gap, then a page number ("收入决算表……12")."""
     words = ln.words
@@ -646,10 +686,12 @@ def _is_money(text: str) -> bool:
     return is_amount_word(text) and ("." in text or "," in text)
 
 
+@_kept
 def _has_amount(ln: TextLine) -> bool:
     return any(is_amount_word(w.text) for w in ln.words)
 
 
+@_kept
 def _looks_narrative(ln: TextLine) -> bool:
     """A sentence, not a row: a long run of text, a full stop, or an amount followed by its unit ("267.8 万元")."""
     words = ln.words
@@ -658,6 +700,7 @@ def _looks_narrative(ln: TextLine) -> bool:
     return any(is_amount_word(a.text) and re.match(r"^(?:万元|亿元|元|%|％)", b.text) for a, b in zip(words, words[1:]))
 
 
+@_kept
 def is_data_line(ln: TextLine) -> bool:
     """A line holding a table row's amounts or codes (not a header, a 栏次 row, a note or a contents entry)."""
     return (

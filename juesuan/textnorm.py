@@ -176,6 +176,7 @@ _SPACED_THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+(?:\.\d+)?$")
 # Chinese accounting marks a negative with △ or ▲ before the figure, a minus sign (−, U+2212, or the full-width －,
 # which NFKC makes "-") or parentheses (full-width ones too, which NFKC makes half-width)
 _NEGATIVE_MARK = re.compile(r"^[△▲\-−]\s*")
+_HAN = re.compile("[\u4e00-\u9fff]")
 _DASHES = ("", "-", "--", "—", "－", "/", "——", "−")
 
 
@@ -193,6 +194,7 @@ def _amount_text(text: str) -> tuple[bool, str]:
     return negative, t
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_amount(text: str | None) -> Decimal | None:
     """Parse a printed amount; ``None`` for a blank or a dash (nothing printed).
 
@@ -219,6 +221,9 @@ def parse_amount(text: str | None) -> Decimal | None:
     return -value if negative else value
 
 
+# Cached as match_key is: one document asks for the same cell texts in identity, recognition, parsing and the checks
+# (a Decimal is immutable, so sharing one is safe; a ValueError is raised again each time, never cached)
+@lru_cache(maxsize=1 << 16)
 def is_amount(text: str | None) -> bool:
     """True when ``text`` is a printed amount (not blank, not a dash)."""
     try:
@@ -254,6 +259,8 @@ def traditional_share(text: str | None) -> tuple[int, int]:
     if not text:
         return 0, 0
     simplified = to_simplified(text)
+    if simplified == text:  # the usual case, a simplified document: nothing changed, count the characters in C
+        return 0, len(_HAN.findall(text))
     han = [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]
     if len(simplified) != len(text):  # a phrase mapped to a different length: compare character sets instead
         changed = sum(1 for c in set(text) if "\u4e00" <= c <= "\u9fff" and to_simplified(c) != c)
@@ -263,5 +270,7 @@ def traditional_share(text: str | None) -> tuple[int, int]:
 
 def is_traditional(text: str | None, share: float = 0.05, at_least: int = 5) -> bool:
     """True when at least ``share`` of the Chinese characters (and ``at_least`` of them) are traditional forms."""
+    if at_least > 0 and (not text or to_simplified(text) == text):
+        return False  # nothing changes (the usual case): no need to count the Chinese characters
     changed, han = traditional_share(text)
     return changed >= at_least and changed >= share * han

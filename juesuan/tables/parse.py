@@ -1112,7 +1112,7 @@ def amounts_printed(rows: list[Line]) -> set[tuple[int, int, int]]:
     "201 | 13 | 01 | 行政运行", "30101 | 基本工资")."""
     rownum = load_labels()["rownum"]
     rownum_cols = {
-        i for r in rows for i, c in enumerate(r.cells) if c and any(a in match_key(c) for a in rownum) and len(c) < 8
+        i for r in rows for i, c in enumerate(r.cells) if c and len(c) < 8 and any(a in match_key(c) for a in rownum)
     }
     out: set[tuple[int, int, int]] = set()
     for line in rows:
