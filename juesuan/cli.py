@@ -16,13 +16,17 @@ import argparse
 import os
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import JuesuanError
 
+if TYPE_CHECKING:
+    import pandas as pd  # imported where a frame is printed: `juesuan codes` never needs pandas (~0.3 s)
+
 
 def _print_frame(df: pd.DataFrame) -> None:
+    import pandas as pd
+
     with pd.option_context(
         "display.max_rows",
         500,

@@ -140,6 +140,13 @@ def fix_radicals(text: str) -> str:
 
 def squash(text: str) -> str:
     """Remove all whitespace, including ideographic spaces and zero-width characters."""
+    # a cell's text is squashed again by every step that looks at it: short texts are memoised (long ones, a
+    # paragraph, are seldom asked twice and would only fill the cache)
+    return _squash_short(text) if len(text) <= 64 else _WS.sub("", text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _squash_short(text: str) -> str:
     return _WS.sub("", text)
 
 
@@ -147,7 +154,14 @@ def clean_name(text: str | None) -> str:
     """A printed name in stored form: no whitespace, radicals mapped, full-width brackets."""
     if not text:
         return ""
+    return _clean_short(text) if len(text) <= 64 else _clean(text)
+
+
+def _clean(text: str) -> str:
     return squash(fix_radicals(text)).translate(_HALF_TO_FULL_BRACKETS)
+
+
+_clean_short = lru_cache(maxsize=1 << 16)(_clean)  # as squash: names and lines are cleaned again by every step
 
 
 def strip_ordinal(text: str) -> str:
