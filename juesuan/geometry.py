@@ -278,21 +278,11 @@ def _group_lines(glyphs, s: Settings) -> list[tuple[float, float, list]]:
     return [(top, bottom, sorted(gs, key=_X0)) for top, bottom, gs in lines]
 
 
-def _drop_fake_bold(line_chars: list[Char]) -> list[Char]:
-    """Fake bold: the same glyph drawn twice, slightly offset, is one glyph."""
-    kept: list[Char] = []
-    for ch in line_chars:
-        if kept and ch.text == kept[-1].text and ch.x0 - kept[-1].x0 < 0.3 * (kept[-1].x1 - kept[-1].x0):
-            continue
-        kept.append(ch)
-    return kept
-
-
 def chars_to_lines(chars: list[Char], settings: Settings | None = None) -> list[TextLine]:
     """Group characters into visual lines (by vertical overlap) and each line into words (by gaps)."""
     s = settings or DEFAULT
     return [
-        TextLine(top, bottom, split_words(_drop_fake_bold(line_chars), s))
+        TextLine(top, bottom, [w for run in _word_runs(line_chars, s, True) for w in _unglue(run)])
         for top, bottom, line_chars in _group_lines(chars, s)
     ]
 
@@ -302,13 +292,16 @@ def words_to_lines(words: list[Word], settings: Settings | None = None) -> list[
     return [TextLine(top, bottom, ws) for top, bottom, ws in _group_lines(words, settings or DEFAULT)]
 
 
-def _word_runs(chars: list[Char], s: Settings) -> list[list[Char]]:
-    """One line's characters (sorted by x) cut where a gap is wider than ``word_gap`` × size."""
+def _word_runs(chars: list[Char], s: Settings, fake_bold: bool = False) -> list[list[Char]]:
+    """One line's characters (sorted by x) cut where a gap is wider than ``word_gap`` × size. ``fake_bold``: first
+    drop fake bold (the same glyph drawn twice, slightly offset, is one glyph), in the same pass."""
     runs: list[list[Char]] = []
     cur: list[Char] = []
     gap = s.word_gap
-    prev: Char | None = None
+    prev: Char | None = None  # the last glyph kept
     for ch in chars:
+        if fake_bold and prev is not None and ch.text == prev.text and ch.x0 - prev.x0 < 0.3 * (prev.x1 - prev.x0):
+            continue
         if prev is not None and ch.x0 - prev.x1 > gap * (prev.size if prev.size < ch.size else ch.size):
             runs.append(cur)
             cur = []
@@ -351,7 +344,7 @@ def _line_texts(chars: list[Char], s: Settings) -> list[str]:
     out = []
     for _, _, line_chars in _group_lines(chars, s):
         texts = []
-        for run in _word_runs(_drop_fake_bold(line_chars), s):
+        for run in _word_runs(line_chars, s, True):
             text = "".join([c.text for c in run])
             two = _glued(text)
             texts.extend(two if two else (text,))

@@ -243,12 +243,28 @@ def _text(values: list) -> pd.arrays.StringArray:
     return pd.array(np.array(cleaned, dtype=object), dtype="string")
 
 
+_NONE = type(None)
+
+
 def _number(values: list) -> np.ndarray:
     """Number column: a fresh writable float64 array (under copy-on-write a view would be read-only for the user)."""
-    if all(type(v) is float or v is None for v in values):
+    if set(map(type, values)) <= {float, _NONE}:
         return np.array(values, dtype="float64")  # None → NaN; the usual case, without a Series round trip
     values = [np.nan if v is None or v is pd.NA else v for v in values]
     return np.array(pd.to_numeric(pd.Series(values, dtype=object), errors="raise"), dtype="float64")
+
+
+def _masked(values: list, dt: str):
+    """Int64 or boolean column. When every value is an int (a bool) or None, the masked array is made directly:
+    pd.array infers and checks every value in Python, which made integer columns the dearest of a frame."""
+    exact = int if dt == "Int64" else bool
+    if set(map(type, values)) <= {exact, _NONE}:
+        data = np.array(values, dtype=object)
+        mask = np.equal(data, None)
+        data[mask] = 1 if exact is int else False  # what pandas puts under the mask (its _internal_fill_value)
+        data = data.astype("int64" if exact is int else bool)
+        return pd.arrays.IntegerArray(data, mask) if exact is int else pd.arrays.BooleanArray(data, mask)
+    return pd.array([None if _missing(v) else v for v in values], dtype=dt)
 
 
 def _column(values: list, ftype: str):
@@ -257,14 +273,7 @@ def _column(values: list, ftype: str):
         return _text(values)
     if dt == "float64":
         return _number(values)
-    cleaned = [None if _missing(v) else v for v in values]
-    exact = int if dt == "Int64" else bool
-    if all(type(v) is exact or v is None for v in cleaned):
-        # the masked array made directly: pd.array infers and checks every value in Python
-        mask = np.array([v is None for v in cleaned], dtype=bool)
-        data = np.array([0 if v is None else v for v in cleaned], dtype="int64" if exact is int else bool)
-        return pd.arrays.IntegerArray(data, mask) if exact is int else pd.arrays.BooleanArray(data, mask)
-    return pd.array(cleaned, dtype=dt)
+    return _masked(values, dt)
 
 
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:

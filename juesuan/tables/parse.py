@@ -37,6 +37,12 @@ def half_unit_of(printed: str | None, unit: str | None) -> float:
         decimals = decimals_of(printed) if printed and parse_amount(printed) is not None else 2
     except ValueError:
         decimals = 2
+    return _half(decimals, scale)
+
+
+@lru_cache(maxsize=256)
+def _half(decimals: int, scale: Decimal) -> float:
+    """Half a unit of the last of ``decimals`` digits, scaled to 万元 (a handful of values, asked for every cell)."""
     return float(Decimal("0.5") * Decimal(10) ** -decimals * scale)
 
 
@@ -159,8 +165,7 @@ class _Ctx:
             return None
         if value is None:
             return None
-        decimals = decimals_of(text or "")
-        self.last_half = float(Decimal("0.5") * Decimal(10) ** -decimals * self.scale)
+        self.last_half = _half(decimals_of(text or ""), self.scale)
         return float(value * self.scale)
 
     def label(self, role: tuple[str, str, str]) -> str:
