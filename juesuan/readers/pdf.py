@@ -266,7 +266,7 @@ class PageGlyphs:
 def page_glyphs(page, textpage, settings: Settings | None = None) -> PageGlyphs:
     frame = page_frame(page)
     chars, _ = page_chars(textpage, frame)
-    bad = sum(1 for c in chars if _PRIVATE_USE.match(c.text))
+    bad = len(_PRIVATE_USE.findall("".join([c.text for c in chars])))  # one character each (page_chars)
     rules, images = page_rules(page, frame, settings)
     return PageGlyphs(chars, rules, frame.size, bad, images)
 
