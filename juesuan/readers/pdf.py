@@ -123,6 +123,7 @@ def _open(path: Path):
 
 # pdfium's generated characters (inserted spaces and line breaks) and whitespace: not glyphs
 _RECTF = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom as C floats
+_MATRIX = struct.Struct("6f")  # FS_MATRIX: a, b, c, d, e, f
 _SKIP = frozenset(chr(u) for u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B, 0xFFFE, 0))
 
 
@@ -209,7 +210,7 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
                 continue  # text objects, most of a page's objects
             m = (1, 0, 0, 1, 0, 0)
             if get_matrix(obj, fm):
-                m = (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
+                m = _MATRIX.unpack_from(fm)  # a, b, c, d, e, f in one call
             m = _matrix_mul(m, outer)
             if kind == form:
                 walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, m)
@@ -240,7 +241,7 @@ def _subpaths(obj, m, frame: Frame) -> list[list[tuple[float, float]]]:
         get_point(seg, fx, fy)
         x, y = fx.value, fy.value
         p = pt(a * x + c * y + e, b * x + d * y + f)
-        if seg_type(seg) == moveto or not subpaths:
+        if not subpaths or seg_type(seg) == moveto:  # the first segment starts a sub-path whatever its type
             subpaths.append([p])
         else:
             subpaths[-1].append(p)
