@@ -128,7 +128,7 @@ def main() -> None:
     clock = time.perf_counter if args.wall else time.process_time
     files = real_pdfs(args.root)
     print(f"{len(files)} PDFs under {args.root}, best of {args.runs} interleaved runs, {clock.__name__} seconds")
-    print(f"{'file':44} {'pages':>5} {'floor s':>8} {'reader s':>9} {'read s':>8} {'reader×':>8} {'read×':>7}")
+    print(f"{'pages':>5} {'floor s':>8} {'reader s':>9} {'read s':>8} {'reader×':>8} {'read×':>7}  file")
     ratios: dict[str, list[float]] = {"reader": [], "read": []}
     sums = defaultdict(float)
     for path in files:
@@ -137,10 +137,9 @@ def main() -> None:
             ratios[k].append(r[k] / r["floor"])
         for k, v in r.items():
             sums[k] += v
-        name = path.name if len(path.name) <= 22 else path.name[:10] + "…" + path.name[-11:]
         print(
-            f"{name:44} {_pages(path):5} {r['floor']:8.4f} {r['reader']:9.4f} {r['read']:8.4f} "
-            f"{r['reader'] / r['floor']:8.1f} {r['read'] / r['floor']:7.1f}"
+            f"{_pages(path):5} {r['floor']:8.4f} {r['reader']:9.4f} {r['read']:8.4f} "
+            f"{r['reader'] / r['floor']:8.1f} {r['read'] / r['floor']:7.1f}  {path.parent.name}/{path.name}"
         )
     print(
         f"\ngeometric mean over {len(files)} files: reader alone {geomean(ratios['reader']):.2f}× the floor, "
