@@ -68,6 +68,13 @@ class Document:
             raise KeyError(f"{self.meta.get('file')}: no table {key}; found: {', '.join(self.parsed) or 'none'}")
         return self.parsed[key].printed.copy()
 
+    def page_image(self, page: int, highlight=None, scale: float = 2.0, source: str | Path | None = None):
+        """Page ``page`` as a PIL Image with boxes around ``highlight`` (cells, findings, panel rows); see
+        ``juesuan.page_image``."""
+        from .page_image import page_image
+
+        return page_image(self, page, highlight, scale=scale, source=source)
+
     @property
     def errors(self) -> pd.DataFrame:
         return self.findings[self.findings["severity"] == "error"]
