@@ -385,14 +385,21 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     )
 
 
-def read(path: str | Path, file_label: str | None = None) -> Document:
+def read(path: str | Path, file_label: str | None = None, corrections=None) -> Document:
     """Read one disclosure (text export, PDF, Excel …) into a Document.
 
     ``file_label`` is the name recorded in ``meta["file"]`` (a build passes the path relative to its input folder).
-    Raises a ``JuesuanError`` subclass naming the file and the problem when the file cannot be used at all.
+    ``corrections``: a corrections file (or its loaded frame) whose rows for this file are applied, each a finding
+    (``juesuan.corrections``). Raises a ``JuesuanError`` subclass naming the file and the problem when the file
+    cannot be used at all.
     """
     raw = read_raw(path)
-    return raw_to_document(raw, file_label or str(path))
+    doc = raw_to_document(raw, file_label or str(path))
+    if corrections is not None:
+        from .corrections import apply_corrections
+
+        doc = apply_corrections(doc, corrections)
+    return doc
 
 
 __all__ = ["Document", "read", "raw_to_document", "JuesuanError"]
