@@ -915,7 +915,9 @@ def by_region(cross: pd.DataFrame, level: str = "province") -> pd.DataFrame:
     c = cross.dropna(subset=[level])
     digits = {"province": 2, "city": 4, "county": 6}[level]
     c = c.assign(code=c["adcode"].str[:digits].str.ljust(6, "0"), scope=c["scope"].fillna(""))
-    group = ["kind", "scope", "department_kind", "concept", level, "code"]
+    above = {"province": [], "city": ["province"], "county": ["province", "city"]}[level]
+    c = c.assign(**{a: c[a].fillna("") for a in above})
+    group = ["kind", "scope", "department_kind", "concept", *above, level, "code"]
     out = c.groupby(group, as_index=False).agg(
         n=("value", "size"), median=("value", "median"), min=("value", "min"), max=("value", "max")
     )

@@ -68,12 +68,12 @@ class Document:
             raise KeyError(f"{self.meta.get('file')}: no table {key}; found: {', '.join(self.parsed) or 'none'}")
         return self.parsed[key].printed.copy()
 
-    def page_image(self, page: int, highlight=None, scale: float = 2.0, source: str | Path | None = None):
-        """Page ``page`` as a PIL Image with boxes around ``highlight`` (cells, findings, panel rows); see
-        ``juesuan.page_image``."""
+    def page_image(self, page: int, highlight=None, **options):
+        """Page ``page`` as a PIL Image with boxes around ``highlight`` (cells, findings, panel rows); ``options``:
+        scale, crop, source (see ``juesuan.page_image.page_image``)."""
         from .page_image import page_image
 
-        return page_image(self, page, highlight, scale=scale, source=source)
+        return page_image(self, page, highlight, **options)
 
     @property
     def errors(self) -> pd.DataFrame:

@@ -83,10 +83,12 @@ def _lines_saying(doc, evidence, page: int) -> list[dict]:
 
     if doc.raw is None or not isinstance(evidence, str) or len(squash(evidence)) < 4:
         return []
-    want = squash(evidence)[:40]
+    want = squash(evidence)
     out = []
     for ln in doc.raw.lines:
-        if ln.page != page or want not in squash(ln.text):
+        text = squash(ln.text)
+        # the line prints the evidence, or is one line of a sentence wrapped over several
+        if ln.page != page or not (want[:40] in text or (len(text) >= 8 and text in want)):
             continue
         known = [b for b in ln.boxes if b]
         if known:
@@ -152,30 +154,33 @@ def render_pdf_page(
 
 
 def _window(lines: list, marked: set[int], context: int, most: int) -> list:
-    """The lines around the marked ones (``context`` before the first and after the last, at most ``most``), or
-    the first ``most`` lines when none is marked."""
-    if not marked:
-        return lines[:most]
+    """The marked lines with ``context`` lines around each (a None between parts that are apart), at most ``most``
+    lines; the page's first ``most`` lines when none is marked."""
     rows = [i for i, ln in enumerate(lines) if ln.row in marked]
     if not rows:
         return lines[:most]
-    start = max(0, rows[0] - context)
-    return lines[start : min(len(lines), rows[-1] + context + 1, start + most)]
+    keep = sorted({j for i in rows for j in range(max(0, i - context), min(len(lines), i + context + 1))})
+    out: list = []
+    for before, j in zip([None, *keep], keep):
+        if before is not None and j != before + 1:
+            out.append(None)
+        out.append(lines[j])
+    return out[:most]
 
 
 def render_text_page(
     lines: list,
     page: int,
     marked: set[int] = frozenset(),
-    size: int = 16,
+    size: int = 14,
     colour: str = "#e0002a",
     width: int = 2,
-    context: int = 6,
-    most: int = 60,
+    context: int = 3,
+    most: int = 30,
 ):
     """The lines of ``page`` (RawDocument lines: text or table rows, cells joined by two spaces) drawn as text, one
-    line per source line with its number in the margin, marked lines boxed: the marked lines with ``context``
-    lines around them (at most ``most`` lines), else the page's first ``most`` lines."""
+    line per source line with its number in the margin, marked lines boxed: each marked line with ``context`` lines
+    around it ("…" between parts apart; at most ``most`` lines), else the page's first ``most`` lines."""
     from matplotlib import font_manager as fm
     from PIL import Image, ImageDraw, ImageFont
 
@@ -185,30 +190,46 @@ def render_text_page(
     shown = _window([ln for ln in lines if ln.page == page], set(marked), context, most)
     if not shown:
         raise JuesuanError(None, f"no lines on page {page}")
-    texts = [f"{ln.row:>5}  " + "  ".join(c or "" for c in ln.cells) for ln in shown]
+    texts = ["   …" if ln is None else f"{ln.row:>5}  " + "  ".join(c or "" for c in ln.cells) for ln in shown]
     pitch = int(size * 1.5)
     wide = max(int(font.getlength(t)) for t in texts) + 2 * size
-    image = Image.new("RGB", (min(wide, 2400), pitch * len(texts) + size), "white")
+    image = Image.new("RGB", (min(wide, 1400), pitch * len(texts) + size), "white")
     draw = ImageDraw.Draw(image)
     for i, (ln, text) in enumerate(zip(shown, texts)):
         y = size // 2 + i * pitch
         draw.text((size, y), text, fill="black", font=font)
-        if ln.row in marked:
+        if ln is not None and ln.row in marked:
             draw.rectangle([size // 2, y - 3, image.width - size // 2, y + pitch - 3], outline=colour, width=width)
     return image
 
 
-def page_image(doc, page: int, highlight=None, scale: float = 2.0, source: str | Path | None = None):
+def page_image(
+    doc, page: int, highlight=None, scale: float = 2.0, source: str | Path | None = None, crop: float | None = None
+):
     """The rendered page ``page`` of ``doc`` (a Document) with boxes around ``highlight`` (see the module's text).
 
-    ``source`` is the file when the Document does not know where its source is (one read from a build's cache);
-    raises FileMissing when it is not at hand, and JuesuanError for a page the document does not have.
+    ``crop``: keep only the part of a PDF page around the boxes, ``crop`` points on every side (the whole page when
+    nothing is boxed). ``source`` is the file when the Document does not know where its source is (one read from a
+    build's cache); raises FileMissing when it is not at hand, and JuesuanError for a page the document lacks.
     """
     boxes, lines = boxes_on_page(doc, page, highlight)
     fmt = doc.meta.get("format")
     if fmt in _PDF_FORMATS:
         size = doc.raw.page_sizes.get(page) if doc.raw is not None else None
-        return render_pdf_page(_source(doc, source), page, boxes, scale=scale, page_size=size)
+        image = render_pdf_page(_source(doc, source), page, boxes, scale=scale, page_size=size)
+        if crop is None or not boxes:
+            return image
+        x0, top = min(b[0] for b in boxes) - crop, min(b[1] for b in boxes) - crop
+        x1, bottom = max(b[2] for b in boxes) + crop, max(b[3] for b in boxes) + crop
+        k = image.width / (size[0] if size else image.width / scale)
+        return image.crop(
+            (
+                max(0, int(x0 * k)),
+                max(0, int(top * k)),
+                min(image.width, int(x1 * k)),
+                min(image.height, int(bottom * k)),
+            )
+        )
     if doc.raw is None:
         raise JuesuanError(doc.meta.get("file"), "no lines kept to draw: read the file with juesuan.read")
     return render_text_page(doc.raw.lines, page, lines)

@@ -352,7 +352,8 @@ def plot_series_grid(
     """Small multiples of ``analysis.series``: one panel per department (``by="department"``, for one ``concept``) or
     per concept (``by="concept"``, for one ``department``), bars over fiscal years, each labelled with its value
     (万元) and the change on the year before. Blue: from the tables; orange: from the narrative; hatched: a later
-    narrative's 上年 statement. At most ``max_panels`` panels. Raises KeyError when nothing is left to draw."""
+    narrative's 上年 statement. A department's concepts are drawn for one kind and scope (the one it has most
+    figures of; the title says which). At most ``max_panels`` panels. Raises KeyError when nothing is left to draw."""
     rows = series
     if concept is not None:
         rows = rows[rows["concept"] == concept]
@@ -360,6 +361,12 @@ def plot_series_grid(
         rows = rows[rows["department"] == department]
     if rows.empty:
         raise KeyError(f"no series for {concept or ''} {department or ''}".strip())
+    if by == "concept" and rows["department"].nunique() > 1:
+        raise ValueError("by='concept' draws one department's concepts: give department=")
+    if by == "concept":  # one department's concepts: of one kind and scope, never two in one panel
+        which = rows.assign(scope=rows["scope"].fillna("")).groupby(["kind", "scope"]).size().idxmax()
+        rows = rows[(rows["kind"] == which[0]) & (rows["scope"].fillna("") == which[1])]
+        department = f"{department or rows['department'].iloc[0]}（{which[0]}{'，' + which[1] if which[1] not in ('', '部门') else ''}）"
     panels = _panels(rows, by)[:max_panels]
     ncols = min(ncols, len(panels))
     nrows = -(-len(panels) // ncols)
@@ -392,7 +399,7 @@ def plot_changes(
     ncols = min(ncols, len(panels))
     nrows = -(-len(panels) // ncols)
     tallest = max(len(p) for _, p in panels)
-    fig, axes = _new(nrows, height=(0.38 * tallest + 1.2) * nrows + 0.5, width=6.2 * ncols, ncols=ncols)
+    fig, axes = _new(nrows, height=(0.5 * tallest + 1.2) * nrows + 0.5, width=5.6 * ncols, ncols=ncols)
     for ax, (name, part) in zip(axes.flat, panels):
         _change_bars(ax, part)
         ax.set_title(name, fontsize=9)
@@ -404,20 +411,23 @@ def plot_changes(
 
 
 def _change_bars(ax, part: pd.DataFrame) -> None:
+    """One bar per concept: its change in percent as the bar's label, both values and the prior's source beside
+    the concept's name."""
     part = part.iloc[::-1]
     pct = part["change_pct"]
-    names = [f"{c}（{int(y) - 1}→{int(y)}）" for c, y in zip(part["concept"], part["year"])]
-    bars = ax.barh(range(len(part)), pct, color=["#c44e52" if v < 0 else "#55a868" for v in pct])
-    where = {"disclosure": "上年文件", "上年 fact": "上年数"}
-    texts = [
-        f"{v:+.2f}%（{money(a)}→{money(b)}，{where.get(s, s)}）"
-        for v, a, b, s in zip(pct, part["prior_value"], part["value"], part["prior_source"])
+    where = {"disclosure": "", "上年 fact": "，上年数取自情况说明"}
+    names = [
+        f"{c}（{int(y) - 1}→{int(y)}）\n{money(a)}→{money(b)}{where.get(s, '')}"
+        for c, y, a, b, s in zip(
+            part["concept"], part["year"], part["prior_value"], part["value"], part["prior_source"]
+        )
     ]
-    ax.bar_label(bars, labels=texts, padding=3, fontsize=7)
+    bars = ax.barh(range(len(part)), pct, color=["#c44e52" if v < 0 else "#55a868" for v in pct])
+    ax.bar_label(bars, labels=[f"{v:+.2f}%" for v in pct], padding=3, fontsize=7)
     ax.axvline(0, color="#444444", linewidth=0.8)
     span = max(float(pct.abs().max()), 1.0)
-    ax.set_xlim(-2.8 * span, 3.2 * span)
-    ax.set_yticks(range(len(part)), names, fontsize=8)
+    ax.set_xlim(-1.5 * span, 1.5 * span)
+    ax.set_yticks(range(len(part)), names, fontsize=7)
     ax.set_xlabel("%", fontsize=8)
 
 
@@ -579,11 +589,12 @@ def plot_counts(counts: pd.Series, title: str, xlabel: str = "个数") -> Figure
 
 
 def plot_findings(summary: pd.DataFrame, title: str = "各文件的检查结果") -> Figure:
-    """Findings per document and severity (``analysis.findings_summary``) as stacked bars, each part labelled with its
-    count; documents without findings are listed with no bar."""
+    """Findings per file and severity (``analysis.findings_summary``) as stacked bars, each part labelled with its
+    count; files without findings are listed with no bar."""
     colours = {"error": "#c44e52", "warning": "#dd8452", "info": "#8c8c8c"}
     names = {"error": "错误", "warning": "警告", "info": "提示"}
-    data = summary.assign(label=[f"{d}（{y}）" for d, y in zip(summary["department"], summary["year"])])
+    # findings are per file: one bar per file (a disclosure's tables and narrative are two bars)
+    data = summary.assign(label=[Path(f).name if isinstance(f, str) else "?" for f in summary["file"]])
     wide = data.pivot_table(index="label", columns="severity", values="n", aggfunc="sum").fillna(0)
     wide = wide.reindex(columns=[s for s in colours if s in wide.columns])
     labels = list(dict.fromkeys(data["label"]))
