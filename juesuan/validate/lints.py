@@ -166,7 +166,7 @@ def year_checks(text: Text, kind: str, year: int | None, ledger: Ledger) -> None
                 _line_finding("year_mismatch", "error", f"a heading names {bad[0]}; the report is for {year}", ln)
             )
     for s in text.sentences:
-        for m in _SELF.finditer(s.text):
+        for m in _SELF.finditer("" if s.passage.heading else s.text):
             if int(m.group(1)) != year and not re.search(r"相比|比较|对比", s.text[m.end() : m.end() + 12]):
                 found.append(
                     make_finding(

@@ -51,6 +51,11 @@ def _join_inline(segments: list[re.Match]) -> str:
 
 def citations_in(text: str) -> list[Citation]:
     """Every 类/款/项 citation of a sentence, in order, with its code ("" when it cannot be resolved)."""
+    return list(_citations(text))
+
+
+@lru_cache(maxsize=1 << 12)
+def _citations(text: str) -> tuple[Citation, ...]:
     out: list[Citation] = []
     run: list[re.Match] = []
     for m in [*_SEGMENT.finditer(text), None]:
@@ -61,7 +66,7 @@ def citations_in(text: str) -> list[Citation]:
         if run:
             out.append(_citation(run))
         run = [m] if m is not None and m.group("level") == "类" else []
-    return out
+    return tuple(out)
 
 
 def _citation(run: list[re.Match]) -> Citation:

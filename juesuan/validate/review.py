@@ -27,6 +27,19 @@ from .structure import structure_checks
 from .text import text_of
 from .words import word_checks
 
+# Why a check that found nothing to read is not checked (its other outcomes come with their own reasons)
+_NOTHING_TO_READ = {
+    "comparison_word": "the text compares no 决算数 with a 预算数 (大于/小于/等于/持平)",
+    "completion_rate": "the text states no completion rate (完成预算的…%)",
+    "change_direction": "the text states no change with both its figures (执行数, 预算安排) or with amount and rate",
+    "change_rate": "the text states no change rate with both its figures (执行数, 预算安排)",
+    "item_amounts": "no numbered paragraph states an item's amount after its 类/款/项 citation",
+    "empty_table_unexplained": "no table is printed empty",
+    "empty_table_statement": "no table note says the table is empty",
+    "subject_purpose": "no 项 is described (主要用于…) after its citation",
+    "subject_name": "the text cites no 类/款/项",
+}
+
 REVIEW_CHECKS = (
     "comparison_word",
     "completion_rate",
@@ -66,8 +79,13 @@ def document_checks(raw: RawDocument, parsed: dict, facts, identity, ledger: Led
     kind = identity.kind if identity is not None else ""
     year = identity.year if identity is not None else None
     text = text_of(raw)
+    start = len(ledger.rows)
     word_checks(text, kind, ledger)
     structure_checks(text, parsed, facts, kind, year, ledger)
     lint_checks(text, kind, year, identity if identity is not None else Identity(), ledger)
     names_checks(text, year, parsed, ledger)
+    seen = {r["check"] for r in ledger.rows[start:]}
+    for check in REVIEW_CHECKS:
+        if check not in seen:
+            ledger.not_checked(check, _NOTHING_TO_READ.get(check, "nothing of this kind in the document"))
     return ledger

@@ -4,7 +4,8 @@
   the local 决算's nine, 教育部 高校's four, 江苏's twelve 预算 tables, 上海's nine, the nine 预算 families elsewhere);
   the layout is chosen by a title only it prints. A table counts as printed when juesuan read it or when its title is
   printed outside the contents (a table printed but not read is the reader's problem, reported by the table checks).
-  A file that prints no table at all (narrative and tables published as two files) is not checked.
+  A file that prints no table at all (narrative and tables published as two files) is not checked, nor one that
+  prints fewer than half of its layout's tables (an excerpt, a 三公-only notice).
 - ``empty_table_unexplained``: a table printed without any amount (07, 08, 09 mostly) and no sentence saying why
   ("本单位无政府性基金收入…，故本表无数据"), neither under the table nor in the narrative.
 - ``empty_table_statement``: a table whose note says it is empty (or that there is nothing of its kind) while it prints
@@ -34,6 +35,8 @@ from .vocab import load_csv
 # "没有政府性基金收入，也没有…支出", "本单位无国有资本经营预算财政拨款支出", "不涉及"
 _SAYS_EMPTY = re.compile(r"无数据|为空|空表|数为零|无相关|不涉及|本表为0|本表无")
 _SAYS_NONE = re.compile(r"(?:无|没有|未)[^，。；]{0,30}?(?:收入|支出|经费|预算|安排|项目)")
+# "江苏省高级人民法院2017年政府性基金支出预算支出0万元" states the empty table's figure outright
+_ZERO = re.compile(r"(?<![\d.])0(?:\.0+)?万元|为零")
 _YEARS = re.compile(r"(?:19|20)\d{2}年度?|\d{2}年(?=度?(?:部门|单位|预算|决算))")
 _LABEL = re.compile(
     r"^公开\d{1,2}表[:：]?|^表[一二三四五六七八九十\d]{1,3}[:：、.．]?|^公开表[一二三四五六七八九十]{1,3}"
@@ -244,9 +247,7 @@ def _said_in_narrative(family: str, text: Text) -> str:
     words = _FUND_WORDS.get(family, ())
     for s in text.sentences:
         t = s.text
-        if any(w in t for w in words) and (
-            _SAYS_NONE.search(t) or _SAYS_EMPTY.search(t) or re.search(r"为0万元|为零", t)
-        ):
+        if any(w in t for w in words) and (_SAYS_NONE.search(t) or _SAYS_EMPTY.search(t) or _ZERO.search(t)):
             return t
     return ""
 
@@ -297,12 +298,13 @@ def blank_checks(s: _Structure, facts, ledger: Ledger) -> None:
     subjects: dict[str, list[str]] = {}
     for r in load_csv("table_subjects.csv"):
         subjects.setdefault(r["family"], []).append(r["word"])
+    stated_all = _stated_amounts(facts)
     for family, words in sorted(subjects.items()):
         tables = [t for k, t in s.parsed.items() if k.split("_")[0] == family]
         if not tables:
             continue
         table = tables[0]
-        stated = _stated_figures(facts, words)
+        stated = [r for r in stated_all if any(w in str(r["concept"]) for w in words)]
         if not table.empty or not stated:
             ledger.not_checked(
                 "narrative_table_blank",
@@ -328,19 +330,21 @@ def blank_checks(s: _Structure, facts, ledger: Ledger) -> None:
         )
 
 
-def _stated_figures(facts, words: list[str]) -> list[dict]:
+def _stated_amounts(facts) -> list[dict]:
+    """The facts frame's stated (not derived), non-zero 本年 amounts in 万元, as dicts."""
     if facts is None or not len(facts):
         return []
-    rows = facts.astype(object).where(facts.notna(), None).to_dict("records")
+    sel = (
+        (facts["figure"] == "amount")
+        & (facts["period"] == "本年")
+        & (facts["unit"] == "万元")
+        & (facts["derived"] != True)  # noqa: E712 - nullable boolean: NA counts as stated
+        & (facts["value"].fillna(0) != 0)
+    ).fillna(False)
+    rows = facts.loc[sel, ["concept", "value", "page", "sentence"]]
     return [
-        r
-        for r in rows
-        if r.get("figure") == "amount"
-        and r.get("period") == "本年"
-        and r.get("unit") == "万元"
-        and not r.get("derived")
-        and r.get("value")
-        and any(w in str(r.get("concept") or "") for w in words)
+        {"concept": c, "value": float(v), "page": None if p is None or p != p else int(p), "sentence": t}
+        for c, v, p, t in zip(rows["concept"], rows["value"], rows["page"].astype(object), rows["sentence"])
     ]
 
 
@@ -375,7 +379,9 @@ def section_checks(s: _Structure, kind: str, year: int | None, ledger: Ledger) -
                 f"the {layout} 情况说明 has a part on {r['section']}; no heading of this document names {words[0]}",
                 subject=r["section"],
                 page=s.contents[0].page if s.contents else 1,
-                evidence=" / ".join(ln.text for ln in s.contents[:3]) or s.text.lines[0].text,
+                evidence=("目录: " + " / ".join(ln.text for ln in s.contents))[:300]
+                if s.contents
+                else "headings: " + " / ".join(headings)[:290],
             )
         ledger.result("section_missing", finding, subject=r["section"])
 

@@ -26,13 +26,18 @@ from ..textnorm import fix_radicals, squash
 # Full-width ASCII digits, letters and the percent sign read as half width (offsets are kept: one character each).
 _WIDE = {chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _WIDE["％"] = "%"
+_WIDE_TABLE = str.maketrans(_WIDE)
 _LEADERS = re.compile(r"[.…·．\-_—]{4,}\s*\d*$")
+# "3." is an ordinal unless a decimal follows ("1.5%"); "4．2025年…" and "1. 2025年…" (the space squashed out) are
+# ordinals before a year
+_ORDINAL_NUMBER = r"\d{1,2}(?:[、．]|\.(?!\d)|\.(?=(?:19|20)\d{2}年))"
 _LIST_START = re.compile(
-    r"^(?:-\s*)?(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|[①-⑳]|第[一二三四五六七八九十]+部分)"
+    rf"^(?:-\s*)?(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|{_ORDINAL_NUMBER}|[①-⑳]"
+    r"|第[一二三四五六七八九十]+部分)"
 )
 _HEADING_MARK = re.compile(
-    r"^(?:-\s*)?(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
-    r"|\d+[.、．](?!\d))"
+    rf"^(?:-\s*)?(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
+    rf"|{_ORDINAL_NUMBER})"
 )
 _ENDS_SENTENCE = tuple("。！？!?；;：:")
 _MONEY = re.compile(r"\d\s*(?:万元|元|%)")
@@ -43,8 +48,7 @@ _HEADING_MAX = 40
 
 def normalise(text: str) -> str:
     """A printed line as the checks read it: whitespace out, radicals mapped, full-width digits/letters/% half width."""
-    s = squash(fix_radicals(_BOOKMARK.sub("", text)))
-    return "".join(_WIDE.get(ch, ch) for ch in s)
+    return squash(fix_radicals(_BOOKMARK.sub("", text))).translate(_WIDE_TABLE)
 
 
 def _balanced(s: str) -> bool:
@@ -82,6 +86,7 @@ class Passage:
 
     text: str
     starts: list[tuple[int, int, int]]
+    heading: bool = False
 
     def where(self, offset: int) -> tuple[int, int]:
         """(page, line) of the character at ``offset``."""
@@ -174,7 +179,7 @@ def _passages(lines: list[TextLine]) -> list[Passage]:
     current: Passage | None = None
     for ln in lines:
         if ln.heading:
-            out.append(Passage(ln.text, [(0, ln.page, ln.line)]))
+            out.append(Passage(ln.text, [(0, ln.page, ln.line)], heading=True))
             current = None
             continue
         if current is not None and not _LIST_START.match(ln.text):

@@ -336,7 +336,9 @@ def _change_verdict(s: Sentence, m: re.Match, stated: Number | None, base: Numbe
 @lru_cache(maxsize=1)
 def _pair_pattern() -> re.Pattern:
     updown = alternation("up", "down")
-    return re.compile(rf"(?P<w1>{updown})\d[\d,.]*万元[，,](?:(?:同比|比上年|较上年)?)(?P<w2>{updown})\d[\d.]*%")
+    return re.compile(
+        rf"(?P<w1>{updown})\d[\d,.]*万元[，,](?:(?:同比|比上年|较上年)?)(?P<w2>{updown})(?P<rate>\d[\d.]*)%"
+    )
 
 
 def pair_checks(sentences: list[Sentence], rep: _Reporter) -> None:
@@ -350,6 +352,8 @@ def pair_checks(sentences: list[Sentence], rep: _Reporter) -> None:
                 m.start("w2"),
                 None if a == b else "error",
                 f"the text says {m.group(0)!r}: the amount and the rate of one change go opposite ways",
+                # the rate as the word signs it, so a narrative check that read the same rate is not repeated
+                actual=(-1 if b == "down" else 1) * float(m.group("rate")),
             )
 
 
