@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ..identity import Identity
 from ..raw import RawDocument
-from .ledger import Ledger
+from .ledger import Ledger, make_finding
 from .lints import lint_checks
 from .names import names_checks
 from .structure import structure_checks
@@ -78,12 +78,27 @@ def document_checks(raw: RawDocument, parsed: dict, facts, identity, ledger: Led
         return ledger
     kind = identity.kind if identity is not None else ""
     year = identity.year if identity is not None else None
+    identity = identity if identity is not None else Identity()
     text = text_of(raw)
     start = len(ledger.rows)
-    word_checks(text, kind, ledger)
-    structure_checks(text, parsed, facts, kind, year, ledger)
-    lint_checks(text, kind, year, identity if identity is not None else Identity(), ledger)
-    names_checks(text, year, parsed, ledger)
+    families = (
+        ("words", lambda: word_checks(text, kind, ledger)),
+        ("structure", lambda: structure_checks(text, parsed, facts, kind, year, ledger)),
+        ("lints", lambda: lint_checks(text, kind, year, identity, ledger)),
+        ("names", lambda: names_checks(text, year, parsed, ledger)),
+    )
+    for family, run in families:
+        try:
+            run()
+        except Exception as err:  # noqa: BLE001 - one family's failure on an odd text must not cost the document
+            ledger.findings.append(
+                make_finding(
+                    "review_failed",
+                    "warning",
+                    f"the {family} checks failed on this document: {type(err).__name__}: {err}",
+                )
+            )
+            ledger.not_checked("review_failed", f"{family}: {type(err).__name__}: {err}"[:200])
     seen = {r["check"] for r in ledger.rows[start:]}
     for check in REVIEW_CHECKS:
         if check not in seen:
