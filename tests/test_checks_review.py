@@ -38,13 +38,3 @@ def test_a_template_is_not_reviewed():
     led = document_checks(raw, {}, None, Identity(kind="决算", year=2024, status="template", reason="placeholders"))
     assert not led.findings and {r["outcome"] for r in led.rows} == {"not_checked"}
     assert len(led.rows) == len(REVIEW_CHECKS)
-
-
-def test_a_filled_in_document_taken_for_the_template_is_reviewed():
-    from juesuan.tables import ParsedTable
-
-    filled = ParsedTable("01", "收入支出决算总表", "", "万元", 1, 1, cells=[{"value": 985.24, "printed": "985.24"}])
-    raw = raw_of("第一部分 上海市XX局概况")
-    ident = Identity(kind="决算", year=2024, status="template", reason="the department is 上海市XX局")
-    led = document_checks(raw, {"01": filled}, None, ident)
-    assert [f["check"] for f in led.findings] == ["placeholder"]

@@ -13,8 +13,7 @@ and ledger rows go to ``ledger``. Every check is a row of ``data/checks.csv``; t
 - ``names``: subject_name, subject_purpose
 
 A file that is not a disclosure (the official template, a 公开情况检查表) is full of placeholders by design: its
-review checks are recorded as not checked, with the reason — unless its tables print amounts (a filled-in document
-that kept a placeholder, which identity takes for the template).
+review checks are recorded as not checked, with the reason.
 """
 
 from __future__ import annotations
@@ -73,10 +72,7 @@ def document_checks(raw: RawDocument, parsed: dict, facts, identity, ledger: Led
     ``facts`` the facts frame (contract columns; may be empty), ``identity`` a ``juesuan.identity.Identity``.
     """
     ledger = ledger if ledger is not None else Ledger()
-    # a "template" whose tables print amounts is a filled-in document with a placeholder left (上海市XX局 on its
-    # cover): exactly what these checks are for
-    filled = any(c.get("value") for t in parsed.values() for c in t.cells)
-    if identity is not None and not identity.is_disclosure and not (identity.status == "template" and filled):
+    if identity is not None and not identity.is_disclosure:
         for check in REVIEW_CHECKS:
             ledger.not_checked(check, f"not a disclosure ({identity.status}): {identity.reason}"[:200])
         return ledger
