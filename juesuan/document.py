@@ -26,6 +26,7 @@ from .tables.parse import amounts_printed
 from .tables.recognise import label_number
 from .textnorm import is_amount, squash
 from .validate import Ledger, check_cells, checks_frame, findings_frame, make_finding
+from .validate.review import document_checks
 
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 # Checks whose findings mean a table could not be fully read: the document is then "partial", not "ok".
@@ -364,6 +365,7 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     fact_records = narrative.lines_to_records(raw.lines, year)
     narrative.fact_checks(fact_records, records, kind, ledger)
     facts = narrative.to_facts(fact_records, doc_id, year, department, kind, lines_ok)
+    document_checks(raw, parsed, facts, ident, ledger)
     cells = frame_from_records(records, "cells")
     all_findings = findings_frame(ledger.findings, doc_id)
     dropped = frame_from_records(
