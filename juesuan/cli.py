@@ -1,18 +1,22 @@
 """The ``juesuan`` command: build | show | check | codes, each a thin layer over the library.
 
     juesuan build [RAW] [CLEAN]        read every file under RAW (data/raw) and write the clean tables to CLEAN
-                                       (data/clean): CSV + Parquet + datapackage.json; --workers N, --no-cache
+                                       (data/clean): CSV + Parquet + datapackage.json; --workers N, --no-cache,
+                                       --keep-going, --scheduler tcp://HOST:8786, bounds (--max-pages N …);
+                                       exit 1 when a file failed (listed; its row is in documents.csv)
     juesuan show FILE [--table 02]     a document's summary, or one table as printed
     juesuan check FILE                 the findings; exit status 1 when there are errors
     juesuan codes QUERY                look up a classification code or name in the catalog
 
-Bad input is one line naming the file and the problem (exit status 2), never a traceback.
+Bad input is one line naming the file and the problem (exit status 2), never a traceback; Ctrl-C is one line
+(exit status 130).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -35,8 +39,46 @@ def _print_frame(df: pd.DataFrame) -> None:
         print(df.to_string(index=False) if len(df) else "(none)")
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Print one line; a reader that went away (``juesuan build | head``) stops the printing, not the build."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        print(text, file=stream, flush=err)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # later writes (and the interpreter's final flush) go nowhere
+        os.close(devnull)
+
+
+def _document_line(row) -> str:
+    if row.status in ("failed", "skipped"):
+        return f"{row.file}: {row.status.upper()} {row.error}"
+    extra = f" ({row.error})" if row.error else ""
+    return (
+        f"{row.file}: {row.status} {row.kind} {row.year} {row.department} tables={row.tables or '-'} "
+        f"cells={row.n_cells} errors={row.n_errors}{extra}"
+    )
+
+
+def _executor(args: argparse.Namespace):
+    """A dask.distributed executor for ``--scheduler ADDRESS`` (None without the option)."""
+    if not args.scheduler:
+        return None, None
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise JuesuanError(None, "--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+    try:
+        client = Client(args.scheduler, timeout=30)
+    except OSError as err:
+        raise JuesuanError(None, f"--scheduler {args.scheduler}: cannot reach the scheduler ({err})") from None
+    return client, client.get_executor()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from .corpus import read_all, write_clean
+    from .limits import Limits
+    from .outputs import output_lock, wait_note
 
     raw = Path(args.raw)
     if not raw.exists():
@@ -45,31 +87,58 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print(f"--workers {args.workers}: give 1 or more", file=sys.stderr)
         return 2
+    try:
+        limits = Limits.from_args(args)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
     formats = ("csv", "parquet") if args.format == "both" else (args.format,)
     cache = (
         False
         if args.no_cache
         else (os.environ.get("JUESUAN_CACHE_DIR") or Path(args.clean).resolve().parent / ".juesuan-cache")
     )
-    corpus = read_all(raw, progress=args.progress, workers=args.workers, cache=cache)
-    for row in corpus.documents.itertuples():
-        if row.status == "failed":
-            print(f"{row.file}: FAILED {row.error}")
-        else:
-            extra = f" ({row.error})" if row.error else ""
-            print(
-                f"{row.file}: {row.status} {row.kind} {row.year} {row.department} tables={row.tables or '-'} "
-                f"cells={row.n_cells} errors={row.n_errors}{extra}"
+    client, executor = _executor(args)
+    try:
+        with output_lock(args.clean, wait_note):
+            corpus = read_all(
+                raw,
+                progress=args.progress,
+                workers=args.workers,
+                executor=executor,
+                cache=cache,
+                limits=limits,
+                ship=args.ship,
             )
-    written = write_clean(corpus, args.clean, formats=formats)
+            for row in corpus.documents.itertuples():
+                _say(_document_line(row))
+            written = write_clean(corpus, args.clean, formats=formats, lock=False)
+    finally:
+        if client is not None:
+            client.close()
+    return _build_summary(corpus, written, args, cache)
+
+
+def _build_summary(corpus, written: dict, args: argparse.Namespace, cache) -> int:
     st = corpus.stats
-    print(f"wrote {', '.join(p.name for p in written.values())} to {args.clean}")
-    print(
+    _say(f"wrote {', '.join(p.name for p in written.values())} to {args.clean}")
+    hidden = f", {st['hidden']} hidden paths left out" if st["hidden"] else ""
+    _say(
         f"{st['files']} files: {st['read']} read, {st['cached']} from the cache"
-        f"{' (' + str(cache) + ')' if cache else ''}, {st['failed']} failed, in {st['wall_seconds']:.1f} s",
-        file=sys.stderr,
+        f"{' (' + str(cache) + ')' if cache else ''}, {st['failed']} failed, {st['skipped']} skipped"
+        f"{hidden}, in {st['wall_seconds']:.1f} s",
+        err=True,
     )
-    return 0
+    failed = corpus.documents[corpus.documents["status"] == "failed"]
+    if failed.empty:
+        return 0
+    _say(
+        f"{len(failed)} file{'s' if len(failed) > 1 else ''} failed (rows with status failed in documents.csv):",
+        err=True,
+    )
+    for row in failed.itertuples():
+        _say(f"  {row.file}: {row.error}", err=True)
+    return 0 if args.keep_going else 1
 
 
 def table_key(table_id: str) -> str:
@@ -150,6 +219,26 @@ def make_parser() -> argparse.ArgumentParser:
         default="both",
         help="output format(s) (default both: CSV UTF-8 with BOM, and Parquet); datapackage.json always",
     )
+    b.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="exit 0 even when files failed (by default the build writes every output, lists the failed files "
+        "and exits 1; skipped files, such as images, never count as failures)",
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="read on a dask.distributed cluster (e.g. tcp://10.0.0.5:8786) instead of local worker processes",
+    )
+    b.add_argument(
+        "--ship",
+        choices=("paths", "bytes"),
+        default="paths",
+        help="with --scheduler: send the workers each file's path (they must see the same files; default) or its bytes",
+    )
+    from .limits import Limits
+
+    Limits.add_arguments(b)
     b.set_defaults(func=cmd_build)
     s = sub.add_parser("show", help="a document's summary, or one table as printed")
     s.add_argument("file")
@@ -166,23 +255,50 @@ def make_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into the same clean stop as Ctrl-C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 are printed escaped, never an error
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = make_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         return args.func(args)
+    except KeyboardInterrupt as stop:
+        _say(f"juesuan {args.command}: {'terminated' if isinstance(stop, _Terminated) else 'interrupted'}", err=True)
+        return 130
+    except BrokenPipeError:  # the reader of our output went away (juesuan show … | head)
+        _say("", err=False)
+        return 141
     except JuesuanError as err:
-        print(str(err), file=sys.stderr)
+        _say(str(err), err=True)
         return 2
     except KeyError as err:  # an unknown table id in `show --table`
-        print(err.args[0] if err.args else str(err), file=sys.stderr)
+        _say(err.args[0] if err.args else str(err), err=True)
         return 2
     except Exception as err:  # noqa: BLE001 - a bug of ours: one line, not a traceback, and say so
         target = getattr(args, "file", None) or getattr(args, "raw", "")
-        print(
+        _say(
             f"{target}: juesuan failed unexpectedly ({type(err).__name__}: {err}); please report this file",
-            file=sys.stderr,
+            err=True,
         )
         return 3
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":  # pragma: no cover
