@@ -45,9 +45,13 @@ class BadEntry(ValueError):
 # ---------------------------------------------------------------------------------------------------- entries
 
 
-def encode(sha: str, fingerprint: str, meta: dict, document=None) -> bytes:
-    """The entry of one file: its documents row and, for a file that was read, its Document."""
-    rows: dict = {}
+def encode(sha: str, fingerprint: str, meta: dict, document=None, order=None) -> bytes:
+    """The entry of one file: its documents row and, for a file that was read, its Document.
+
+    ``order(frame, table name)``, if given, returns the permutation that puts a table's rows in output order (or
+    None: as they are); it is stored beside the rows, so a build writing its outputs need not sort again."""
+    frames: dict = {}
+    orders: dict = {}
     rest: dict = {}
     if document is not None:
         for f in dataclasses.fields(document):
@@ -55,9 +59,13 @@ def encode(sha: str, fingerprint: str, meta: dict, document=None) -> bytes:
             if f.name == "meta":
                 continue
             if f.name in TABLES and isinstance(value, pd.DataFrame):
-                rows[f.name] = frame_to_json(value)
+                frames[f.name] = frame_to_json(value)
+                perm = order(value, f.name) if order is not None else None
+                if perm is not None:
+                    orders[f.name] = perm
             else:
                 rest[f.name] = to_json(value)
+    rows = {"frames": frames, "order": orders}
     header = {"version": VERSION, "sha256": sha, "fingerprint": fingerprint, "meta": to_json(meta)}
     sections = [_pack(rows) if document is not None else b"", _pack(rest) if document is not None else b""]
     header["sections"] = [len(s) for s in sections]
@@ -109,9 +117,35 @@ class Entry:
         """True for a file that was read (the entry has its tables), False for a failed one."""
         return bool(self._rows)
 
-    def frames(self) -> dict[str, pd.DataFrame]:
-        """The document's output tables (table name → DataFrame as the Document had it)."""
-        return {name: frame_from_json(v) for name, v in _unpack(self._rows).items()} if self._rows else {}
+    def frames(self, ordered: bool = False) -> dict[str, pd.DataFrame]:
+        """The document's output tables (table name → DataFrame as the Document had it, or with ``ordered`` in the
+        output order stored with them)."""
+        if not self._rows:
+            return {}
+        rows = _unpack(self._rows)
+        out = {}
+        for name, v in rows["frames"].items():
+            df = frame_from_json(v)
+            perm = rows["order"].get(name) if ordered else None
+            out[name] = df.iloc[perm].reset_index(drop=True) if perm is not None else df
+        return out
+
+    def columns(self, ordered: bool = True) -> dict[str, dict[str, list]]:
+        """The output tables as plain column lists (table → column → values, in output order unless
+        ``ordered=False``), without building a DataFrame per document: what a build streams into its outputs."""
+        if not self._rows:
+            return {}
+        rows = _unpack(self._rows)
+        out = {}
+        for name, v in rows["frames"].items():
+            perm = rows["order"].get(name) if ordered else None
+            cols = {}
+            for col, values in zip(v["columns"], v["data"]):
+                if any(type(x) is dict or type(x) is list for x in values):
+                    values = [from_json(x) for x in values]
+                cols[col] = [values[i] for i in perm] if perm is not None else values
+            out[name] = cols
+        return out
 
     def document(self):
         """The Document (None for a failed file), its meta this entry's (relabelled to this build's file name)."""
@@ -288,8 +322,9 @@ def _column(values: list, dtype: str):
         for i, x in enumerate(values):
             arr[i] = from_json(x)
         return arr
+    plain = all(type(x) is not dict and type(x) is not list for x in values)
     try:
-        return pd.array([from_json(x) for x in values], dtype=dtype)
+        return pd.array(values if plain else [from_json(x) for x in values], dtype=dtype)
     except (TypeError, ValueError):
         arr = np.empty(len(values), dtype=object)
         arr[:] = [from_json(x) for x in values]

@@ -172,7 +172,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 class TableWriter:
-    """One output table in ``folder``: ``add(frame)`` per document, ``close()`` at the end. CSV is UTF-8 with a BOM
+    """One output table in ``folder``: ``add(columns)`` per document, ``close()`` at the end. CSV is UTF-8 with a BOM
     and "\\n" line ends; Parquet has the schema's column types and descriptions; both get the same rows in the same
     order, written every ``_BATCH_ROWS`` rows, so the same frames give the same bytes."""
 
@@ -182,7 +182,7 @@ class TableWriter:
         self.name = name
         self.columns = columns(name)
         self.paths = {fmt: folder / f"{name}.{fmt}" for fmt in formats}
-        self._pending: list[pd.DataFrame] = []
+        self._pending: dict[str, list] = {c: [] for c in self.columns}
         self._n = 0
         self._csv = None
         self._parquet = None
@@ -197,22 +197,24 @@ class TableWriter:
             self._schema = arrow_schema(name)
             self._parquet = pq.ParquetWriter(self.paths["parquet"], self._schema, compression="zstd")
 
-    def add(self, frame: pd.DataFrame) -> None:
-        if len(frame):
-            self._pending.append(frame)
-            self._n += len(frame)
-            if self._n >= _BATCH_ROWS:
-                self._flush()
+    def add(self, cols: dict[str, list]) -> None:
+        """Append rows given as column → values (the contract's columns; others are ignored, missing ones blank)."""
+        n = max((len(v) for v in cols.values()), default=0)
+        if not n:
+            return
+        for c in self.columns:
+            self._pending[c].extend(cols[c] if c in cols else [None] * n)
+        self._n += n
+        if self._n >= _BATCH_ROWS:
+            self._flush()
 
     def _flush(self) -> None:
-        if not self._pending:
+        if not self._n:
             return
         from .schema import conform
 
-        df = conform(
-            pd.concat(self._pending, ignore_index=True) if len(self._pending) > 1 else self._pending[0], self.name
-        )
-        self._pending, self._n = [], 0
+        df = conform(pd.DataFrame(self._pending), self.name)
+        self._pending, self._n = {c: [] for c in self.columns}, 0
         if self._csv is not None:
             df.to_csv(self._csv, index=False, header=False, lineterminator="\n")
         if self._parquet is not None:

@@ -235,12 +235,11 @@ class Pool:
     def _police(self) -> Iterator[Outcome]:
         now = time.monotonic()
         for w in [w for w in self.workers if w.task]:
-            if self.timeout_s is not None and now - w.task[1] > self.timeout_s:
-                yield self._lose(w, f"reading took longer than {self.timeout_s:g} s", "timeout_s")
-                continue
             mb = rss_mb(w.proc.pid) if self.max_memory_mb is not None else None
             if mb is not None and mb > self.max_memory_mb:
                 yield self._lose(w, f"reading took more than {self.max_memory_mb:g} MB of memory", "max_memory_mb")
+            elif self.timeout_s is not None and now - w.task[1] > self.timeout_s:
+                yield self._lose(w, f"reading took longer than {self.timeout_s:g} s", "timeout_s")
 
     def _lose(self, w: _Worker, why: str, bound: str = "") -> Outcome:
         key, started = w.task

@@ -411,7 +411,7 @@ def _misbehave_on_marked(path, *args, **kwargs):
     if "hang" in name:
         time.sleep(60)
     if "grow" in name:
-        hog = bytearray(400 * 2**20)
+        hog = bytearray(800 * 2**20)
         hog[::4096] = b"x" * len(hog[::4096])  # touch every page: resident, not just reserved
         time.sleep(60)
     if "oom" in name:
