@@ -15,6 +15,7 @@ Bad input is one line naming the file and the problem (exit status 2), never a t
 from __future__ import annotations
 
 import argparse
+import codecs
 import os
 import signal
 import sys
@@ -263,17 +264,29 @@ def _on_sigterm(signum, frame) -> None:
     raise _Terminated
 
 
+def _escape(err: UnicodeEncodeError) -> tuple[str, int]:
+    """A name's bytes that are not UTF-8 (Python keeps them as surrogates U+DC80–U+DCFF) as ``\\xNN``, as the
+    build's outputs show them; any other character the terminal cannot show as ``\\uNNNN``."""
+    bad = err.object[err.start : err.end]
+    return "".join(
+        f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch.encode("ascii", "backslashreplace").decode()
+        for ch in bad
+    ), err.end
+
+
 def main(argv: list[str] | None = None) -> int:
+    codecs.register_error("juesuan-escape", _escape)
     for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 are printed escaped, never an error
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
+            stream.reconfigure(errors="juesuan-escape")
     args = make_parser().parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         return args.func(args)
     except KeyboardInterrupt as stop:
-        _say(f"juesuan {args.command}: {'terminated' if isinstance(stop, _Terminated) else 'interrupted'}", err=True)
-        return 130
+        terminated = isinstance(stop, _Terminated)
+        _say(f"juesuan {args.command}: {'terminated' if terminated else 'interrupted'}", err=True)
+        return 143 if terminated else 130
     except BrokenPipeError:  # the reader of our output went away (juesuan show … | head)
         _say("", err=False)
         return 141

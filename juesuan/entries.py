@@ -69,17 +69,21 @@ def encode(sha: str, fingerprint: str, meta: dict, document=None, order=None) ->
     header = {"version": VERSION, "sha256": sha, "fingerprint": fingerprint, "meta": to_json(meta)}
     sections = [_pack(rows) if document is not None else b"", _pack(rest) if document is not None else b""]
     header["sections"] = [len(s) for s in sections]
-    head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode()
+    head = json.dumps(header, ensure_ascii=False, sort_keys=True).encode(*_UTF8)
     body = len(head).to_bytes(4, "big") + head + b"".join(sections)
     return MAGIC + hashlib.sha256(body).digest() + body
 
 
+# file names that are not UTF-8 reach the document as lone surrogates (Python's surrogateescape): kept as they are
+_UTF8 = ("utf-8", "surrogatepass")
+
+
 def _pack(value) -> bytes:
-    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(*_UTF8), 1)
 
 
 def _unpack(blob: bytes):
-    return json.loads(zlib.decompress(blob))
+    return json.loads(zlib.decompress(blob).decode(*_UTF8))
 
 
 class Entry:
@@ -96,7 +100,7 @@ class Entry:
             raise BadEntry("damaged or truncated (digest differs)")
         n = int.from_bytes(body[:4], "big")
         try:
-            header = json.loads(body[4 : 4 + n])
+            header = json.loads(body[4 : 4 + n].decode(*_UTF8))
         except ValueError as err:
             raise BadEntry(f"unreadable header: {err}") from None
         if header.get("version") != VERSION:

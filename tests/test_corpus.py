@@ -485,3 +485,43 @@ def test_cache_keeps_the_recent_fingerprints_only(tmp_path):
     read_all([path], workers=1, cache=root)
     left = sorted(p.name for p in root.iterdir())
     assert left == sorted(["2" * 16, "3" * 16, "4" * 16, corpus_mod.fingerprint(), "notes"])
+
+
+def test_any_spelling_of_the_input_folder_gives_the_same_bytes(subset, tmp_path, monkeypatch):
+    raw, reference = subset
+    monkeypatch.chdir(raw.parent.parent)
+    rel = raw.relative_to(raw.parent.parent)
+    for k, spelling in enumerate([str(rel), f"./{rel}/", f"{rel}//", str(raw.resolve()), f"{rel}/../{rel.name}/."]):
+        _build(Path(spelling), tmp_path / f"out{k}", workers=1, cache=False)
+        assert _outputs(tmp_path / f"out{k}") == _outputs(reference), spelling
+
+
+def test_corpus_tables_are_read_from_the_entries_when_asked(serial):
+    c, _ = serial
+    assert "_tables" in vars(c) and not c._tables  # nothing decoded until asked
+    cells = c.cells
+    assert len(cells) == int(c.documents["n_cells"].astype(int).sum()) and list(cells.columns) == list(cells.columns)
+    assert c["cells"] is cells and set(c._tables) == {"cells"}
+    doc_id = c.documents[c.documents.file == "a/doc01.txt"].doc_id.iloc[0]
+    doc = c.docs[doc_id]
+    fresh = juesuan.read(doc.raw.path, file_label="a/doc01.txt")
+    pd.testing.assert_frame_equal(doc.cells, fresh.cells)  # the Document as read, not merely its rows
+    assert doc.meta == fresh.meta and doc.raw.lines == fresh.raw.lines
+    with pytest.raises(KeyError):
+        c.docs[c.documents[c.documents.status == "failed"].doc_id.iloc[0]]
+
+
+def test_spreadsheet_lines_carry_their_sheet_and_cell_addresses(corpus_dir):
+    raw, expected, _ = corpus_dir
+    if "a/book.xlsx" not in expected:
+        pytest.skip("the XLSX renderer's libraries are not installed")
+    doc = juesuan.read(raw / "a" / "book.xlsx")
+    row = next(ln for ln in doc.raw.lines if ln.is_row and "2101101" in ln.cells)
+    i = row.cells.index("2101101")
+    assert (
+        row.sheet and len(row.columns) == len(row.cells) and row.address(i) == f"{'ABCDEFGH'[row.columns[i]]}{row.row}"
+    )
+    from openpyxl import load_workbook
+
+    ws = load_workbook(raw / "a" / "book.xlsx")[row.sheet]
+    assert str(ws[row.address(i)].value) == "2101101"
