@@ -17,13 +17,16 @@ from __future__ import annotations
 import argparse
 import codecs
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import JuesuanError
+from .limits import Limits
 
 
 def _print_frame(df: pd.DataFrame) -> None:
@@ -77,8 +80,7 @@ def _executor(args: argparse.Namespace):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .corpus import read_all, write_clean
-    from .limits import Limits
+    from .corpus import Store, read_all, write_clean
     from .outputs import output_lock, wait_note
 
     raw = Path(args.raw)
@@ -94,29 +96,33 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return 2
     formats = ("csv", "parquet") if args.format == "both" else (args.format,)
+    clean = Path(args.clean)
     cache = (
-        False
-        if args.no_cache
-        else (os.environ.get("JUESUAN_CACHE_DIR") or Path(args.clean).resolve().parent / ".juesuan-cache")
+        False if args.no_cache else (os.environ.get("JUESUAN_CACHE_DIR") or clean.resolve().parent / ".juesuan-cache")
     )
     client, executor = _executor(args)
+    parts = None
     try:
-        with output_lock(args.clean, wait_note):
+        with output_lock(clean, wait_note):
+            if args.no_cache:  # the documents' entries, beside the outputs rather than in $TMPDIR; removed after
+                parts = Path(tempfile.mkdtemp(prefix=f".{clean.name}.parts-{os.getpid()}-", dir=clean.resolve().parent))
             corpus = read_all(
                 raw,
                 progress=args.progress,
                 workers=args.workers,
                 executor=executor,
-                cache=cache,
+                cache=Store(parts) if parts else cache,
                 limits=limits,
                 ship=args.ship,
             )
             for row in corpus.documents.itertuples():
                 _say(_document_line(row))
-            written = write_clean(corpus, args.clean, formats=formats, lock=False)
+            written = write_clean(corpus, clean, formats=formats, lock=False)
     finally:
         if client is not None:
             client.close()
+        if parts is not None:
+            shutil.rmtree(parts, ignore_errors=True)
     return _build_summary(corpus, written, args, cache)
 
 
@@ -192,9 +198,7 @@ def cmd_codes(args: argparse.Namespace) -> int:
     return 0
 
 
-def make_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="juesuan", description="Read 部门决算/预算 disclosures into tidy, checked tables.")
-    sub = p.add_subparsers(dest="command", required=True)
+def _build_parser(sub) -> None:
     b = sub.add_parser(
         "build",
         help="read every document under RAW and write the clean tables (CSV, Parquet, datapackage.json) to CLEAN",
@@ -237,10 +241,14 @@ def make_parser() -> argparse.ArgumentParser:
         default="paths",
         help="with --scheduler: send the workers each file's path (they must see the same files; default) or its bytes",
     )
-    from .limits import Limits
-
     Limits.add_arguments(b)
     b.set_defaults(func=cmd_build)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="juesuan", description="Read 部门决算/预算 disclosures into tidy, checked tables.")
+    sub = p.add_subparsers(dest="command", required=True)
+    _build_parser(sub)
     s = sub.add_parser("show", help="a document's summary, or one table as printed")
     s.add_argument("file")
     s.add_argument("--table", help="table id, e.g. 02")

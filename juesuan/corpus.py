@@ -714,7 +714,7 @@ def read_all(
         n_workers = max(1, workers if workers is not None else default_workers())
         if executor is not None:
             _run_executor(build, todo, executor, ship, n_workers)
-        elif n_workers > 1 and len(todo) > 1:
+        elif n_workers > 1 and todo:  # even a lone file: in a worker, where the time and memory bounds hold
             _run_pool(build, todo, n_workers)
         else:
             for i in todo:
@@ -731,21 +731,26 @@ def read_all(
     corpus = Corpus(_documents_frame(rows), store, build.shas)
     if temporary is not None:
         weakref.finalize(corpus, shutil.rmtree, temporary, True)
+    workers_used = None if executor is not None else min(n_workers, max(1, len(todo)))
+    corpus.stats = _stats(corpus, build, len(todo), len(found) - len(inputs), workers_used, t0)
+    return corpus
+
+
+def _stats(corpus: Corpus, build: _Build, n_read: int, hidden: int, workers: int | None, t0: float) -> dict:
     statuses = corpus.documents["status"].value_counts().to_dict()
-    corpus.stats = {
-        "files": len(inputs),
-        "read": len(todo),
+    return {
+        "files": len(build.inputs),
+        "read": n_read,
         "cached": build.hits,
         "failed": int(statuses.get("failed", 0)),
         "skipped": int(statuses.get("skipped", 0)),
-        "hidden": len(found) - len(inputs),
-        "workers": None if executor is not None else min(n_workers, max(1, len(todo))),
+        "hidden": hidden,
+        "workers": workers,
         "read_seconds": build.seconds,
         "wall_seconds": time.perf_counter() - t0,
         "pages": int(pd.to_numeric(corpus.documents["pages"], errors="coerce").fillna(0).sum()),
         "peak_rss_mb": {pid: round(mb, 1) for pid, mb in build.peaks.items() if pid},
     }
-    return corpus
 
 
 def _progress_bar(total: int):
@@ -765,7 +770,7 @@ def default_workers() -> int:
 def _run_pool(build: _Build, todo: list[int], n_workers: int) -> None:
     """Read in worker processes that write each entry themselves; a lost worker fails its file only."""
     pending = list(todo)
-    first = _warm_up_file(build.inputs, pending) if FORK_OK else None
+    first = _warm_up_file(build.inputs, pending) if FORK_OK and len(pending) > n_workers else None
     if first is not None:
         # one text export read here before forking: the workers start with the modules imported and the catalogs
         # and specs loaded (a text export, because the pure-Python reader cannot crash this process)

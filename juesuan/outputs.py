@@ -71,11 +71,16 @@ def output_lock(out: str | Path, wait_message=None) -> Iterator[None]:
 
 def recover(out: Path) -> None:
     """Undo what an interrupted build left beside ``out`` (call with the lock held): outputs set aside are put back
-    when ``out`` is missing, else removed; staging folders are removed."""
+    when ``out`` is missing, else removed; staging folders and other builds' entry folders are removed."""
     aside = sorted(out.parent.glob(f".{out.name}{_ASIDE}*"))
     if aside and not out.exists():
         os.rename(aside.pop(), out)
-    for p in aside + sorted(out.parent.glob(f".{out.name}{_STAGING}*")):
+    leftovers = sorted(out.parent.glob(f".{out.name}{_STAGING}*"))
+    # entries of a --no-cache build (``.<name>.parts-<pid>-…``): another process's are stale under the lock
+    leftovers += [
+        p for p in out.parent.glob(f".{out.name}.parts-*") if not p.name.startswith(f".{out.name}.parts-{os.getpid()}-")
+    ]
+    for p in aside + leftovers:
         shutil.rmtree(p, ignore_errors=True)
 
 

@@ -378,6 +378,7 @@ def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch, capsys):
     (out / "cells.parquet").write_bytes(b"from an earlier build")
     assert main(["build", str(raw), str(out), "--workers", "2", "--format", "csv", "--no-cache"]) == 0
     assert not (tmp_path / "data" / ".juesuan-cache").exists()
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [".clean.lock", "clean"]  # entries removed
     assert not list(out.glob("*.parquet"))
     for name in TABLES:
         assert (out / f"{name}.csv").read_bytes() == (reference / f"{name}.csv").read_bytes()

@@ -224,6 +224,7 @@ def test_the_next_build_recovers_what_an_interrupted_one_left(two_builds, tmp_pa
     # killed between setting the old outputs aside and renaming the new ones in (platforms without an exchange)
     shutil.copytree(base / "refA", tmp_path / ".out.previous-12345")
     (tmp_path / ".out.staging-12346").mkdir()
+    (tmp_path / ".out.parts-12347-x1").mkdir()  # a --no-cache build's entries
     (tmp_path / ".out.staging-12346" / "cells.csv").write_text("half", encoding="utf-8")
     from juesuan.outputs import recover
 

@@ -95,8 +95,9 @@ def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | Non
     ``isolate``: read in a child process of its own, so that an abort in a native reader library, a hang past
     ``limits.timeout_s`` or memory past ``limits.max_memory_mb`` cannot take this process down. The default
     (None) isolates the native formats (``NATIVE``) where processes can be forked cheaply and this process runs a
-    single thread (forking a threaded process, e.g. a notebook kernel, risks deadlocks: there only the pre-checks
-    apply); a build's worker processes pass False, being disposable themselves.
+    single thread and may have children (forking a threaded process, e.g. a notebook kernel, risks deadlocks, and a
+    pool's daemonic worker may not fork: there only the pre-checks apply); a build's worker processes pass False,
+    being disposable themselves.
 
     Raises a ``JuesuanError`` subclass naming the file and the problem: FileMissing, UnsupportedFormat, Unreadable
     (empty, truncated, corrupt, not a regular file, the reader's process died), Encrypted, NoTextLayer, GarbledText,
@@ -108,7 +109,7 @@ def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | Non
     fmt = detect_format(p)
     check_file(p, fmt, limits)
     if isolate is None:
-        isolate = fmt in NATIVE and FORK_OK and threading.active_count() == 1
+        isolate = fmt in NATIVE and _can_fork()
     if not isolate:
         return _reader_call(fmt, p, limits)
     try:
@@ -120,6 +121,14 @@ def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | Non
     if status == "error":
         raise _uncarry(value)
     return value
+
+
+def _can_fork() -> bool:
+    """Fork is available, this process runs one thread and may have children (a daemonic process, such as a
+    multiprocessing pool's worker, may not)."""
+    import multiprocessing
+
+    return FORK_OK and threading.active_count() == 1 and not multiprocessing.current_process().daemon
 
 
 def _check_path(p: Path) -> None:
