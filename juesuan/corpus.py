@@ -59,7 +59,7 @@ import pandas as pd
 from .document import Document, raw_to_document
 from .entries import BadEntry, Entry, encode
 from .errors import JuesuanError, Unreadable
-from .limits import LimitExceeded, Limits, resolve
+from .limits import LimitExceeded, Limits, check_size, resolve
 from .pool import FORK_OK, Pool
 from .readers import SUFFIXES, _sniff, read_raw, sha256_of
 from .schema import TABLES, columns, conform, empty_frame, frame_from_records
@@ -613,7 +613,11 @@ class _Build:
                 self._finish(i, failed_row(inp.path, inp.label, inp.problem, inp.status, sha=""))
                 continue
             try:
+                check_size(inp.path, self.limits)  # past the bound: not worth reading even to hash it
                 sha = sha256_of(inp.path)
+            except LimitExceeded as err:
+                self._finish(i, failed_row(inp.path, inp.label, err, sha=""))
+                continue
             except OSError:
                 todo.append(i)  # read_raw says what is wrong with it
                 continue

@@ -112,17 +112,21 @@ def resolve(limits: Limits | None) -> Limits:
 def check_file(path: Path, fmt: str, limits: Limits) -> None:
     """Apply every pre-check that fits ``path`` (read as format ``fmt``); raises LimitExceeded, Unreadable or
     Encrypted naming the file. A zip container (by its first bytes) gets the zip checks whatever its format name."""
-    size = path.stat().st_size
-    if size > limits.max_file_mb * 2**20:
-        raise LimitExceeded(
-            path, f"file of {size / 2**20:,.1f} MB; the bound is {limits.max_file_mb:g} MB", "max_file_mb"
-        )
+    check_size(path, limits)
     with path.open("rb") as fh:
         head = fh.read(4)
     if head == b"PK\x03\x04":
         check_zip(path, limits, scan_sheets=fmt == "xlsx")
     for check in PRECHECKS.get(fmt, ()):
         check(path, limits)
+
+
+def check_size(path: Path, limits: Limits) -> None:
+    size = path.stat().st_size
+    if size > limits.max_file_mb * 2**20:
+        raise LimitExceeded(
+            path, f"file of {size / 2**20:,.1f} MB; the bound is {limits.max_file_mb:g} MB", "max_file_mb"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------- text

@@ -29,7 +29,7 @@ from .errors import JuesuanError
 
 _STAGING = ".staging-"
 _ASIDE = ".previous-"
-_BATCH_ROWS = 65_536  # rows per CSV write and per Parquet row group
+_BATCH_ROWS = 16_384  # rows per CSV write and per Parquet row group (7 tables × this many rows in memory)
 
 
 class OutputError(JuesuanError):

@@ -492,7 +492,7 @@ def test_any_spelling_of_the_input_folder_gives_the_same_bytes(subset, tmp_path,
     raw, reference = subset
     monkeypatch.chdir(raw.parent.parent)
     rel = raw.relative_to(raw.parent.parent)
-    for k, spelling in enumerate([str(rel), f"./{rel}/", f"{rel}//", str(raw.resolve()), f"{rel}/../{rel.name}/."]):
+    for k, spelling in enumerate([str(rel), f"./{rel}//", f"{raw.resolve()}/../{rel.name}/."]):
         _build(Path(spelling), tmp_path / f"out{k}", workers=1, cache=False)
         assert _outputs(tmp_path / f"out{k}") == _outputs(reference), spelling
 
