@@ -155,7 +155,7 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_or_the_new_outputs(two
 def test_two_builds_into_one_folder_take_turns(two_builds, tmp_path):
     base, before, after, refs = two_builds
     out = tmp_path / "out"
-    first = _start(before, out, base / "cache", 0.01, stderr=subprocess.PIPE, text=True)
+    first = _start(before, out, base / "cache", 0.05, stderr=subprocess.PIPE, text=True)  # writes for ~5 s
     deadline = time.monotonic() + 20
     lock = tmp_path / ".out.lock"
     while not (lock.exists() and lock.read_text().strip() == str(first.pid)) and time.monotonic() < deadline:
