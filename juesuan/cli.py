@@ -1,6 +1,8 @@
-"""The ``juesuan`` command: build | show | check | codes, each a thin layer over one library call (docs/cli.md).
+"""The ``juesuan`` command: build | show | check | codes, each a thin layer over one library call (README.md, Command line).
 
-    juesuan build [RAW] [CLEAN]    read_all(RAW) → write_clean(CLEAN): CSV, Parquet, the workbook, datapackage.json
+    juesuan build [RAW] [CLEAN]    read_all(RAW) → write_clean(CLEAN): CSV, Parquet, the workbook, datapackage.json;
+                                   --workers N, --no-cache, --keep-going, --scheduler tcp://HOST:8786, bounds
+                                   (--max-pages N …); exit 1 when a file failed (listed; its row is in documents.csv)
     juesuan show PATH              juesuan.read(PATH).meta and .tables; --table T: Document.table(T); --page N: the
                                    page's cells, --png OUT: Document.page_image(N); a folder: read_all().documents
     juesuan check PATH             Document.findings (Corpus.findings for a folder), by file and page with the
@@ -9,21 +11,26 @@
 
 ``show``, ``check`` and ``codes`` print a table aligned for Chinese text, or ``--format csv|json`` to stdout, so they
 pipe into other tools; a reader that goes away (``| head``) ends the command quietly with status 0. Exit status: 0
-done, 1 not found (a table, page or code) or errors found by ``check``, 2 bad input (one line naming the file and the
-problem, never a traceback), 3 a bug of juesuan's.
+done, 1 not found (a table, page or code), errors found by ``check`` or a file that failed in ``build``, 2 bad input
+(one line naming the file and the problem, never a traceback), 3 a bug of juesuan's, 130 Ctrl-C (one line).
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import os
+import shutil
+import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import JuesuanError
+from .limits import Limits
 
 FORMATS = ("table", "csv", "json")
 # The build's output formats: "both" is CSV and Parquet, "all" adds the workbook (juesuan.xlsx)
@@ -71,10 +78,6 @@ def write_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
             True,
         ):
             out.write((df.to_string(index=False) if len(df) else "(none)") + "\n")
-
-
-def _say(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
 
 
 def _warn(text: str) -> None:
@@ -136,8 +139,45 @@ def _list_not_read(corpus, folder: Path) -> None:
 # ------------------------------------------------------------------------------------------------------- build
 
 
+def _say(text: str = "", err: bool = False) -> None:
+    """Print one line; a reader that went away (``juesuan build | head``) stops the printing, not the build."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        print(text, file=stream, flush=err)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())  # later writes (and the interpreter's final flush) go nowhere
+        os.close(devnull)
+
+
+def _document_line(row) -> str:
+    if row.status in ("failed", "skipped"):
+        return f"{row.file}: {row.status.upper()} {row.error}"
+    extra = f" ({row.error})" if row.error else ""
+    return (
+        f"{row.file}: {row.status} {row.kind or '-'} {row.year or '-'} {row.department or '-'} "
+        f"tables={row.tables or '-'} cells={row.n_cells} errors={row.n_errors}{extra}"
+    )
+
+
+def _executor(args: argparse.Namespace):
+    """A dask.distributed executor for ``--scheduler ADDRESS`` (None without the option)."""
+    if not args.scheduler:
+        return None, None
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise JuesuanError(None, "--scheduler needs dask.distributed: pip install 'dask[distributed]'") from None
+    try:
+        client = Client(args.scheduler, timeout=30)
+    except OSError as err:
+        raise JuesuanError(None, f"--scheduler {args.scheduler}: cannot reach the scheduler ({err})") from None
+    return client, client.get_executor()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from .corpus import read_all, write_clean
+    from .corpus import Store, read_all, write_clean
+    from .outputs import output_lock, wait_note
 
     raw = Path(args.raw)
     if not raw.exists():
@@ -146,33 +186,66 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         _warn(f"--workers {args.workers}: give 1 or more")
         return 2
+    try:
+        limits = Limits.from_args(args)
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 2
+    formats = BUILD_FORMATS[args.format]
+    clean = Path(args.clean)
     cache = (
-        False
-        if args.no_cache
-        else (os.environ.get("JUESUAN_CACHE_DIR") or Path(args.clean).resolve().parent / ".juesuan-cache")
+        False if args.no_cache else (os.environ.get("JUESUAN_CACHE_DIR") or clean.resolve().parent / ".juesuan-cache")
     )
-    corpus = read_all(raw, progress=args.progress, workers=args.workers, cache=cache)
-    if args.corrections:
-        from .corrections import apply_to_corpus, load_corrections
-
-        corpus = apply_to_corpus(corpus, load_corrections(args.corrections))
-    for row in corpus.documents.astype(object).where(corpus.documents.notna(), None).itertuples():
-        if row.status == "failed":
-            _say(f"{row.file}: FAILED {row.error}")
-        else:
-            extra = f" ({row.error})" if row.error else ""
-            _say(
-                f"{row.file}: {row.status} {row.kind or '-'} {row.year or '-'} {row.department or '-'} "
-                f"tables={row.tables or '-'} cells={row.n_cells} errors={row.n_errors}{extra}"
+    client, executor = _executor(args)
+    parts = None
+    try:
+        with output_lock(clean, wait_note):
+            if args.no_cache:  # the documents' entries, beside the outputs rather than in $TMPDIR; removed after
+                parts = Path(tempfile.mkdtemp(prefix=f".{clean.name}.parts-{os.getpid()}-", dir=clean.resolve().parent))
+            corpus = read_all(
+                raw,
+                progress=args.progress,
+                workers=args.workers,
+                executor=executor,
+                cache=Store(parts) if parts else cache,
+                limits=limits,
+                ship=args.ship,
             )
-    written = write_clean(corpus, args.clean, formats=BUILD_FORMATS[args.format])
+            if args.corrections:
+                from .corrections import apply_to_corpus, load_corrections
+
+                corpus = apply_to_corpus(corpus, load_corrections(args.corrections))
+            for row in corpus.documents.astype(object).where(corpus.documents.notna(), None).itertuples():
+                _say(_document_line(row))
+            written = write_clean(corpus, clean, formats=formats, lock=False)
+    finally:
+        if client is not None:
+            client.close()
+        if parts is not None:
+            shutil.rmtree(parts, ignore_errors=True)
+    return _build_summary(corpus, written, args, cache)
+
+
+def _build_summary(corpus, written: dict, args: argparse.Namespace, cache) -> int:
     st = corpus.stats
     _say(f"wrote {', '.join(p.name for p in written.values())} to {args.clean}")
-    _warn(
+    hidden = f", {st['hidden']} hidden paths left out" if st["hidden"] else ""
+    _say(
         f"{st['files']} files: {st['read']} read, {st['cached']} from the cache"
-        f"{' (' + str(cache) + ')' if cache else ''}, {st['failed']} failed, in {st['wall_seconds']:.1f} s"
+        f"{' (' + str(cache) + ')' if cache else ''}, {st['failed']} failed, {st['skipped']} skipped"
+        f"{hidden}, in {st['wall_seconds']:.1f} s",
+        err=True,
     )
-    return 0
+    failed = corpus.documents[corpus.documents["status"] == "failed"]
+    if failed.empty:
+        return 0
+    _say(
+        f"{len(failed)} file{'s' if len(failed) > 1 else ''} failed (rows with status failed in documents.csv):",
+        err=True,
+    )
+    for row in failed.itertuples():
+        _say(f"  {row.file}: {row.error}", err=True)
+    return 0 if args.keep_going else 1
 
 
 # -------------------------------------------------------------------------------------------------------- show
@@ -336,9 +409,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         if len(shown):
             _print_findings(shown, documents)
         n_err, n_warn = (int((findings["severity"] == s).sum()) for s in ("error", "warning"))
-        _say(
-            f"{len(documents)} file(s): {n_err} errors, {n_warn} warnings, {int((findings['severity'] == 'info').sum())} within rounding"
-        )
+        n_info = int((findings["severity"] == "info").sum())
+        what = documents["file"].iloc[0] if len(documents) == 1 else f"{len(documents)} file(s)"
+        _say(f"{what}: {n_err} errors, {n_warn} warnings, {n_info} within rounding")
     if path.is_dir():
         _list_not_read(corpus, path)
     return 1 if (findings["severity"] == "error").any() else 0
@@ -411,6 +484,24 @@ def _build_parser(sub) -> None:
         help="outputs: both (default: CSV UTF-8 with BOM, and Parquet), csv, parquet, xlsx (the workbook "
         "juesuan.xlsx alone) or all (CSV, Parquet and the workbook); datapackage.json always",
     )
+    b.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="exit 0 even when files failed (by default the build writes every output, lists the failed files "
+        "and exits 1; skipped files, such as images, never count as failures)",
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="read on a dask.distributed cluster (e.g. tcp://10.0.0.5:8786) instead of local worker processes",
+    )
+    b.add_argument(
+        "--ship",
+        choices=("paths", "bytes"),
+        default="paths",
+        help="with --scheduler: send the workers each file's path (they must see the same files; default) or its bytes",
+    )
+    Limits.add_arguments(b)
     _corrections_option(b)
     b.set_defaults(func=cmd_build)
 
@@ -469,13 +560,40 @@ def _quiet_stdout() -> None:
         pass
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into the same clean stop as Ctrl-C."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise _Terminated
+
+
+def _escape(err: UnicodeEncodeError) -> tuple[str, int]:
+    """A name's bytes that are not UTF-8 (Python keeps them as surrogates U+DC80–U+DCFF) as ``\\xNN``, as the
+    build's outputs show them; any other character the terminal cannot show as ``\\uNNNN``."""
+    bad = err.object[err.start : err.end]
+    return "".join(
+        f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF else ch.encode("ascii", "backslashreplace").decode()
+        for ch in bad
+    ), err.end
+
+
 def main(argv: list[str] | None = None) -> int:
+    codecs.register_error("juesuan-escape", _escape)
+    for stream in (sys.stdout, sys.stderr):  # file names that are not UTF-8 are printed escaped, never an error
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="juesuan-escape")
     args = make_parser().parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         status = args.func(args)
         sys.stdout.flush()  # a reader gone away shows here, not in the interpreter's last flush
         return status
-    except BrokenPipeError:
+    except KeyboardInterrupt as stop:
+        terminated = isinstance(stop, _Terminated)
+        _say(f"juesuan {args.command}: {'terminated' if terminated else 'interrupted'}", err=True)
+        return 143 if terminated else 130
+    except BrokenPipeError:  # the reader of our output went away (juesuan show … | head): quietly done
         _quiet_stdout()
         return 0
     except NotFound as err:
@@ -488,6 +606,15 @@ def main(argv: list[str] | None = None) -> int:
         target = getattr(args, "file", None) or getattr(args, "raw", "")
         _warn(f"{target}: juesuan failed unexpectedly ({type(err).__name__}: {err}); please report this file")
         return 3
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":  # pragma: no cover

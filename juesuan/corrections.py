@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import JuesuanError
-from .schema import conform
+from .schema import columns, conform
 from .validate import Ledger, checks_frame, findings_frame, make_finding
 
 REQUIRED = ("sha256", "table", "measure", "value", "reason", "who")
@@ -168,12 +168,40 @@ def apply_to_frames(frames: dict[str, pd.DataFrame], corrections) -> dict[str, p
     return out
 
 
+def apply_to_columns(tables: dict[str, dict[str, list]], doc_id: str, sha256: str, fixes: pd.DataFrame) -> dict:
+    """One document's tables as column lists (what a build streams from its cache entries) with the corrections of
+    its file applied: cells corrected, a finding and a ledger row per correction appended."""
+    mine = _for(fixes, sha256 or "")
+    if not len(mine):
+        return tables
+    ledger = Ledger()
+    cells = conform(pd.DataFrame(tables.get("cells") or {c: [] for c in columns("cells")}), "cells")
+    fixed = correct_cells(cells, mine, ledger)
+    out = dict(tables)
+    out["cells"] = conform(fixed, "cells").to_dict("list")
+    for name, extra in (
+        ("findings", findings_frame(ledger.findings, doc_id)),
+        ("checks", checks_frame(ledger.rows, doc_id)),
+    ):
+        have = conform(pd.DataFrame(tables.get(name) or {c: [] for c in columns(name)}), name)
+        out[name] = conform(pd.concat([have, extra], ignore_index=True), name).to_dict("list")
+    return out
+
+
 def apply_to_corpus(corpus, corrections):
-    """A Corpus with the corrections applied to its tables (see ``apply_to_frames``)."""
-    from .schema import TABLES
+    """The Corpus with the corrections applied to its tables, document by document, as they are read from the
+    build's entries (so a build writing its outputs by streaming writes the corrected values too)."""
+    fixes = load_corrections(corrections) if isinstance(corrections, (str, Path)) else corrections
+    corpus.set_corrections(fixes)
+    return corpus
 
-    frames = apply_to_frames({name: corpus[name] for name in TABLES}, corrections)
-    return replace(corpus, **{k: v for k, v in frames.items() if k in ("cells", "findings", "checks")})
 
-
-__all__ = ["CHECK", "CorrectionsError", "apply_corrections", "apply_to_corpus", "apply_to_frames", "load_corrections"]
+__all__ = [
+    "CHECK",
+    "CorrectionsError",
+    "apply_corrections",
+    "apply_to_columns",
+    "apply_to_corpus",
+    "apply_to_frames",
+    "load_corrections",
+]

@@ -24,7 +24,7 @@ from .schema import frame_from_records
 from .tables import ParsedTable, choose_by_header, find_tables, identify_by_header, load_specs, parse_region
 from .tables.parse import amounts_printed
 from .tables.recognise import label_number
-from .textnorm import is_amount, squash
+from .textnorm import is_amount, printable, squash
 from .validate import Ledger, check_cells, checks_frame, findings_frame, make_finding
 from .validate.review import document_checks
 
@@ -424,7 +424,7 @@ def read(path: str | Path, file_label: str | None = None, corrections=None) -> D
     cannot be used at all.
     """
     raw = read_raw(path)
-    doc = raw_to_document(raw, file_label or str(path))
+    doc = raw_to_document(raw, file_label or printable(str(path)))
     if corrections is not None:
         from .corrections import apply_corrections
 

@@ -11,6 +11,7 @@ import pytest
 import juesuan
 from juesuan import analysis as A
 from juesuan.corpus import assemble, write_clean
+from juesuan.datapackage import write_datapackage
 from juesuan.schema import TABLES
 from juesuan.workbook import WORKBOOK, dictionary_frame, write_workbook
 
@@ -98,7 +99,9 @@ def test_frictionless_validates_the_package_and_its_foreign_keys(sample, tmp_pat
     orphan = corpus.cells.copy()
     orphan.loc[orphan.index[0], "doc_id"] = "0000000000000000"
     broken = tmp_path / "broken"
-    write_clean(type(corpus)(**{n: (orphan if n == "cells" else corpus[n]) for n in TABLES}), broken, formats=("xlsx",))
+    broken.mkdir()
+    write_workbook({n: (orphan if n == "cells" else corpus[n]) for n in TABLES}, broken / WORKBOOK)
+    write_datapackage(broken, ("xlsx",))
     errors = frictionless.validate(str(broken / "datapackage.json")).flatten(["type"])
     assert ["foreign-key"] in errors
 
