@@ -24,7 +24,7 @@ from ..codes import class_code_for_name
 from ..textnorm import strip_ordinal
 from .text import Paragraph, normalise
 from .tokens import Tok, tokens
-from .vocab import class_before, concept_scopes, concepts
+from .vocab import bare_after, class_before, concept_scopes, concepts
 
 CURRENT, PRIOR = "本年", "上年"
 MONEY = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
@@ -568,12 +568,12 @@ def _on_phrase(st: _State, tok: Tok) -> None:
         if fund and st.clause.subject is not None and st.clause.subject.kind == "科目" and not st.clause.subject.fund:
             st.clause.subject.fund = fund
         return
-    if ph.alias is not None:
-        _on_alias(st, tok)
-    elif ph.class_name:
+    if ph.alias is not None and _on_alias(st, tok):
+        return
+    if ph.class_name:
         _on_class(st, tok)
     elif ph.role:
-        ROLES[ph.role](st, tok)
+        ROLES[ph.role](st, tok)  # a grammar word, or a bare or part alias that names nothing here
 
 
 def _adjacent_subject(st: _State, tok: Tok) -> bool:
@@ -584,31 +584,40 @@ def _adjacent_subject(st: _State, tok: Tok) -> bool:
     return bool(is_subject) and st.t[prev.end : tok.start] in ("", "的")
 
 
-def _on_alias(st: _State, tok: Tok) -> None:
+def _on_alias(st: _State, tok: Tok) -> bool:
+    """A concept's alias: the clause's subject (or a share's whole, or a count's concept). False when the phrase
+    names nothing here (a bare word inside a longer noun, a part word outside its whole's sentence)."""
     alias = tok.phrase.alias
     c, s = st.clause, st.sentence
     before = st.t[tok.start - 1] if tok.start else ""
     if alias.form == "bare" and before and _cjk(before) and before not in "年度":
-        return
+        if not st.t.endswith(bare_after(), 0, tok.start):
+            return False
     if alias.form == "part" and not _about(st, alias.within):
-        return
+        return False
     if alias.concept == "项目支出" and before and _cjk(before) and before not in class_before():
         _on_project(st, tok)
-        return
+        return True
     concept = st.scoped(alias.concept)
     s.fund = fund_of(tok.text) or s.fund
     if c.share:
         c.whole = concept
-        return
+        return True
     here = st.named_here()
     if alias.form == "bare" and here is not None and here.concept != concept and not c.subject:
         c.cue = True  # seed 001: "2021 年无培训费支出，上年度支出 0.01 万元": the 支出 of the 培训费 named before
-        return
+        if tok.phrase.role == "basis":
+            c.basis = tok.phrase.value
+        return True
     if concepts()[concept].is_count:
         c.count, c.recognised = concept, True
         s.count = concept
-        return
-    st.set_subject(_subject_for(st, concept, alias, tok))
+        return True
+    subj = _subject_for(st, concept, alias, tok)
+    if tok.phrase.role == "basis" and not subj.basis:
+        subj.basis = tok.phrase.value  # "支出预算8695.94万元" (上海): the 支出合计's 预算
+    st.set_subject(subj)
+    return True
 
 
 def _about(st: _State, concept: str) -> bool:

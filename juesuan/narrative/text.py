@@ -95,7 +95,8 @@ def clean_line(text: str) -> str:
 
 
 def is_heading(s: str) -> bool:
-    if _CITATION_MARK.search(s) or _HAS_MONEY.search(s):
+    """A heading line: short, no figure, no citation, not a finished sentence ("(1)公务用车购置为 0，与上年持平。")."""
+    if _CITATION_MARK.search(s) or _HAS_MONEY.search(s) or s.endswith(("。", "！", "？", "!", "?", "；", ";")):
         return False
     if _HEADING.match(s) and len(s) <= 40:
         return True

@@ -129,10 +129,21 @@ def aliases() -> dict[str, Alias]:
 
 @lru_cache(maxsize=1)
 def words() -> dict[str, tuple[str, str]]:
-    """Normalised grammar word → (role, value), from narrative_words.csv (the class_before row excepted)."""
-    return {
-        norm(r["word"]): (r["role"], r["value"]) for r in _rows("narrative_words.csv") if r["role"] != "class_before"
-    }
+    """Normalised grammar word → (role, value), from narrative_words.csv (the rows that are phrases of the text)."""
+    return {norm(r["word"]): (r["role"], r["value"]) for r in _rows("narrative_words.csv") if r["role"] in ROLES}
+
+
+ROLES = {"basis", "prior", "compare", "change", "flat", "share", "complete", "ignore", "block", "qualifier"}
+ROLES |= {"describe", "reason", "among", "project"}
+
+
+@lru_cache(maxsize=1)
+def bare_after() -> tuple[str, ...]:
+    """Words after which a bare 收入/支出 still names the department's figure: its name's organisation suffixes
+    (identity_words.csv) and narrative_words.csv's bare_after words (单位, 部门)."""
+    words = [r["word"] for r in _rows("identity_words.csv") if r["role"] == "org_suffix"]
+    words += [r["word"] for r in _rows("narrative_words.csv") if r["role"] == "bare_after"]
+    return tuple(sorted(set(words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
