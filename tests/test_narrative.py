@@ -633,17 +633,23 @@ def test_budget_form_execution_and_arrangement():
     assert change["expected"].round(2).tolist() == [-15.13]
 
 
-def test_a_three_gong_only_final_accounts_page():
+def test_a_three_gong_only_final_accounts_page(tmp_path):
     # a 三公-only 决算 notice: one paragraph per item, with its counts (generated text)
+    import juesuan
+
     text = (
-        "某某局2022年度“三公”经费决算情况说明\n"
+        "株洲市石峰区医疗保障局2022年度“三公”经费决算情况说明\n"
         "2022年度一般公共预算财政拨款“三公”经费支出决算为12.35万元，完成预算的82.33%，较上年减少1.2万元，下降8.86%。\n"
         "一、因公出国（境）费支出决算为0万元，全年安排因公出国（境）团组0个，累计0人次。\n"
         "二、公务用车购置及运行维护费支出决算为8.6万元，其中：公务用车购置费0万元，更新公务用车0辆；"
         "公务用车运行维护费8.6万元，截至2022年12月31日，公务用车保有量4辆。\n"
         "三、公务接待费支出决算为3.75万元，全年共接待国内来访团组25批次、来宾180人次。\n"
     )
-    df = facts_of(text, year=2022)
+    path = tmp_path / "株洲市石峰区医疗保障局2022年度三公经费决算情况说明.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = juesuan.read(path)
+    assert (doc.meta["kind"], doc.meta["year"]) == ("决算", 2022)
+    df = _frame(doc.facts.drop(columns=["doc_id", "year", "department"]).to_dict("records"))
     expect(
         df,
         {
@@ -663,6 +669,7 @@ def test_a_three_gong_only_final_accounts_page():
         },
     )
     assert set(df["basis"]) == {"决算"} and one(df, "三公经费:rate")["value"] == 82.33
+    assert set(doc.facts["subject"]) == {"部门"}
 
 
 def test_government_procurement_and_its_parts():

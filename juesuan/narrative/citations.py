@@ -179,18 +179,22 @@ def _marked(t: str, group: list[re.Match], context: str, edition: int | None) ->
         code = first.group(3)
         return Citation(start, first.end(), code, t[start : first.start()], level_of(code, FUNCTIONAL) or "")
     segments = [t[start : first.start()]] + [t[a.end() : b.start()] for a, b in zip(group, group[1:])]
-    before = CODE_BEFORE.search(t, 0, start) if start else None
+    before = CODE_BEFORE.search(t, max(0, start - 8), start) if start else None
     span_start = before.start() if before and start - before.end() == 0 else start
     text = t[span_start : group[-1].end()]
-    code = ""
-    if before is not None and span_start < start:
-        code = before.group(1)
-    code = code or resolve_subject(text, edition) or resolve_subject(text) or resolve(segments, context, edition)
+    code = before.group(1) if before is not None and span_start < start else ""
+    code = code or _resolved(text, tuple(segments), context, edition)
     end = group[-1].end()
     code, end = _unmarked_tail(t, code, end, edition)
     levels = [m.group(2) for m in group if m.group(2)]
     level = level_of(code, FUNCTIONAL) if code else (levels[-1] if levels else "")
     return Citation(span_start, end, code, t[span_start:end], level or "")
+
+
+@lru_cache(maxsize=4096)
+def _resolved(text: str, segments: tuple[str, ...], context: str, edition: int | None) -> str:
+    """The code of a marked citation (cached: a narrative cites the same subjects again and again)."""
+    return resolve_subject(text, edition) or resolve_subject(text) or resolve(list(segments), context, edition)
 
 
 def _unmarked_tail(t: str, code: str, end: int, edition: int | None) -> tuple[str, int]:
