@@ -92,8 +92,8 @@ def refs_of(f: dict) -> tuple[str, tuple[tuple[str, ...], ...], tuple[tuple[str,
     """(check id, the cells that may hold the fact's figure, the cells to try when none of those is printed).
 
     A cited 类/款/项 is looked up in the tables of the funds its clause speaks of (subject_tables.csv: 01/03 for all
-    funds, 05 for 一般公共预算 …); only when none of them is printed in the tables of any funds. Nothing for a figure no
-    table prints."""
+    funds, 05 for 一般公共预算 …), and in the tables of unsaid funds only when none of those prints it. Nothing for a
+    figure no table prints."""
     concept = concepts().get(f["concept"])
     if concept is None:
         return "", (), ()
