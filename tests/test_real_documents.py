@@ -26,6 +26,7 @@ JIANGSU_12 = {
     "07",
     "08",
     "机关运行经费",
+    "政府采购",
 }
 SHANGHAI_9 = {"01", "02", "03", "04", "05", "06", "07", "08", "09"}
 # the tables each file prints, by the file's name (江苏 narrative-only files publish their tables separately)
@@ -64,15 +65,7 @@ def docs():
     return {p.name: juesuan.read(p) for p in FILES}
 
 
-def _params():
-    for p in FILES:
-        marks = []
-        if p.parent.name.startswith("swu"):
-            marks = [pytest.mark.xfail(reason="the 教育部 4-table layout is not read yet (issue 9)", strict=False)]
-        yield pytest.param(p, marks=marks, id=p.name[:28])
-
-
-@pytest.mark.parametrize("path", list(_params()))
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name[:28])
 def test_every_standard_table_is_recognised(docs, path):
     doc = docs[path.name]
     found = set(filter(None, (doc.meta["tables"] or "").split(",")))
@@ -154,3 +147,26 @@ def test_shanghai_values_in_yuan_become_wanyuan(docs):
     t07 = c[c.table == "07"]
     assert set(t07.basis) == {"预算"} and "机关运行经费" in set(t07["item"])  # 07 is printed in 万元
     assert t07[t07["item"] == "机关运行经费"].value.iloc[0] == pytest.approx(171.01)
+
+
+def _at(records: list[dict]) -> set[tuple]:
+    return {(r["page"], r["row"], r["column"]) for r in records}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name[:28])
+def test_every_amount_printed_is_a_cell_or_dropped(docs, path):
+    """Per table, the amounts printed in its area (counted apart from the layout: codes, 行次 and 栏次 aside) are the
+    cells plus the dropped amounts; none is left unread; a table is empty only when its area holds no amount; no
+    table of a known layout goes unrecognised."""
+    from juesuan.tables.parse import UNREAD
+
+    doc = docs[path.name]
+    for key, t in doc.parsed.items():
+        cells, dropped = _at(t.cells), _at(t.dropped) & t.amounts_at
+        assert cells <= t.amounts_at, (key, sorted(cells - t.amounts_at)[:5])
+        assert cells | dropped == t.amounts_at and t.n_amounts == len(cells) + len(dropped - cells), key
+        assert not [d for d in t.dropped if d["reason"] == UNREAD], key
+        assert t.empty == (t.n_amounts == 0), key
+    assert not (doc.findings.check == "table_unrecognised").any(), doc.findings[
+        doc.findings.check == "table_unrecognised"
+    ].message.tolist()

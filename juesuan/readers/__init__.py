@@ -21,6 +21,15 @@ READERS: dict[str, str] = {
     "pdf": "juesuan.readers.pdf",
     "xlsx": "juesuan.readers.excel",
     "xls": "juesuan.readers.excel",
+    "html": "juesuan.readers.html",
+    "docx": "juesuan.readers.docx",
+    # legacy Word, WPS and RTF: converted with LibreOffice, then read by the docx/xlsx reader
+    "doc": "juesuan.readers.office",
+    "wps": "juesuan.readers.office",
+    "et": "juesuan.readers.office",
+    "rtf": "juesuan.readers.office",
+    # a browser copy (one table cell per line): chosen by the text reader when the text has that shape
+    "webcopy": "juesuan.readers.webcopy",
 }
 
 SUFFIXES: dict[str, str] = {
@@ -32,7 +41,19 @@ SUFFIXES: dict[str, str] = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
     ".xls": "xls",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".doc": "doc",
+    ".wps": "wps",
+    ".et": "et",
+    ".rtf": "rtf",
 }
+_OLE_SUFFIXES = {".doc": "doc", ".wps": "wps", ".et": "et", ".xls": "xls"}
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml")
 
 
 def register(format_name: str, module: str, suffixes: list[str]) -> None:
@@ -43,20 +64,61 @@ def register(format_name: str, module: str, suffixes: list[str]) -> None:
 
 
 def _sniff(head: bytes) -> str | None:
+    """The format the first bytes announce (PDF, zip, OLE, RTF, HTML), None when they say nothing.
+
+    A zip is "xlsx" and an OLE file "xls" here; ``detect_format`` looks inside to tell Word from Excel."""
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if start.startswith(_HTML_STARTS) and (not start.startswith(b"<?xml") or b"<html" in start):
+        return "html"
     return None
+
+
+def _zip_kind(path: Path) -> str | None:
+    """ "docx" or "xlsx" by the parts a zip holds (a Word file named .xlsx is still Word); None if unreadable."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    return None
+
+
+def _ole_kind(path: Path) -> str:
+    """An OLE compound file: an encrypted .docx/.xlsx (an EncryptedPackage stream), Word (.doc/.wps) when its
+    directory names a WordDocument stream, else by suffix (WPS Spreadsheets' .et), else Excel. Directory entry names are UTF-16LE, so the name is looked for in that form."""
+    suffixed = _OLE_SUFFIXES.get(path.suffix.lower())
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data and SUFFIXES.get(path.suffix.lower()) in ("docx", "xlsx"):
+        return SUFFIXES[path.suffix.lower()]  # a password-protected .docx/.xlsx: its reader says so
+    if "WordDocument".encode("utf-16-le") in data:
+        return suffixed if suffixed in ("doc", "wps") else "doc"
+    return suffixed if suffixed in ("et", "xls") else "xls"
 
 
 def detect_format(path: Path) -> str:
     """The format name for ``path``: by content where the bytes say, else by suffix."""
     with path.open("rb") as fh:
-        head = fh.read(8)
+        head = fh.read(512)
     sniffed = _sniff(head)
+    if sniffed == "xlsx":
+        named = SUFFIXES.get(path.suffix.lower())
+        sniffed = _zip_kind(path) or (named if named in ("docx", "xlsx") else "xlsx")
+    elif sniffed == "xls":
+        sniffed = _ole_kind(path)
     suffixed = SUFFIXES.get(path.suffix.lower())
     fmt = sniffed or suffixed
     if fmt is None or fmt not in READERS:
