@@ -108,7 +108,7 @@ def test_narrative_errors_are_real(docs):
 
     - 江苏 人大 2017: "1. 人大事务行政运行（项）支出 10528.33 万元" names the 项 2010101 (4545.94 in its table) but
       gives the class's 10528.33 and its change;
-    - 江苏 检察院 2017: "此外，基本支出预算数为 12323.46 万元" where section 三 and table 01 print 12323.48;
+    - 江苏 检察院 2017: "此外，基本支出预算数为 12323.46 万元" where section 三 and tables 01/03 print 12323.48;
     - 上海 万里街道 2024: 住房公积金（项） "350.35万元 … 2024年预算安排352.67万元": two figures for one year, 05 has
       350.35;
     - 上海 司法局 2026 (two more of the same kind: 行政单位离退休 56.12 / 57.8, 购房补贴 207 / 170.03).
@@ -116,7 +116,7 @@ def test_narrative_errors_are_real(docs):
     errors = _errors(docs, narrative=True)
     assert errors == {
         ("江苏省人大办公厅__江苏省人大办公厅2017年度预算公开.pdf", "narrative_subject", "财政拨款支出", "2010101"),
-        ("江苏省人民检察院__2017年省检察院部门预算.pdf", "narrative_split", "01", pd.NA),
+        ("江苏省人民检察院__2017年省检察院部门预算.pdf", "narrative_split", "03", pd.NA),
         ("上海市普陀区人民政府万里街道办事处24年预算.pdf", "narrative_subject", "05", "2210201"),
         ("司法局单位2026年预算.pdf", "narrative_subject", "05", "2080501"),
         ("司法局单位2026年预算.pdf", "narrative_subject", "05", "2210203"),

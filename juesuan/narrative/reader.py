@@ -228,6 +228,8 @@ class _State:
         nxt = Sentence(start=at, subject=self.carry, continues=continues)
         if continues:
             nxt.cmp, nxt.fund, nxt.first, nxt.count, nxt.head = s.cmp, s.fund, s.first, s.count, self.carry
+        elif s.among and at and self.t[at - 1] == ";":  # "其中：基本支出…；项目支出…": the list goes on
+            nxt.among, nxt.head, nxt.first, nxt.fund = True, s.head, s.first, s.fund
         self.sentence = nxt
 
     # -- subjects -----------------------------------------------------------------------------------------------
@@ -257,7 +259,13 @@ class _State:
             s.named = subj
 
     def scoped(self, concept: str) -> str:
-        return concept_scopes().get((self.scope, concept), concept)
+        """What a generic phrase means here: in the section's scope (政府性基金 …), or among the parts a 其中 lists
+        after a 财政拨款 total (concept_scopes.csv)."""
+        scopes = concept_scopes()
+        head = self.sentence.head or self.sentence.first
+        if head is not None and self.sentence.among and (head.concept, concept) in scopes:
+            return scopes[(head.concept, concept)]
+        return scopes.get((self.scope, concept), concept)
 
     def fund(self) -> str:
         """The funds a cited 类/款/项 of this sentence spends: said in the sentence, else the section's."""

@@ -26,7 +26,7 @@ _LIST_START = re.compile(
 _TERMINAL = tuple("。！？!?；;：:")
 _SENTENCE_END = tuple("。！？!?")
 _HAS_MONEY = re.compile(r"\d\s*(?:万元|元|%|％)")
-_CITATION_MARK = re.compile(r"[(（]\s*\d{0,3}\s*[类款项]\s*[)）]")
+_CITATION_MARK = re.compile(r"[(（]\s*\d{0,3}\s*[类款项]\s*[)）]|[(（]2\d{2}(?:\d{2}){0,2}[)）]")
 # Characters a text layer or a web page leaves in words: soft hyphens (&shy;), zero-width spaces and joiners.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _MINUS = {"−": "-", "－": "-", "–": "-"}
@@ -95,8 +95,11 @@ def clean_line(text: str) -> str:
 
 
 def is_heading(s: str) -> bool:
-    """A heading line: short, no figure, no citation, not a finished sentence ("(1)公务用车购置为 0，与上年持平。")."""
-    if _CITATION_MARK.search(s) or _HAS_MONEY.search(s) or s.endswith(("。", "！", "？", "!", "?", "；", ";")):
+    """A heading line: short, no figure, no citation, no comma, not a finished sentence ("(1)公务用车购置为 0，与上年
+    持平。"; 教育部: "8.实验室及相关设施（2060204），2023年度决算数为" before the line with its figure)."""
+    if _CITATION_MARK.search(s) or _HAS_MONEY.search(s) or "，" in s or "," in s:
+        return False
+    if s.endswith(("。", "！", "？", "!", "?", "；", ";")):
         return False
     if _HEADING.match(s) and len(s) <= 40:
         return True
