@@ -17,6 +17,7 @@ and one per grammar role.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -361,7 +362,10 @@ def _on_punct(st: _State, tok: Tok) -> None:
         else:
             st.end_clause(tok.end)
     else:
+        describing = st.clause.describe and not st.clause.figures
         st.end_clause(tok.end)
+        if ch == "、" and describing:  # "主要用于兄弟市、县政协来岚考察…": the list goes on describing
+            st.clause.describe = st.clause.recognised = True
 
 
 def _on_ordinal(st: _State, tok: Tok) -> None:
@@ -576,12 +580,23 @@ def _on_phrase(st: _State, tok: Tok) -> None:
         if fund and st.clause.subject is not None and st.clause.subject.kind == "科目" and not st.clause.subject.fund:
             st.clause.subject.fund = fund
         return
+    if ph.alias is not None and _qualifies_part(st, tok):
+        return
     if ph.alias is not None and _on_alias(st, tok):
         return
     if ph.class_name:
         _on_class(st, tok)
     elif ph.role:
         ROLES[ph.role](st, tok)  # a grammar word, or a bare or part alias that names nothing here
+
+
+def _qualifies_part(st: _State, tok: Tok) -> bool:
+    """A total's alias right after a part word of it qualifies the part: "货物类政府采购支出预算259.32万元"."""
+    prev = st.toks[st.i - 1] if st.i else None
+    if prev is None or prev.kind != "phrase" or prev.phrase.alias is None or st.t[prev.end : tok.start]:
+        return False
+    part = prev.phrase.alias
+    return part.form == "part" and part.within == tok.phrase.alias.concept and st.clause.subject is not None
 
 
 def _adjacent_subject(st: _State, tok: Tok) -> bool:
@@ -659,7 +674,12 @@ def _on_class(st: _State, tok: Tok) -> None:
 
 
 def _on_project(st: _State, tok: Tok) -> None:
-    """ "…医保费项目支出 41 万元": the project named before 项目 is the subject."""
+    """ "…医保费项目支出 41 万元": the project named before 项目 is the subject (in a project's own section, the
+    project its heading names: "科技创新专项经费情况说明" … "2025年度项目总预算1720.00万")."""
+    if st.scope == "项目" and st.p.heading:
+        name = re.sub(r"(?:情况说明|说明)$", "", strip_ordinal(st.p.heading))
+        st.set_subject(Subject("项目", "项目支出", name=name, sentence=st.sentence.start, tok=st.i))
+        return
     a = tok.start
     while a > 0 and (_cjk(st.t[a - 1]) or st.t[a - 1].isdigit()) and tok.start - a < 24:
         a -= 1
