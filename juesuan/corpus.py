@@ -50,7 +50,7 @@ from .readers import SUFFIXES, _sniff, sha256_of
 from .schema import TABLES, columns, conform, empty_frame
 
 OUTPUTS = tuple(TABLES)  # documents first, then every table the contract defines
-FORMATS = ("csv", "parquet")
+FORMATS = ("csv", "parquet", "xlsx")  # xlsx: one workbook of every table (juesuan.workbook)
 # libraries whose version changes what a file reads into: part of the cache fingerprint
 _READER_LIBS = ("pandas", "numpy", "pypdfium2", "python-calamine", "openpyxl")
 # Linux forks worker processes (cheap, and they inherit what the first read loaded); elsewhere the platform default
@@ -572,11 +572,12 @@ def read_all(  # noqa: C901 (to be split)
     return corpus
 
 
-def write_clean(corpus: Corpus, out: str | Path, formats: Sequence[str] = FORMATS) -> dict[str, Path]:
+def write_clean(corpus: Corpus, out: str | Path, formats: Sequence[str] = ("csv", "parquet")) -> dict[str, Path]:
     """Write the corpus's tables into ``out`` and describe them in ``datapackage.json``; returns file name → path.
 
     ``formats``: "csv" (UTF-8 with BOM, "\\n" line ends, stable row order) and/or "parquet" (pyarrow, column types
-    and field descriptions from the schema). Parquet is skipped with a warning when pyarrow cannot be imported.
+    and field descriptions from the schema) and/or "xlsx" (one workbook, ``juesuan.workbook``). Parquet is skipped
+    with a warning when pyarrow cannot be imported.
     Same corpus → byte-identical files. Files of a format not written this time are removed, so the folder always
     matches its datapackage.json.
     """
@@ -594,8 +595,13 @@ def write_clean(corpus: Corpus, out: str | Path, formats: Sequence[str] = FORMAT
         )
         formats.remove("parquet")
     written: dict[str, Path] = {}
+    from .workbook import WORKBOOK, write_workbook
+
+    (out / WORKBOOK).unlink(missing_ok=True)
+    if "xlsx" in formats:
+        written[WORKBOOK] = write_workbook(corpus, out / WORKBOOK)
     for name in OUTPUTS:
-        for fmt in FORMATS:  # a format not written now must not linger from an earlier build
+        for fmt in ("csv", "parquet"):  # a format not written now must not linger from an earlier build
             if fmt not in formats:
                 (out / f"{name}.{fmt}").unlink(missing_ok=True)
         if "csv" in formats:

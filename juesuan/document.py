@@ -76,6 +76,13 @@ class Document:
             raise KeyError(f"{self.meta.get('file')}: no table {key}; found: {', '.join(self.parsed) or 'none'}")
         return self.parsed[key].printed.copy()
 
+    def page_image(self, page: int, highlight=None, **options):
+        """Page ``page`` as a PIL Image with boxes around ``highlight`` (cells, findings, panel rows); ``options``:
+        scale, crop, source (see ``juesuan.page_image.page_image``)."""
+        from .page_image import page_image
+
+        return page_image(self, page, highlight, **options)
+
     @property
     def errors(self) -> pd.DataFrame:
         return self.findings[self.findings["severity"] == "error"]
@@ -406,14 +413,21 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     )
 
 
-def read(path: str | Path, file_label: str | None = None) -> Document:
+def read(path: str | Path, file_label: str | None = None, corrections=None) -> Document:
     """Read one disclosure (text export, PDF, Excel …) into a Document.
 
     ``file_label`` is the name recorded in ``meta["file"]`` (a build passes the path relative to its input folder).
-    Raises a ``JuesuanError`` subclass naming the file and the problem when the file cannot be used at all.
+    ``corrections``: a corrections file (or its loaded frame) whose rows for this file are applied, each a finding
+    (``juesuan.corrections``). Raises a ``JuesuanError`` subclass naming the file and the problem when the file
+    cannot be used at all.
     """
     raw = read_raw(path)
-    return raw_to_document(raw, file_label or str(path))
+    doc = raw_to_document(raw, file_label or str(path))
+    if corrections is not None:
+        from .corrections import apply_corrections
+
+        doc = apply_corrections(doc, corrections)
+    return doc
 
 
 __all__ = ["Document", "read", "raw_to_document", "JuesuanError"]

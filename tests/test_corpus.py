@@ -387,7 +387,7 @@ def test_parquet_only_and_without_pyarrow(serial, tmp_path, monkeypatch):
     for name in TABLES:
         assert (tmp_path / "nopq" / f"{name}.csv").read_bytes() == (base / "out" / f"{name}.csv").read_bytes()
     with pytest.raises(ValueError, match="unknown output format"):
-        write_clean(c, tmp_path / "x", formats=("xlsx",))
+        write_clean(c, tmp_path / "x", formats=("ods",))
 
 
 def test_cache_keeps_the_recent_fingerprints_only(tmp_path):
