@@ -892,14 +892,3 @@ def test_a_traditional_character_page_reads(tmp_path):
     assert got[("收支总计", "本年")] == 986.66 and got[("收支总计", "上年")] == 1001.81
     assert got[("财政拨款收入", "本年")] == 985.24 and got[("三公经费", "本年")] == 1.2
     assert got[("车辆保有量", "本年")] == 2
-
-
-def test_fact_keys_csv_is_derived_from_the_concepts():
-    """juesuan.analysis reads data/fact_keys.csv; it must say what concepts.csv says (regenerate it with
-    ``juesuan.narrative.vocab.analysis_refs_csv`` after editing concepts.csv)."""
-    from importlib import resources
-
-    from juesuan.narrative.vocab import analysis_refs_csv
-
-    text = resources.files("juesuan").joinpath("data/fact_keys.csv").read_text(encoding="utf-8")
-    assert text == analysis_refs_csv()

@@ -216,14 +216,3 @@ def trie_pattern(words_: list[str]) -> str:
 @lru_cache(maxsize=1)
 def phrase_pattern() -> str:
     return trie_pattern(sorted(phrases()))
-
-
-def analysis_refs_csv() -> str:
-    """The text of juesuan/data/fact_keys.csv: concept → the cells that hold it, as ``juesuan.analysis`` reads them
-    (``basis``/``subject`` empty for the department's figures). Derived from concepts.csv, kept until analysis reads
-    concepts.csv itself; tests/test_narrative.py checks that the file is this text."""
-    lines = ["concept,basis,subject,cells"]
-    for c in concepts().values():
-        if c.cells and not c.is_count:
-            lines.append(f"{c.name},,,{';'.join('/'.join(r) for r in c.cells)}")
-    return "\n".join(lines) + "\n"
