@@ -362,7 +362,7 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         dict(c, doc_id=doc_id, year=year, department=department or None) for t in parsed.values() for c in t.cells
     ]
     ledger = check_cells(records, year, Ledger(findings=findings))
-    fact_records = narrative.lines_to_records(raw.lines, year)
+    fact_records = narrative.lines_to_records(raw.lines, year, kind)
     narrative.fact_checks(fact_records, records, kind, ledger)
     facts = narrative.to_facts(fact_records, doc_id, year, department, kind, lines_ok)
     document_checks(raw, parsed, facts, ident, ledger)

@@ -139,7 +139,11 @@ TABLES: dict[str, list[Field]] = {
         _DOC,
         Field("year", "integer", "Fiscal year of the document"),
         Field("department", "string", "Department as printed"),
-        Field("concept", "string", "What the figure is (收入合计, 基本支出, 三公经费 …; juesuan/data/concepts.csv)"),
+        Field(
+            "concept",
+            "string",
+            "What the figure is (收入合计, 基本支出, 三公经费 …): juesuan/data/concepts.csv, aliases in concept_aliases.csv",
+        ),
         Field(
             "subject",
             "string",

@@ -10,6 +10,7 @@ one finding, not two.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -184,12 +185,21 @@ def _shanghai_plants() -> list[Plant]:
 def _review_findings(doc) -> list:
     f = doc.findings
     return list(
-        f[f.check.isin({*REVIEW_CHECKS, "narrative_rate", "narrative_change"}) & (f.severity != "info")].itertuples()
+        f[(f.check.isin(REVIEW_CHECKS) | f.check.str.startswith("narrative_")) & (f.severity != "info")].itertuples()
     )
 
 
+_CONFIRMS = re.compile(r"\(the sentence's own figures confirm it: (\w+)\)")
+
+
 def _matches(f, plant: Plant) -> bool:
-    return f.check in plant.checks and f.page == plant.page and plant.evidence in str(f.evidence) + str(f.message)
+    """The plant's finding: from its check, or from the narrative's check on the same figure that the review check
+    confirmed (a figure is reported once)."""
+    confirmed = _CONFIRMS.search(str(f.message))
+    checks = {f.check} | ({confirmed.group(1)} if confirmed else set())
+    return (
+        bool(checks & set(plant.checks)) and f.page == plant.page and plant.evidence in str(f.evidence) + str(f.message)
+    )
 
 
 def _plant_all(raw, plants):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import juesuan
@@ -83,9 +84,18 @@ def real_docs():
     return {str(p.relative_to(real)): juesuan.read(p) for p in _files()}
 
 
+_CONFIRMS = r"\(the sentence's own figures confirm it: (\w+)\)"
+
+
 def _review(doc, severity: str):
+    """The review findings of a severity: the review checks' own, and the narrative's findings a review check
+    confirmed on the same figure (it reports once, through the narrative's finding, named as the review check)."""
     f = doc.findings
-    return f[f.check.isin(REVIEW_CHECKS) & (f.severity == severity)]
+    f = f[f.severity == severity]
+    own = f[f.check.isin(REVIEW_CHECKS)]
+    confirmed = f[f.check.str.startswith("narrative_") & f.message.str.extract(_CONFIRMS, expand=False).notna()]
+    confirmed = confirmed.assign(check=confirmed.message.str.extract(_CONFIRMS, expand=False))
+    return pd.concat([own, confirmed])
 
 
 def test_every_review_error_on_the_real_files_is_real(real_docs):

@@ -107,16 +107,19 @@ def fits(stated: Number, sign: int, rng: tuple[float, float]) -> bool:
     return rng[0] - stated.half - _EPS <= value <= rng[1] + stated.half + _EPS
 
 
+_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
 class _Reporter:
     """Findings of one check family with the sentence as evidence, skipping what another check already reported."""
 
     def __init__(self, ledger: Ledger):
         self.ledger = ledger
-        self.known = {
-            (f.get("page"), round(float(f["actual"]), 4))
-            for f in ledger.findings
-            if f["check"].startswith("narrative_") and f.get("actual") is not None and f["severity"] != "info"
-        }
+        # (page, figure) → the narrative's own findings on it
+        self.known: dict[tuple, list[dict]] = {}
+        for f in ledger.findings:
+            if f["check"].startswith("narrative_") and f.get("actual") is not None and f["severity"] != "info":
+                self.known.setdefault((f.get("page"), round(float(f["actual"]), 4)), []).append(f)
 
     def report(self, check: str, s: Sentence, at: int, severity: str | None, message: str, **values) -> None:
         page = s.page_at(at)
@@ -125,7 +128,13 @@ class _Reporter:
             self.ledger.result(check, None, **scope)
             return
         actual = values.get("actual")
-        if actual is not None and (page, round(float(actual), 4)) in self.known:
+        known = self.known.get((page, round(float(actual), 4))) if actual is not None else None
+        if known:
+            # the narrative's own check found this figure wrong already: one finding, at the severity the
+            # sentence's own figures justify (the narrative pairs a rate with its base more cautiously)
+            for f in known:
+                f["severity"] = max(f["severity"], severity, key=_RANK.get)
+                f["message"] += f" (the sentence's own figures confirm it: {check})"
             self.ledger.not_checked(check, "reported by the narrative's own check on this figure", **scope)
             return
         finding = make_finding(check, severity, message, page=page, evidence=s.text, **values)
