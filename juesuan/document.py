@@ -24,8 +24,9 @@ from .schema import frame_from_records
 from .tables import ParsedTable, choose_by_header, find_tables, identify_by_header, load_specs, parse_region
 from .tables.parse import amounts_printed
 from .tables.recognise import label_number
-from .textnorm import is_amount, squash
+from .textnorm import is_amount, printable, squash
 from .validate import Ledger, check_cells, checks_frame, findings_frame, make_finding
+from .validate.review import document_checks
 
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 # Checks whose findings mean a table could not be fully read: the document is then "partial", not "ok".
@@ -76,6 +77,13 @@ class Document:
         if key not in self.parsed:
             raise KeyError(f"{self.meta.get('file')}: no table {key}; found: {', '.join(self.parsed) or 'none'}")
         return self.parsed[key].printed.copy()
+
+    def page_image(self, page: int, highlight=None, **options):
+        """Page ``page`` as a PIL Image with boxes around ``highlight`` (cells, findings, panel rows); ``options``:
+        scale, crop, source (see ``juesuan.page_image.page_image``)."""
+        from .page_image import page_image
+
+        return page_image(self, page, highlight, **options)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -357,9 +365,10 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         dict(c, doc_id=doc_id, year=year, department=department or None) for t in parsed.values() for c in t.cells
     ]
     ledger = check_cells(records, year, Ledger(findings=findings))
-    fact_records = narrative.lines_to_records(raw.lines, year)
+    fact_records = narrative.lines_to_records(raw.lines, year, kind)
     narrative.fact_checks(fact_records, records, kind, ledger)
     facts = narrative.to_facts(fact_records, doc_id, year, department, kind, lines_ok)
+    document_checks(raw, parsed, facts, ident, ledger)
     cells = frame_from_records(records, "cells")
     all_findings = findings_frame(ledger.findings, doc_id)
     dropped = frame_from_records(
@@ -409,14 +418,21 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     )
 
 
-def read(path: str | Path, file_label: str | None = None) -> Document:
+def read(path: str | Path, file_label: str | None = None, corrections=None) -> Document:
     """Read one disclosure (text export, PDF, Excel …) into a Document.
 
     ``file_label`` is the name recorded in ``meta["file"]`` (a build passes the path relative to its input folder).
-    Raises a ``JuesuanError`` subclass naming the file and the problem when the file cannot be used at all.
+    ``corrections``: a corrections file (or its loaded frame) whose rows for this file are applied, each a finding
+    (``juesuan.corrections``). Raises a ``JuesuanError`` subclass naming the file and the problem when the file
+    cannot be used at all.
     """
     raw = read_raw(path)
-    return raw_to_document(raw, file_label or str(path))
+    doc = raw_to_document(raw, file_label or printable(str(path)))
+    if corrections is not None:
+        from .corrections import apply_corrections
+
+        doc = apply_corrections(doc, corrections)
+    return doc
 
 
 __all__ = ["Document", "read", "raw_to_document", "JuesuanError"]

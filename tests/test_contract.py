@@ -131,3 +131,26 @@ def test_a_narrative_against_its_table_gives_the_same_finding_in_a_budget_and_a_
         ["error", "01", "收入总计", 100.0, 120.0]
     ]
     assert f["evidence"].iloc[0].startswith("2021年度收入总计120.00万元")
+
+
+def test_documents_csv_places_the_samples_with_the_gazetteer():
+    from .conftest import ROOT
+
+    docs = pd.read_csv(ROOT / "data" / "clean" / "documents.csv", encoding="utf-8-sig", dtype=str)
+    docs["prefix"] = docs["file"].str[:3]
+    row = docs.set_index("prefix")
+    assert tuple(row.loc["000", ["province", "city", "county", "adcode"]]) == ("湖南省", "株洲市", "石峰区", "430204")
+    assert tuple(row.loc["003", ["province", "city", "county", "adcode"]]) == ("山西省", "朔州市", "朔城区", "140602")
+
+
+def test_a_family_across_documents_includes_regional_layouts(shared_real):
+    """Corpus.table("03") is family 03 in every region: 江苏's 支出预算总表 is there, with each document's identity."""
+    from juesuan.corpus import read_all
+
+    files = sorted(shared_real.glob("jiangsu-*/*公开表*.pdf"))[:2]
+    corpus = read_all(files, workers=1, cache=False)
+    t03 = corpus.table("03")
+    assert len(t03) and set(t03["doc_id"]) == set(corpus.documents["doc_id"])
+    assert set(t03["variant"].dropna()) == {"江苏支出总表"} and (t03["province"] == "江苏省").all()
+    t02 = corpus.table("2")
+    assert set(t02["variant"].dropna()) == {"江苏收入总表"} and {"year", "department", "kind"} <= set(t02.columns)
