@@ -461,6 +461,18 @@ def _version() -> str:
     return f"juesuan {__version__} (data contract {SCHEMA_VERSION})"
 
 
+class _VersionAction(argparse.Action):
+    """argparse's version action, with the text made when asked for: it names the data contract, whose module
+    imports pandas, and every other command builds this parser (``juesuan codes`` needs no pandas)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings=option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(_version())
+        parser.exit()
+
+
 def _format_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output: an aligned table (default), csv or json")
 
@@ -557,7 +569,7 @@ def _codes_parser(sub) -> None:
 
 def make_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="juesuan", description="Read 部门决算/预算 disclosures into tidy, checked tables.")
-    p.add_argument("--version", action="version", version=_version())
+    p.add_argument("--version", action=_VersionAction, help="show program's version number and exit")
     sub = p.add_subparsers(dest="command", required=True)
     for add in (_build_parser, _show_parser, _check_parser, _codes_parser):
         add(sub)
