@@ -36,8 +36,14 @@ from ..geometry import (
     path_to_rules,
     running_heads,
 )
+from ..limits import Limits, check_page_chars
 from ..raw import Line, RawDocument
 from ..textnorm import PAGE_NUMBER, fix_radicals
+
+# This reader counts each page's characters as it reads it and applies limits.max_page_chars then: the pre-check
+# (limits.check_pdf) need not load every page and its text a first time to count them (as long as reading the text
+# layer itself: ~0.9x the floor of bench/bench_real.py)
+CHECKS_PAGE_CHARS = True
 
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
@@ -340,8 +346,11 @@ def _page_notes(problems: dict[str, list[int]]) -> list[tuple[str, str]]:
     return notes
 
 
-def _load_pages(pdf, settings: Settings | None) -> tuple[list[tuple[int, PageGlyphs]], dict[str, list[int]]]:
-    """Every readable page's glyphs; the pages that cannot be read, by reason."""
+def _load_pages(
+    pdf, settings: Settings | None, path: Path | None = None, limits: Limits | None = None
+) -> tuple[list[tuple[int, PageGlyphs]], dict[str, list[int]]]:
+    """Every readable page's glyphs; the pages that cannot be read, by reason. With ``limits``, a page holding more
+    characters than ``limits.max_page_chars`` raises LimitExceeded before its characters are read."""
     pages: list[tuple[int, PageGlyphs]] = []
     problems: dict[str, list[int]] = {}
     for i in range(len(pdf)):
@@ -353,6 +362,8 @@ def _load_pages(pdf, settings: Settings | None) -> tuple[list[tuple[int, PageGly
             problems.setdefault(f"cannot be read ({reason}); skipped", []).append(i + 1)
             continue
         try:
+            if limits is not None:
+                check_page_chars(path, i + 1, textpage.count_chars(), limits)
             pages.append((i + 1, page_glyphs(page, textpage, settings)))
         finally:
             textpage.close()
@@ -381,9 +392,11 @@ def _layout(pages: list[tuple[int, PageGlyphs]], settings: Settings | None) -> t
     return placed, heads
 
 
-def read(path: Path, settings: Settings | None = None) -> RawDocument:
+def read(path: Path, settings: Settings | None = None, limits: Limits | None = None) -> RawDocument:
     """Read a PDF into a RawDocument: text lines and table rows in reading order, page by page, every cell with
-    its box on the displayed page; ``settings`` are the layout's tolerances (``juesuan.geometry.Settings``).
+    its box on the displayed page; ``settings`` are the layout's tolerances (``juesuan.geometry.Settings``);
+    ``limits`` (``readers.read_raw`` passes them): its ``max_page_chars`` is checked page by page as the page is
+    read (``CHECKS_PAGE_CHARS``), so ``limits.check_pdf`` does not load every page a first time to count them.
 
     Raises ``Encrypted`` (password), ``Unreadable`` (truncated, corrupt, no pages), ``NoTextLayer`` (a scan: OCR is
     needed), ``GarbledText`` (the text layer cannot be decoded). Pages with a few undecodable characters are read and
@@ -396,7 +409,7 @@ def read(path: Path, settings: Settings | None = None) -> RawDocument:
         n = len(pdf)
         if n == 0:
             raise Unreadable(path, "PDF has no pages")
-        pages, problems = _load_pages(pdf, settings)
+        pages, problems = _load_pages(pdf, settings, path, limits)
     finally:
         pdf.close()
     _check_text(path, pages, n)
