@@ -21,6 +21,7 @@ READERS: dict[str, str] = {
     "pdf": "juesuan.readers.pdf",
     "xlsx": "juesuan.readers.excel",
     "xls": "juesuan.readers.excel",
+    "image": "juesuan.readers.ocr",  # pictures through OCR (the optional extra ``ocr``)
 }
 
 SUFFIXES: dict[str, str] = {
@@ -32,6 +33,11 @@ SUFFIXES: dict[str, str] = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
     ".xls": "xls",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 
 
@@ -49,6 +55,8 @@ def _sniff(head: bytes) -> str | None:
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
     return None
 
 
