@@ -51,8 +51,18 @@ from .schema import TABLES, columns, conform, empty_frame
 
 OUTPUTS = tuple(TABLES)  # documents first, then every table the contract defines
 FORMATS = ("csv", "parquet")
-# libraries whose version changes what a file reads into: part of the cache fingerprint
-_READER_LIBS = ("pandas", "numpy", "pypdfium2", "python-calamine", "openpyxl")
+# libraries whose version changes what a file reads into: part of the cache fingerprint (the OCR extra's too: a scan
+# cached as "OCR is needed" must be read again once it is installed)
+_READER_LIBS = (
+    "pandas",
+    "numpy",
+    "pypdfium2",
+    "python-calamine",
+    "openpyxl",
+    "rapidocr-onnxruntime",
+    "onnxruntime",
+    "opencv-python",
+)
 # Linux forks worker processes (cheap, and they inherit what the first read loaded); elsewhere the platform default
 _FORK_OK = sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")

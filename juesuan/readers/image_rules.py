@@ -130,8 +130,8 @@ def find_rules(mask, px_per_pt: float, settings: Settings | None = None) -> Page
     import numpy as np
 
     s = settings or Settings()
-    h_len = max(15, int(25 * px_per_pt))
-    v_len = max(9, int(8 * px_per_pt))
+    h_len = max(15, int(25 * px_per_pt)) | 1  # odd: an even kernel's anchor shifts the opened line by a pixel
+    v_len = max(9, int(8 * px_per_pt)) | 1
     thick = max(3, int(round(s.thin * px_per_pt)) + 1)
     tol = max(3, int(2 * px_per_pt))
     # no closing first: it would bridge the strokes of neighbouring characters into a "line"; a line broken by a

@@ -132,7 +132,7 @@ def only_tables(doc: Any, ids: list[str] | tuple[str, ...], narrative: bool = Fa
     return out
 
 
-def _angles(n: int, skew: float, seed: int) -> list[float]:
+def page_angles(n: int, skew: float, seed: int) -> list[float]:
     """Page angles near ``skew`` (±30 %), alternating in sign, so a document's pages are not all turned alike."""
     import random
 
@@ -157,7 +157,7 @@ def to_scan_pdf(
     with tempfile.TemporaryDirectory() as tmp:
         printed = render.to_pdf(doc, Path(tmp) / "printed.pdf", **pdf_options)
         pages = rasterise(printed, dpi)
-    angles = _angles(len(pages), skew, seed)
+    angles = page_angles(len(pages), skew, seed)
     scanned = [degrade(p, a, noise, seed=seed + i) for i, (p, a) in enumerate(zip(pages, angles))]
     return images_to_pdf(scanned, path, dpi)
 
@@ -180,7 +180,7 @@ def to_png(
         printed = render.to_pdf(doc, Path(tmp) / "printed.pdf", cover=False, **pdf_options)
         pages = rasterise(printed, dpi)
     out = []
-    for i, (page, angle) in enumerate(zip(pages, _angles(len(pages), skew, seed))):
+    for i, (page, angle) in enumerate(zip(pages, page_angles(len(pages), skew, seed))):
         p = path if i == 0 else path.with_name(f"{path.stem}-{i + 1}{path.suffix}")
         degrade(page, angle, noise, blur=0.0 if not noise else 0.6, seed=seed + i).save(p, dpi=(dpi, dpi))
         out.append(p)
