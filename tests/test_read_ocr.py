@@ -182,19 +182,24 @@ def test_text_layer_findings_do_not_mention_ocr(seed000):
 @pytest.mark.parametrize(
     "read, fixed, why",
     [
-        ("1O7.37", "107.37", "letters read for digits"),
-        ("2O1O3O1", "2010301", "letters read for digits"),
+        ("1O7.37", "107.37", "look-alikes read for digits or separators"),
+        ("2O1O3O1", "2010301", "look-alikes read for digits or separators"),
         ("203.25.", "203.25", "specks read as stops"),
         ("'51", "51", "specks read as stops"),
         ("2941,56", "2941.56", "a decimal point read as a comma"),
-        ("1,077，37", "1,077.37", "letters read for digits, a decimal point read as a comma"),
+        ("1,077，37", "1,077.37", "look-alikes read for digits or separators, a decimal point read as a comma"),
+        ("418:42", "418.42", "a decimal point read as ':'"),
+        ("4, 755,518", "4,755,518", "a gap read inside the number"),
+        ("50. 00", "50.00", "a gap read inside the number"),
     ],
 )
 def test_corrections_make_amounts_of_near_amounts(read, fixed, why):
     assert ocr.correct(read) == (fixed, why)
 
 
-@pytest.mark.parametrize("text", ["497.55", "1,234", "办公费", ".办公费", "O", "合计", "12.3.4", "SOS"])
+@pytest.mark.parametrize(
+    "text", ["497.55", "1,234", "办公费", ".办公费", "O", "合计", "12.3.4", "SOS", "7 37", "12 34.00"]
+)
 def test_corrections_leave_amounts_and_words_alone(text):
     assert ocr.correct(text) is None
 

@@ -46,7 +46,9 @@ _REC_MIN_WIDTH = 96  # px a short run is padded to for recognition (RapidOCR: 32
 _REC_STRETCH = 1.25  # runs are widened this much for recognition (see _runs)
 _AMOUNT_OR_CODE = re.compile(r"^[-−△▲]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,4})?$")
 _WORD_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
-_SPECK_MARKS = set("·.,'`:;_-~•")
+_GAP_AT_SEPARATOR = re.compile(r"\d[.,，]\s+\d|\d\s+[.,，]\d")
+_GROUPED = re.compile(r"^[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_SPECK_MARKS = set("·.,'`:;_•")  # not a dash: OCR reads 一 as one
 _SPECK_CONF = 0.5
 _PAGE_NO = re.compile(r"^[-—–_~·.]{0,2}\d{1,3}[-—–_~·.]{0,2}$|^第\d{1,3}页$")  # "- 2 -" as OCR reads it
 
@@ -263,15 +265,20 @@ class _ByX:
         self.chars = sorted(chars, key=lambda c: c.xc)
         self.xs = [c.xc for c in self.chars]
 
-    def confidence(self, box: Box | None) -> float | None:
+    def confidence(self, box: Box | None, text: str | None = None) -> float | None:
         """The lowest confidence of the characters inside a cell's box (a cell's box is the box around its glyphs):
-        one doubtful digit makes a doubtful amount. None for an empty cell."""
+        one doubtful digit makes a doubtful amount. The commas of an amount grouped in thousands ("156,211,123")
+        do not count: the recogniser is often unsure whether a mark is a comma or a stop, but where they stand, in
+        threes, says what they are and the value does not depend on it. None for an empty cell."""
         if box is None:
             return None
         x0, top, x1, bottom = box
         e = 0.01
         lo, hi = bisect.bisect_left(self.xs, x0 - e), bisect.bisect_right(self.xs, x1 + e)
-        inside = [c.conf for c in self.chars[lo:hi] if top - e <= c.yc <= bottom + e]
+        grouped = bool(text and _GROUPED.match(text.strip()))
+        inside = [
+            c.conf for c in self.chars[lo:hi] if top - e <= c.yc <= bottom + e and not (grouped and c.text == ",")
+        ]
         return round(min(inside), 4) if inside else None
 
 
@@ -282,20 +289,24 @@ _DECIMAL_COMMA = re.compile(r"^([-−△▲]?\d[\d,]*)[,:;](\d{2})$")
 
 def correct(text: str) -> tuple[str, str] | None:
     """A cell that is an amount or a code but for what recognisers commonly get wrong, read as that amount or code,
-    and what was changed: letters read for digits ("1O7.37", ``data/ocr_confusions.csv``), a speck read as a
-    stop before or after it ("203.25."), a decimal point read as a comma ("2941,56"). None when the text is not such
-    a near-amount (a name, an amount already, or something that no such change makes an amount)."""
+    and what was changed: look-alikes read for digits ("1O7.37", ``data/ocr_confusions.csv``), a speck read as a
+    stop before or after it ("203.25."), a decimal point read as a comma or a colon ("2941,56", "418:42"), a gap
+    beside its separator ("50. 00", "4, 755,518"). None when the text is not such a near-amount (a name, an
+    amount already, two numbers, or something that no such change makes an amount)."""
     t = text.strip()
     if not any(ch.isdigit() for ch in t) or _AMOUNT_OR_CODE.match(t):
         return None
     why = []
+    if _GAP_AT_SEPARATOR.search(t):  # "50. 00", "4, 755,518" — not "7 37", two numbers
+        why.append("a gap read inside the number")
+        t = re.sub(r"\s+", "", t)
     core = t.strip(_STRAY)
     if core != t and core and (core[0].isdigit() or core[0] in "-−△▲") and core[-1].isdigit():
         why.append("specks read as stops")
         t = core
     table = confusions()
     if any(ch in table for ch in t):
-        why.append("letters read for digits")
+        why.append("look-alikes read for digits or separators")
         t = "".join(table.get(ch, ch) for ch in t)
     m = _DECIMAL_COMMA.match(t)
     if m and "." not in t:
@@ -343,7 +354,7 @@ def _lines(pages: list[tuple[int, ScanPage]], settings: Settings | None) -> tupl
         sp = by_no[page]
         w, h = sp.glyphs.size
         row_no[page] = row_no.get(page, 0) + 1
-        conf = tuple(index[page].confidence(b) for b in it.boxes)
+        conf = tuple(index[page].confidence(b, t) for b, t in zip(it.boxes, it.cells))
         boxes = [_unlevel(b, sp.angle, w, h) for b in it.boxes]
         cells = it.cells
         if it.is_row:
