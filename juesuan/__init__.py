@@ -26,3 +26,8 @@ def __getattr__(name: str):
 
         return getattr(corpus, name)
     raise AttributeError(f"module 'juesuan' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # the lazy names are part of the public API: tab completion and dir() must show them
+    return sorted(set(__all__) | {k for k in globals() if k.startswith("__")})

@@ -1,9 +1,11 @@
 """data/clean/ as a Frictionless Data Package: ``datapackage.json`` and the Parquet copies, both from ``juesuan.schema``.
 
 The descriptor is generated from ``schema.TABLES`` (never a second list of fields): one tabular resource per output
-table, pointing at its CSV, with a Table Schema whose fields carry the contract's type, description and unit. Each
-resource names its Parquet copy in ``"parquet"`` (a custom property: the Data Package spec allows them) when one was
-written. ``check_package(folder)`` checks a written package without third-party tools (``frictionless validate
+table, pointing at its CSV (else its Parquet file, else its sheet of the workbook), with a Table Schema whose fields
+carry the contract's type (codes and table ids are ``string``: frictionless and ``analysis.read_clean`` keep them as
+text), description, unit and vocabulary, and the foreign keys to ``documents``. Each resource names its Parquet copy
+in ``"parquet"`` and its sheet of ``juesuan.xlsx`` in ``"xlsx"`` (custom properties: the Data Package spec allows
+them) when they were written. ``check_package(folder)`` checks a written package without third-party tools (``frictionless validate
 datapackage.json`` does the full check when frictionless is installed: ``pip install -e '.[dev]'``).
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .schema import SCHEMA_VERSION, TABLES
+from .workbook import WORKBOOK
 
 # Keys a reader of the package can rely on (names only: the fields themselves live in schema.TABLES)
 PRIMARY_KEYS: dict[str, list[str]] = {"documents": ["file"]}
@@ -32,6 +35,7 @@ for _name, _cols in [*PRIMARY_KEYS.items(), *REQUIRED.items()]:
     assert set(_cols) <= {f.name for f in TABLES[_name]}, f"{_name}: {_cols} not all in schema.TABLES"
 
 _PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+_XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _NAME = re.compile(r"^[a-z0-9._-]+$")  # the Data Package spec's pattern for package and resource names
 
 
@@ -76,10 +80,15 @@ def descriptor(formats: Sequence[str] = ("csv", "parquet")) -> dict:
                     "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "header": True},
                 }
             )
-        else:  # Parquet only: the Parquet file is the resource
+        elif "parquet" in formats:  # Parquet without CSV: the Parquet file is the resource
             res.update({"path": f"{name}.parquet", "format": "parquet", "mediatype": _PARQUET_MEDIATYPE})
+        else:  # the workbook alone: its sheet is the resource
+            res.update({"path": WORKBOOK, "format": "xlsx", "mediatype": _XLSX_MEDIATYPE})
+            res["dialect"] = {"excel": {"sheet": name}}
         if "csv" in formats and "parquet" in formats:
             res["parquet"] = f"{name}.parquet"
+        if "xlsx" in formats and res["format"] != "xlsx":
+            res["xlsx"] = {"path": WORKBOOK, "sheet": name}
         res["schema"] = table_schema(name)
         resources.append(res)
     return {
@@ -87,8 +96,8 @@ def descriptor(formats: Sequence[str] = ("csv", "parquet")) -> dict:
         "name": "juesuan-clean",
         "title": "部门决算/预算 disclosures read into tidy tables (juesuan)",
         "description": "Tables of the juesuan data contract, built by `juesuan build`. Money in 万元. "
-        "CSV is UTF-8 with a byte-order mark (for Excel and WPS); each table also as Parquet where "
-        "a resource names it.",
+        "CSV is UTF-8 with a byte-order mark; each table also as Parquet where a resource names it, and as a "
+        "sheet of the workbook juesuan.xlsx (codes as text cells, for Excel and WPS) where it names one.",
         "version": __version__,
         "juesuan_schema_version": SCHEMA_VERSION,
         "resources": resources,
@@ -204,7 +213,32 @@ def check_package(folder: str | Path) -> list[str]:
         parquet = res.get("parquet") or (res["path"] if res.get("format") == "parquet" else None)
         if parquet:
             problems += _check_parquet(folder / parquet, folder / res["path"], name, res.get("format"))
+        if res.get("xlsx") or res.get("format") == "xlsx":
+            csv_path = folder / res["path"] if res.get("format") == "csv" else None
+            problems += _check_sheet(folder / WORKBOOK, name, csv_path)
     return problems
+
+
+def _check_sheet(book: Path, name: str, csv_path: Path | None) -> list[str]:
+    """The workbook has the table's sheet(s) with the schema's header, and as many rows as its CSV."""
+    if not book.is_file():
+        return [f"{name}: workbook {book.name} missing"]
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(book))
+    sheets = [s for s in wb.sheet_names if s == name or s.startswith(f"{name} (")]
+    if not sheets:
+        return [f"{book.name}: no sheet {name!r}"]
+    rows = [wb.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in sheets]
+    if any(r[0] != [f.name for f in TABLES[name]] for r in rows):
+        return [f"{book.name} sheet {name!r}: header is not the schema's fields"]
+    if csv_path is not None:
+        with csv_path.open(encoding="utf-8-sig", newline="") as fh:
+            n_csv = sum(1 for _ in csv.reader(fh)) - 1
+        n_sheet = sum(len(r) - 1 for r in rows)
+        if n_csv != n_sheet:
+            return [f"{book.name} sheet {name!r}: {n_sheet} rows but {csv_path.name} has {n_csv}"]
+    return []
 
 
 def _check_csv(path: Path, name: str, res: dict) -> list[str]:

@@ -22,13 +22,22 @@ from .raw import RawDocument
 from .readers import read_raw
 from .schema import frame_from_records
 from .tables import ParsedTable, choose_by_header, find_tables, identify_by_header, load_specs, parse_region
+from .tables.parse import amounts_printed
 from .tables.recognise import label_number
-from .textnorm import is_amount, squash
+from .textnorm import is_amount, printable, squash
 from .validate import Ledger, check_cells, checks_frame, findings_frame, make_finding
+from .validate.review import document_checks
 
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 # Checks whose findings mean a table could not be fully read: the document is then "partial", not "ok".
-_PARTIAL_CHECKS = {"header_unrecognised", "unreadable_value", "reader", "table_unreadable", "row_misaligned"}
+_PARTIAL_CHECKS = {
+    "header_unrecognised",
+    "unreadable_value",
+    "reader",
+    "table_unreadable",
+    "row_misaligned",
+    "amounts_unread",
+}
 # Formats whose sources have lines a reader can be sent to (cells and facts record their line)
 _LINE_FORMATS = {"text", "html", "webcopy", "docx"}
 
@@ -67,6 +76,13 @@ class Document:
         if key not in self.parsed:
             raise KeyError(f"{self.meta.get('file')}: no table {key}; found: {', '.join(self.parsed) or 'none'}")
         return self.parsed[key].printed.copy()
+
+    def page_image(self, page: int, highlight=None, **options):
+        """Page ``page`` as a PIL Image with boxes around ``highlight`` (cells, findings, panel rows); ``options``:
+        scale, crop, source (see ``juesuan.page_image.page_image``)."""
+        from .page_image import page_image
+
+        return page_image(self, page, highlight, **options)
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -141,6 +157,7 @@ def settle_untitled(
     unrecognised: list[dict] = []
     for region in [r for r in regions if r.table == "?"]:
         amounts = [(ln, i, c) for ln in region.rows for i, c in enumerate(ln.cells) if c and is_amount(c)]
+        printed = amounts_printed(region.rows)  # codes, 行次/序号 and 栏次 are not amounts
         page = region.lines[0].page
         if not region.title:
             table_id, candidates = identify_by_header(region, specs)
@@ -160,8 +177,8 @@ def settle_untitled(
                     )
                 )
                 continue
-            if not amounts:
-                continue  # a grid of words (a form, a contents page): nothing numeric to lose
+            if not printed:
+                continue  # a grid of words and row numbers (a form, a list of units): no amount to lose
             what = f"untitled rows ({region.label or 'no label'}) on page {page}" + (
                 f" (header fits tables {', '.join(candidates)} alike)" if candidates else ""
             )
@@ -201,6 +218,7 @@ def parse_regions(
     """Parse every recognised region into its family; a second table of one family is kept as "05_2"; a table that
     cannot be read is an error finding and the others go on. Appends findings."""
     parsed: dict[str, ParsedTable] = {}
+    _settle_shared_titles(regions, specs)
     for region in regions:
         spec = specs[region.table]
         page = region.lines[0].page
@@ -241,6 +259,24 @@ def parse_regions(
         parsed[key] = table
         findings.extend(table.findings)
     return parsed
+
+
+def _settle_shared_titles(regions: list, specs: dict) -> None:
+    """Two tables of one family where one's title is also another table's (四川 prints 国有资本经营预算财政拨款收入支出
+    决算表 beside 国有资本经营预算财政拨款支出决算表; elsewhere the first is 09 alone): the one with another reading
+    takes it, so neither becomes "09_2"."""
+    seen: dict[str, int] = {}
+    for region in regions:
+        seen[specs[region.table].family] = seen.get(specs[region.table].family, 0) + 1
+    for region in regions:
+        family = specs[region.table].family
+        if seen[family] < 2:
+            continue
+        other = next((c for c in region.candidates if c != region.table and specs[c].family not in seen), None)
+        if other is not None:
+            seen[family] -= 1
+            seen[specs[other].family] = 1
+            region.table = other
 
 
 def _doc_unit(raw: RawDocument, regions: list) -> str:
@@ -337,9 +373,10 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         dict(c, doc_id=doc_id, year=year, department=department or None) for t in parsed.values() for c in t.cells
     ]
     ledger = check_cells(records, year, Ledger(findings=findings))
-    fact_records = narrative.lines_to_records(raw.lines, year)
+    fact_records = narrative.lines_to_records(raw.lines, year, kind)
     narrative.fact_checks(fact_records, records, kind, ledger)
     facts = narrative.to_facts(fact_records, doc_id, year, department, kind, lines_ok)
+    document_checks(raw, parsed, facts, ident, ledger)
     cells = frame_from_records(records, "cells")
     all_findings = findings_frame(ledger.findings, doc_id)
     dropped = frame_from_records(
@@ -389,14 +426,21 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     )
 
 
-def read(path: str | Path, file_label: str | None = None) -> Document:
+def read(path: str | Path, file_label: str | None = None, corrections=None) -> Document:
     """Read one disclosure (text export, PDF, Excel …) into a Document.
 
     ``file_label`` is the name recorded in ``meta["file"]`` (a build passes the path relative to its input folder).
-    Raises a ``JuesuanError`` subclass naming the file and the problem when the file cannot be used at all.
+    ``corrections``: a corrections file (or its loaded frame) whose rows for this file are applied, each a finding
+    (``juesuan.corrections``). Raises a ``JuesuanError`` subclass naming the file and the problem when the file
+    cannot be used at all.
     """
     raw = read_raw(path)
-    return raw_to_document(raw, file_label or str(path))
+    doc = raw_to_document(raw, file_label or printable(str(path)))
+    if corrections is not None:
+        from .corrections import apply_corrections
+
+        doc = apply_corrections(doc, corrections)
+    return doc
 
 
 __all__ = ["Document", "read", "raw_to_document", "JuesuanError"]

@@ -125,6 +125,12 @@ TABLES: dict[str, list[Field]] = {
         Field("value", "number", "Amount in 万元 (converted from 元 where printed in 元)", "万元"),
         Field("printed", "string", "The amount exactly as printed"),
         Field("unit", "string", "Unit the amount is printed in (万元, 元 …)"),
+        Field(
+            "corrected",
+            "boolean",
+            "True when a corrections file set value (printed keeps the text as printed; a correction finding says "
+            "who, why and the value as read); empty otherwise",
+        ),
         _PAGE,
         *_WHERE,
         Field("confidence", "number", "OCR confidence of the printed text, 0–1 (scans only)"),
@@ -133,7 +139,11 @@ TABLES: dict[str, list[Field]] = {
         _DOC,
         Field("year", "integer", "Fiscal year of the document"),
         Field("department", "string", "Department as printed"),
-        Field("concept", "string", "What the figure is (收入合计, 基本支出, 三公经费 …; juesuan/data/concepts.csv)"),
+        Field(
+            "concept",
+            "string",
+            "What the figure is (收入合计, 基本支出, 三公经费 …): juesuan/data/concepts.csv, aliases in concept_aliases.csv",
+        ),
         Field(
             "subject",
             "string",

@@ -265,3 +265,13 @@ def is_traditional(text: str | None, share: float = 0.05, at_least: int = 5) -> 
     """True when at least ``share`` of the Chinese characters (and ``at_least`` of them) are traditional forms."""
     changed, han = traditional_share(text)
     return changed >= at_least and changed >= share * han
+
+
+def printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates, as ``unzip`` leaves GBK names)
+    shown as ``\\xNN``, so the name can go into any output."""
+    import os
+
+    if not any("\udc80" <= ch <= "\udcff" for ch in name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

@@ -28,3 +28,24 @@ def shared_real() -> Path:
     if not real.is_dir():
         pytest.skip("../shared/real is not present")
     return real
+
+
+REAL_SUFFIXES = (".pdf", ".xlsx", ".xls", ".txt", ".html", ".htm", ".docx")
+
+
+@pytest.fixture(scope="session")
+def real_docs() -> dict:
+    """Every real file of ../shared/real read once for the session: name → Document (or the error it raised)."""
+    import juesuan
+    from juesuan.errors import JuesuanError
+
+    real = SHARED / "real"
+    if not real.is_dir():
+        pytest.skip("../shared/real is not present")
+    out = {}
+    for p in sorted(q for q in real.rglob("*") if q.suffix.lower() in REAL_SUFFIXES and q.is_file()):
+        try:
+            out[p.name] = juesuan.read(p)
+        except JuesuanError as err:
+            out[p.name] = err
+    return out

@@ -51,9 +51,14 @@ def figures(corpus):
     return A.key_figures(c.documents, c.cells, c.facts, c.tables)
 
 
-def fig_value(figures, doc_id, key, period="本年"):
-    row = figures[(figures["doc_id"] == doc_id) & (figures["key"] == key) & (figures["period"] == period)]
-    assert len(row) == 1, (doc_id, key, period, row)
+def disclosure_doc(figures) -> dict:
+    """disclosure → doc_id, for corpora where each disclosure is one file"""
+    return dict(zip(figures["disclosure"], figures["doc_id"]))
+
+
+def fig_value(figures, doc_id, concept, period="本年"):
+    row = figures[(figures["doc_id"] == doc_id) & (figures["concept"] == concept) & (figures["period"] == period)]
+    assert len(row) == 1, (doc_id, concept, period, row)
     return row.iloc[0]
 
 
@@ -85,33 +90,31 @@ def test_year_over_year_matches_the_two_documents_of_one_department(corpus, figu
     _, synth, ids = corpus
     early, late = ids["a_2021.txt"], ids["a_2022.txt"]
     yoy = A.year_over_year(figures)
-    row = yoy[(yoy["doc_id"] == late) & (yoy["key"] == "支出合计")].iloc[0]
+    row = yoy[(yoy["doc_id"] == late) & (yoy["concept"] == "支出合计")].iloc[0]
     v21 = expected(synth[early], "03", "合计", "合计")
     v22 = expected(synth[late], "03", "合计", "合计")
     # "石峰区医疗保障局" (2022) is matched to "株洲市石峰区医疗保障局" (2021) by name
     assert row["department"] == "株洲市石峰区医疗保障局"
-    assert (row["prior_source"], row["prior_doc_id"], row["prior_year"]) == ("document", early, 2021)
+    assert (row["prior_source"], row["prior_doc_id"], row["prior_year"]) == ("disclosure", early, 2021)
     assert row["prior_value"] == pytest.approx(v21)
     assert row["change"] == pytest.approx(round(v22 - v21, 2))
     assert row["change_pct"] == pytest.approx(round(100 * (v22 - v21) / v21, 2))
     # other regions have no earlier document and no 上年 statement: no change is invented
-    other = yoy[(yoy["doc_id"] == ids["b_2021.txt"]) & (yoy["key"] == "支出合计")].iloc[0]
+    other = yoy[(yoy["doc_id"] == ids["b_2021.txt"]) & (yoy["concept"] == "支出合计")].iloc[0]
     assert other["prior_source"] == "" and math.isnan(other["change"])
 
 
-def test_department_groups_join_spellings_of_one_department_only():
-    groups = A.department_groups(
-        ["株洲市石峰区医疗保障局", "石峰区医疗保障局", "医疗保障局", "株洲市荷塘区医疗保障局"],
-        ["株洲市石峰区", "石峰区", "", "株洲市荷塘区"],
-    )
-    assert groups["石峰区医疗保障局"] == "株洲市石峰区医疗保障局"
-    assert groups["医疗保障局"] == "医疗保障局"  # the bare kind names no region: it joins nobody
-    assert groups["株洲市荷塘区医疗保障局"] == "株洲市荷塘区医疗保障局"
+def test_department_kind_drops_the_place_the_gazetteer_gives():
+    assert A.department_kind("株洲市石峰区医疗保障局", "430204") == "医疗保障局"
+    assert A.department_kind("中国共产党江苏省委员会办公厅", "320000") == "中国共产党委员会办公厅"
+    assert A.department_kind("上海市普陀区人民政府万里街道办事处", "310107") == "人民政府万里街道办事处"
+    assert A.department_kind("西南大学", "500109") == "西南大学"  # no place in the name: kept whole
+    assert A.department_kind("衡南县医疗保障局", None) == "衡南县医疗保障局"
 
 
 def test_cross_region_ranks_the_three_regions_of_one_year(corpus, figures):
     _, synth, ids = corpus
-    cross = A.cross_region(figures, keys=["支出合计"], department_kind="医疗保障局", year=2021)
+    cross = A.cross_region(figures, concepts=["支出合计"], department_kind="医疗保障局", year=2021)
     assert len(cross) == 3 and set(cross["doc_id"]) == {ids["a_2021.txt"], ids["b_2021.txt"], ids["c_2021.txt"]}
     values = {d: expected(synth[d], "03", "合计", "合计") for d in cross["doc_id"]}
     median = sorted(values.values())[1]
@@ -124,7 +127,7 @@ def test_cross_region_ranks_the_three_regions_of_one_year(corpus, figures):
 
 def test_structure_shares_add_to_100_and_match_the_tables(corpus, figures):
     _, synth, ids = corpus
-    st = A.structure(figures)
+    st = A.structure(figures).assign(doc_id=lambda d: d["disclosure"].map(disclosure_doc(figures)))
     for doc_id, doc in synth.items():
         total = expected(doc, "03", "合计", "合计")
         basic = st[(st["doc_id"] == doc_id) & (st["part"] == "基本支出")].iloc[0]
@@ -229,7 +232,7 @@ def test_narrative_only_figures_and_prior_year_from_the_same_document(narrative_
     # two different 项目支出 stated: the first in reading order is kept and the disagreement is counted
     project = fig_value(fig, "n1", "项目支出")
     assert (project["value"], project["n_values"]) == (332.51, 2)
-    yoy = A.year_over_year(fig, keys=["支出合计"]).iloc[0]
+    yoy = A.year_over_year(fig, concepts=["支出合计"]).iloc[0]
     assert (yoy["prior_source"], yoy["prior_value"], yoy["change"]) == ("上年 fact", 1600.00, 56.95)
     assert yoy["change_pct"] == pytest.approx(3.56)
 
@@ -243,11 +246,11 @@ def test_earlier_document_wins_over_the_stated_prior_and_the_gap_is_shown(narrat
     facts = pd.concat(
         [facts, _facts([{"doc_id": "n0", "concept": "支出合计", "period": "本年", "value": 1590.0}])], ignore_index=True
     )
-    yoy = A.year_over_year(A.key_figures(docs, cells, facts), keys=["支出合计"])
+    yoy = A.year_over_year(A.key_figures(docs, cells, facts), concepts=["支出合计"])
     row = yoy[yoy["doc_id"] == "n1"].iloc[0]
-    assert (row["prior_source"], row["prior_doc_id"], row["prior_value"]) == ("document", "n0", 1590.0)
+    assert (row["prior_source"], row["prior_doc_id"], row["prior_value"]) == ("disclosure", "n0", 1590.0)
     assert row["stated_prior"] == 1600.0 and row["prior_gap"] == pytest.approx(-10.0)
-    ser = A.series(A.key_figures(docs, cells, facts), keys=["支出合计"])
+    ser = A.series(A.key_figures(docs, cells, facts), concepts=["支出合计"])
     # 2020 is told twice (n0's 本年 1590, n1's 上年 1600): the year's own account wins
     assert ser.set_index("fiscal_year").loc[2020, "value"] == 1590.0
 
@@ -306,12 +309,12 @@ def test_a_budget_reads_its_yusuan_columns_and_is_compared_with_budgets_only():
             {"doc_id": "y22", "table": "07", "name": "合计", "basis": "预算", "value": 2.80},
         ]
     )
-    fig = A.key_figures(docs, cells, empty_frame("facts"), keys=["支出合计", "三公经费"])
+    fig = A.key_figures(docs, cells, empty_frame("facts"), concepts=["支出合计", "三公经费"])
     assert fig_value(fig, "y22", "支出合计")["value"] == 2600.00
     assert fig_value(fig, "y22", "三公经费")["value"] == 2.80
     assert fig_value(fig, "j21", "三公经费")["value"] == 2.56  # the 决算数 row of a 决算's 07, not its 预算数
     yoy = A.year_over_year(fig)
-    budget = yoy[(yoy["doc_id"] == "y22") & (yoy["key"] == "支出合计")].iloc[0]
+    budget = yoy[(yoy["doc_id"] == "y22") & (yoy["concept"] == "支出合计")].iloc[0]
     assert budget["kind"] == "预算" and budget["prior_source"] == ""  # a 2022 预算 is not "up" on a 2021 决算
 
 
@@ -322,3 +325,211 @@ def test_read_clean_says_to_rebuild_a_folder_written_before_a_column_was_added(c
     facts.drop(columns=["formula"]).to_csv(tmp_path / "facts.csv", index=False, encoding="utf-8-sig")
     with pytest.raises(ValueError, match=r"facts\.csv.*formula.*juesuan build"):
         A.read_clean(tmp_path)
+
+
+# ------------------------------------------------------------------- disclosures: files grouped, scopes kept apart
+
+
+def _jiangsu_like():
+    """One department-year published as two files (tables; narrative whose 支出合计 sentence is about one 项), the
+    year before as one file, a 单位 document beside the 部门 one, and the official template."""
+    docs = _docs(
+        [
+            {
+                "doc_id": "t19",
+                "file": "b/2019公开表.pdf",
+                "department": "中共江苏省委办公厅",
+                "year": 2019,
+                "n_cells": 9,
+            },
+            {"doc_id": "n19", "file": "b/2019公开文件.pdf", "department": "江苏省委办公厅", "year": 2019, "n_facts": 3},
+            {"doc_id": "t18", "file": "b/2018公开表.pdf", "department": "中国共产党江苏省委员会办公厅", "year": 2018},
+            {
+                "doc_id": "u19",
+                "file": "b/2019单位.pdf",
+                "department": "中共江苏省委办公厅",
+                "year": 2019,
+                "scope": "单位",
+            },
+            {"doc_id": "tpl", "file": "模板.pdf", "department": "上海市XX局", "year": 2019, "status": "not_disclosure"},
+        ]
+    )
+    docs["kind"] = "预算"
+    docs["department_norm"] = "中国共产党江苏省委员会办公厅"
+    docs.loc[docs["doc_id"] == "tpl", "department_norm"] = "上海市XX局"
+    docs["scope"] = docs["scope"].fillna("部门")
+    docs["adcode"] = "320000"
+    budget = {"basis": "预算", "side": "支出", "name": "本年支出合计"}
+    cells = _cells(
+        [
+            {"doc_id": "t19", "table": "01", "value": 18330.37, **budget},
+            {"doc_id": "t18", "table": "01", "value": 15897.44, **budget},
+            {"doc_id": "u19", "table": "01", "value": 900.00, **budget},
+            {"doc_id": "tpl", "table": "01", "value": 0.0, **budget},
+        ]
+    )
+    sentence = "1．行政运行（项）支出7448.20万元，与上年相比增加1075.88万元。"
+    facts = _facts(
+        [
+            {"doc_id": "n19", "concept": "支出合计", "period": "本年", "value": 7448.20, "sentence": sentence},
+            {"doc_id": "n19", "concept": "支出合计", "period": "上年", "value": 6372.32, "sentence": sentence},
+            {"doc_id": "n19", "concept": "机关运行经费", "period": "本年", "value": 512.00, "line": 20},
+        ]
+    )
+    facts["basis"] = "预算"
+    return docs, cells, facts
+
+
+def test_files_of_one_department_year_are_one_disclosure_and_the_tables_win():
+    docs, cells, facts = _jiangsu_like()
+    disc = A.disclosures(docs)
+    assert disc.loc[disc["doc_id"] == "tpl", "in_panel"].item() is False  # the template's zeros stay out
+    assert "not_disclosure" in disc.loc[disc["doc_id"] == "tpl", "why_not"].item()
+    both = disc[disc["doc_id"].isin(["t19", "n19"])]
+    assert set(both["disclosure"]) == {"中国共产党江苏省委员会办公厅 2019 预算"}  # three printed names, one department
+    assert dict(zip(both["doc_id"], both["role"])) == {"t19": "tables", "n19": "narrative"}
+    fig = A.key_figures(docs, cells, facts, concepts=["支出合计", "机关运行经费"])
+    assert not fig.duplicated(["department", "year", "kind", "scope", "concept", "period"]).any()
+    assert "模板.pdf" not in set(fig["file"])
+    spend = fig[(fig["year"] == 2019) & (fig["scope"] == "部门") & (fig["concept"] == "支出合计")]
+    now = spend[spend["period"] == "本年"].iloc[0]
+    assert (now["value"], now["source"], now["doc_id"], now["file"]) == (18330.37, "cells", "t19", "b/2019公开表.pdf")
+    assert (
+        now["ref"] == "01/支出/本年支出合计/合计 预算 (page 1)"
+        and "facts 7448.20 (b/2019公开文件.pdf" in now["other_values"]
+    )
+    # the narrative file gives what the tables do not, and says so
+    running = fig[(fig["concept"] == "机关运行经费") & (fig["year"] == 2019)].iloc[0]
+    assert (running["source"], running["doc_id"], running["value"]) == ("facts", "n19", 512.00)
+    # the 上年 of a sentence about one 项 is not the department's prior total
+    prior = spend[spend["period"] == "上年"].iloc[0]
+    assert prior["value"] == 6372.32 and prior["consistent"] == False  # noqa: E712 (a nullable boolean)
+
+
+def test_year_over_year_compares_like_with_like_and_says_when_asked_to_mix():
+    docs, cells, facts = _jiangsu_like()
+    fig = A.key_figures(docs, cells, facts, concepts=["支出合计"])
+    yoy = A.year_over_year(fig)
+    assert not yoy.duplicated(["department", "year", "kind", "scope", "concept"]).any()
+    dept = yoy[(yoy["year"] == 2019) & (yoy["scope"] == "部门")].iloc[0]
+    assert (dept["prior_source"], dept["prior_doc_id"], dept["prior_value"]) == ("disclosure", "t18", 15897.44)
+    assert dept["change_pct"] == pytest.approx(round(100 * (18330.37 - 15897.44) / 15897.44, 2))
+    unit = yoy[(yoy["year"] == 2019) & (yoy["scope"] == "单位")].iloc[0]
+    assert unit["prior_source"] == "" and math.isnan(unit["prior_value"])  # a 单位 is not compared with the 部门
+    mixed = A.year_over_year(fig, mix_scopes=True)
+    unit = mixed[(mixed["year"] == 2019) & (mixed["scope"] == "单位")].iloc[0]
+    assert (unit["prior_doc_id"], unit["prior_scope"]) == ("t18", "部门")
+    ser = A.series(fig)
+    assert dict(zip(ser.loc[ser["scope"] == "部门", "fiscal_year"], ser.loc[ser["scope"] == "部门", "value"])) == {
+        2018: 15897.44,
+        2019: 18330.37,
+    }  # the inconsistent 上年 (6372.32 for 2018) is not in the series
+
+
+def test_names_are_merged_only_by_the_canonical_name_or_a_confirmed_match(tmp_path):
+    docs = _docs(
+        [
+            {"doc_id": "a", "department": "江苏省卫生和计划生育委员会", "year": 2017, "adcode": "320000"},
+            {"doc_id": "b", "department": "江苏省卫生健康委员会", "year": 2019, "adcode": "320000"},
+            {"doc_id": "c", "department": "江苏省国土资源厅", "year": 2017, "adcode": "320000"},
+            {"doc_id": "d", "department": "江苏省自然资源厅", "year": 2019, "adcode": "320000"},
+        ]
+    )
+    from juesuan.departments import normalise_department
+
+    docs["department_norm"] = [normalise_department(n) for n in docs["department"]]
+    facts = _facts(
+        [{"doc_id": d, "concept": "支出合计", "period": "本年", "value": v} for d, v in zip("abcd", (1, 2, 3, 4))]
+    )
+    disc = A.disclosures(docs).set_index("doc_id")
+    assert disc.loc["a", "department"] == disc.loc["b", "department"]  # a rename of the data's rules
+    assert disc.loc["c", "department"] != disc.loc["d", "department"]  # a successor: proposed, not merged
+    report = A.department_matches(docs)
+    pair = report[(report["name_a"].isin(["江苏省国土资源厅", "江苏省自然资源厅"])) & report["name_b"].astype(bool)]
+    assert len(pair) == 1 and pair["reason"].str.startswith("successor").all()
+    assert not ((report["department_a"] == report["department_b"]) & report["name_b"].astype(bool)).any()
+    confirmed = tmp_path / "confirmed.csv"
+    confirmed.write_text("name,canonical,region\n江苏省国土资源厅,江苏省自然资源厅,320000\n", encoding="utf-8")
+    fig = A.key_figures(docs, empty_frame("cells"), facts, concepts=["支出合计"], confirmed=confirmed)
+    assert set(fig.loc[fig["doc_id"].isin(["c", "d"]), "department"]) == {"江苏省自然资源厅"}
+    yoy = A.year_over_year(fig)
+    assert len(yoy[yoy["department"] == "江苏省自然资源厅"]) == 2
+    assert A.department_matches(docs, confirmed=confirmed)["reason"].str.startswith("successor").sum() == 0
+
+
+def test_cross_region_and_by_region_use_the_gazetteer(corpus, figures):
+    cross = A.cross_region(figures, concepts=["支出合计"], year=2021)
+    assert set(cross["province"]) == {"湖南省", "四川省"} and cross["adcode"].str.fullmatch(r"\d{6}").all()
+    summary = A.by_region(cross, "province").set_index("province")
+    assert summary.loc["湖南省", "n"] == 2 and summary.loc["四川省", "code"] == "510000"  # 株洲 石峰区 and 衡南县
+    hunan = cross[cross["province"] == "湖南省"]["value"]
+    assert summary.loc["湖南省", "median"] == pytest.approx(hunan.median())
+    assert set(A.comparable_kinds(figures)["department_kind"]) == {"医疗保障局"}
+    with pytest.raises(ValueError, match="level"):
+        A.by_region(cross, "乡")
+
+
+def test_printed_table_lays_the_cells_out_as_printed(corpus):
+    c, synth, ids = corpus
+    doc_id = ids["a_2021.txt"]
+    wide = A.printed_table(c.cells, doc_id, "05")
+    e = synth[doc_id].expected
+    e = e[(e["table"] == "05") & (e["code"].fillna("").str.len() == 7)]
+    code = e["code"].iloc[-1]
+    want = e[e["code"] == code].set_index("measure")["value"]
+    row = wide[wide["code"] == code].iloc[0]
+    assert list(wide.columns[:2]) == ["code", "name"] and wide["code"].iloc[0] == ""  # the 合计 row first, as printed
+    assert {m: row[m] for m in want.index} == pytest.approx(want.to_dict())
+    with pytest.raises(KeyError, match="no cells in table 05"):
+        A.printed_table(c.cells, "nope", "05")
+
+
+# --------------------------------------------------------------------------------- on a build of ../shared/real
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    from ._real_build import real_clean
+
+    data = A.read_clean(real_clean(tmp_path_factory))
+    return data, A.key_figures(data["documents"], data["cells"], data["facts"], data["tables"])
+
+
+def test_real_panel_has_one_row_per_department_year_kind_scope(real):
+    data, fig = real
+    assert len(fig) and not fig.duplicated(["department", "year", "kind", "scope", "concept", "period"]).any()
+    yoy = A.year_over_year(fig)
+    assert not yoy.duplicated(["department", "year", "kind", "scope", "concept"]).any()
+    # the template and the checklist are not disclosures: none of their zeros is in the panel
+    docs = data["documents"]
+    out = set(docs.loc[docs["status"] == "not_disclosure", "doc_id"])
+    assert out and not set(fig["doc_id"]) & out
+
+
+def test_real_jiangsu_spending_series_is_table_01s(real):
+    data, fig = real
+    c = data["cells"]
+    t01 = c[(c["table"] == "01") & (c["side"] == "支出") & (c["item"] == "本年支出合计") & (c["basis"] == "预算")]
+    t01 = t01.merge(data["documents"][["doc_id", "province"]], on="doc_id")
+    t01 = t01[t01["province"] == "江苏省"]
+    ser = A.series(fig, concepts=["支出合计"])
+    jiangsu = ser[ser["doc_id"].isin(set(t01["doc_id"]))]
+    assert len(jiangsu) == t01["doc_id"].nunique() >= 10
+    want = dict(zip(t01["doc_id"], t01["value"]))
+    assert all(v == pytest.approx(want[d]) for d, v in zip(jiangsu["doc_id"], jiangsu["value"]))
+    assert (jiangsu["source"] == "cells").all()
+    # 中共江苏省委办公厅: 2017–2019 from the tables, each year once, and no year-over-year change beyond ±50 %
+    office = ser[ser["department"] == "中国共产党江苏省委员会办公厅"].set_index("fiscal_year")
+    assert office.loc[[2017, 2018, 2019], "source"].eq("cells").all()
+    yoy = A.year_over_year(fig, concepts=["支出合计"])
+    office = yoy[(yoy["department"] == "中国共产党江苏省委员会办公厅") & yoy["change_pct"].notna()]
+    assert len(office) == 2 and office["change_pct"].abs().lt(50).all()
+
+
+def test_real_three_names_of_the_provincial_party_office_are_one_department(real):
+    data, _ = real
+    disc = A.disclosures(data["documents"])
+    printed = set(disc.loc[disc["department"] == "中国共产党江苏省委员会办公厅", "printed"])
+    assert {"中国共产党江苏省委员会办公厅", "中共江苏省委办公厅", "江苏省委办公厅"} <= printed
+    years = disc[disc["department"] == "中国共产党江苏省委员会办公厅"].groupby("year")["doc_id"].count()
+    assert years.to_dict() == {2017: 2, 2018: 2, 2019: 2}  # tables and narrative, every year

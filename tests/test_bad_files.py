@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from juesuan.corpus import printable
 from juesuan.errors import Encrypted, JuesuanError, NoTextLayer, Unreadable, UnsupportedFormat
+from juesuan.limits import LimitExceeded
 from juesuan.readers import read_raw
+
+from .hostile import CASES, NAMES, dense_sheet, encrypted_pdf, zero_pages
 
 
 def _text_pdf(path: Path, text: str = "收入决算表 公开02表", pages: int = 1) -> Path:
@@ -196,3 +200,272 @@ def test_radicals_are_normalised(tmp_path):
     raw = read_raw(path)
     assert "公务用车运行维护费" in raw.text.replace(" ", "")
     assert "⻋" not in raw.text
+
+
+# ---------------------------------------------------------------------------------------------------- hostile files
+
+
+def _in_child(fn) -> tuple[int, float, object]:
+    """Run ``fn()`` in a forked child: (its exit status, its peak memory growth in MB, what it returned)."""
+    import json
+    import os
+    import resource
+
+    from juesuan.pool import rss_mb
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(r)
+        base = rss_mb(os.getpid()) or 0.0
+        try:
+            result = fn()
+        except BaseException as err:  # noqa: BLE001 - reported to the parent
+            result = ["raised", type(err).__name__, str(err)]
+        peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        os.write(w, json.dumps([result, peak / 1024 - base]).encode())
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        data = fh.read()
+    _, status = os.waitpid(pid, 0)
+    result, growth = json.loads(data) if data else (None, 0.0)
+    return status, growth, result
+
+
+def _problem_of(path: Path):
+    try:
+        read_raw(path)  # as check and show read: pre-checks, then PDFs and workbooks in a guarded child
+    except JuesuanError as err:
+        return [type(err).__name__, err.problem, str(path) in str(err)]
+    return ["no error"]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_hostile_file_gives_its_clear_error_within_its_bound(case, tmp_path):
+    import time
+
+    name, write, error, words = CASES[case]
+    path = tmp_path / name
+    write(path)
+    assert path.stat().st_blocks * 512 < 110 * 2**20  # small on disk whatever it claims
+    t0 = time.perf_counter()
+    status, growth, result = _in_child(lambda: _problem_of(path))
+    seconds = time.perf_counter() - t0
+    assert status == 0, f"{case}: the process ended with status {status} (an abort?)"
+    assert result[0] == error.__name__ and words in result[1] and result[2], (case, result)
+    assert "\n" not in result[1]
+    assert growth < 1024, f"{case}: {growth:.0f} MB"
+    assert seconds < 10, f"{case}: {seconds:.1f} s"
+
+
+def test_a_reader_that_aborts_the_process_fails_its_file_only(tmp_path):
+    """A native reader's abort (the spreadsheet library panicked on a far cell) is one clear error in read/check/show
+    and one failed row in a build, never the end of the calling process.
+
+    Run in a fresh interpreter: a guarded reader forks only from a single-threaded process (forking a threaded one can
+    deadlock), and the test session has threads by now (dask, plotting)."""
+    import subprocess
+    import sys
+
+    from juesuan.pool import FORK_OK
+
+    if not FORK_OK:
+        pytest.skip("guarded readers need fork")
+    script = f"""
+import faulthandler, pathlib
+import juesuan.readers as readers
+from juesuan.corpus import read_all
+from juesuan.errors import Unreadable
+from juesuan.testing.synth import make_document, to_text
+readers.READERS["boom"] = "tests.aborting_reader"
+readers.SUFFIXES[".boom"] = "boom"
+readers.NATIVE = readers.NATIVE | {{"boom"}}
+faulthandler.disable()
+tmp = pathlib.Path({str(tmp_path)!r})
+path = tmp / "table.boom"
+path.write_bytes(b"anything")
+try:
+    readers.read_raw(path)
+    raise SystemExit("no error")
+except Unreadable as err:
+    assert "died (SIGABRT" in err.problem, err.problem
+(tmp / "good.txt").write_text(to_text(make_document(seed=3)), encoding="utf-8")
+for workers in (1, 2):
+    c = read_all(tmp, workers=workers, cache=False)
+    status = dict(zip(c.documents.file, c.documents.status))
+    assert status == {{"good.txt": "ok", "table.boom": "failed"}}, (workers, status)
+print("survived")
+"""
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "survived" in r.stdout, r.stderr[-2000:]
+
+
+def test_a_stale_pdfium_error_does_not_reach_a_later_file(tmp_path):
+    """pdfium's last error is global: after an encrypted PDF, a PDF without pages must not be called encrypted."""
+    encrypted_pdf(tmp_path / "locked.pdf")
+    zero_pages(tmp_path / "nopages.pdf")
+    with pytest.raises(Encrypted):
+        read_raw(tmp_path / "locked.pdf", isolate=False)
+    with pytest.raises(Unreadable) as err:
+        read_raw(tmp_path / "nopages.pdf", isolate=False)
+    assert err.value.problem == "PDF has no pages"
+
+
+def test_bounds_can_be_raised(tmp_path):
+    from juesuan.limits import Limits
+
+    dense_sheet(tmp_path / "dense.xlsx")
+    with pytest.raises(LimitExceeded) as err:
+        read_raw(tmp_path / "dense.xlsx", limits=Limits(max_rows=70_000))
+    assert err.value.bound == "max_sheet_cells" and "--max-sheet-cells" in err.value.problem
+    path = tmp_path / "rows.txt"
+    path.write_text("收入决算表\n" + "2010101\t行政运行\t1.00\n" * 300, encoding="utf-8")
+    with pytest.raises(LimitExceeded):
+        read_raw(path, limits=Limits(max_rows=100))
+    assert read_raw(path, limits=Limits(max_rows=1_000)).lines
+
+
+# ---------------------------------------------------------------------------------------------------- a build over them
+
+
+def _hostile_folder(root: Path) -> dict[str, str]:
+    """The five samples, every hostile case, hostile names, links, a pipe and files of other formats; returns the
+    label → expected status of every path that must get a row."""
+    import os
+    import shutil
+
+    from juesuan.testing.synth import make_document, to_text
+
+    from .conftest import RAW
+
+    root.mkdir()
+    expected = {}
+    for p in sorted(RAW.iterdir()):
+        shutil.copy(p, root / p.name)
+        expected[p.name] = "ok"
+    bad = root / "bad"
+    bad.mkdir()
+    for name, write, error, _ in CASES.values():
+        write(bad / name)
+        expected[f"bad/{name}"] = "skipped" if error is UnsupportedFormat else "failed"
+    names = root / "names"
+    names.mkdir()
+    for i, name in enumerate(NAMES):
+        (names / name).write_text(to_text(make_document(seed=700 + i)), encoding="utf-8")
+        expected["names/" + printable(name)] = "ok"
+    (root / "links").mkdir()
+    os.symlink("nowhere.txt", root / "links" / "dangling.txt")
+    os.symlink("..", root / "links" / "loop")
+    os.symlink("self.txt", root / "links" / "self.txt")
+    os.mkfifo(root / "links" / "pipe.txt")
+    expected.update(
+        {
+            "links/dangling.txt": "failed",
+            "links/loop/": "failed",
+            "links/self.txt": "failed",
+            "links/pipe.txt": "skipped",
+        }
+    )
+    (root / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    (root / "figures.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (root / ".hidden.txt").write_text("not a row", encoding="utf-8")
+    # a picture is read through OCR (readers.ocr): a truncated one fails, naming the problem (or the ocr extra)
+    expected.update({"chart.png": "failed", "figures.csv": "skipped"})
+    return expected
+
+
+def test_a_build_over_every_hostile_file_reads_the_samples_and_gives_each_bad_file_a_row(tmp_path, capsys, monkeypatch):
+    from juesuan.cli import main
+    from juesuan.corpus import read_all, write_clean
+
+    from .conftest import ROOT
+
+    raw = tmp_path / "raw"
+    expected = _hostile_folder(raw)
+    c = read_all(raw, workers=2, cache=tmp_path / "cache")
+    got = dict(zip(c.documents.file, c.documents.status))
+    assert got == expected, {
+        k: (got.get(k), expected.get(k)) for k in set(got) | set(expected) if got.get(k) != expected.get(k)
+    }
+    errors = dict(zip(c.documents.file, c.documents.error))
+    for name, _, error, words in CASES.values():
+        words = "not a format juesuan reads" if error is UnsupportedFormat else words
+        assert words in errors[f"bad/{name}"], (name, errors[f"bad/{name}"])
+    assert "loop" in errors["links/loop/"] and "missing file" in errors["links/dangling.txt"]
+    assert "named pipe" in errors["links/pipe.txt"] and "'.csv' files" in errors["figures.csv"]
+    assert "not a readable image" in errors["chart.png"] or "juesuan[ocr]" in errors["chart.png"]
+    assert c.stats["hidden"] == 1 and max(c.stats["peak_rss_mb"].values()) < 1024
+    write_clean(c, tmp_path / "clean")
+    # the samples' rows are those of a build of the samples alone (data/clean), the bad files adding none
+    cells = (tmp_path / "clean" / "cells.csv").read_bytes()
+    assert cells.count(b"\n") > (ROOT / "data" / "clean" / "cells.csv").read_bytes().count(b"\n")
+    # the CLI: every row printed, the failed files listed, exit status 1 (0 with --keep-going)
+    capsys.readouterr()
+    monkeypatch.setenv("JUESUAN_CACHE_DIR", str(tmp_path / "cache"))  # what the build above read stays read
+    assert main(["build", str(raw), str(tmp_path / "clean2")]) == 1
+    out = capsys.readouterr()
+    assert f"{sum(1 for s in expected.values() if s == 'failed')} files failed" in out.err
+    assert "bad/liar.pdf: FAILED the PDF claims 999,999 pages" in out.out
+    assert main(["build", str(raw), str(tmp_path / "clean2"), "--keep-going"]) == 0
+
+
+def test_unreadable_files_and_folders_get_a_row(tmp_path, monkeypatch):
+    """A folder that cannot be listed and a file that cannot be opened: rows that say so (as root, where chmod does
+    not stop reading, the folder is made unlistable by refusing os.scandir on it)."""
+    import os
+
+    from juesuan import corpus as corpus_mod
+    from juesuan.corpus import read_all
+    from juesuan.testing.synth import make_document, to_text
+
+    raw = tmp_path / "raw"
+    (raw / "locked").mkdir(parents=True)
+    (raw / "locked" / "inside.txt").write_text("x", encoding="utf-8")
+    (raw / "good.txt").write_text(to_text(make_document(seed=9)), encoding="utf-8")
+    secret = raw / "secret.txt"
+    secret.write_text(to_text(make_document(seed=10)), encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(corpus_mod.os, "scandir", scandir)
+    secret.chmod(0)
+    try:
+        c = read_all(raw, workers=1, cache=False)
+    finally:
+        secret.chmod(0o644)
+    rows = dict(zip(c.documents.file, zip(c.documents.status, c.documents.error)))
+    assert rows["locked/"] == ("failed", "permission denied: cannot list the folder")
+    assert rows["good.txt"][0] == "ok"
+    if os.geteuid() == 0:
+        pytest.skip("running as root: chmod 000 does not stop reading (the folder's row was checked)")
+    assert rows["secret.txt"] == ("failed", "permission denied: cannot read the file")
+
+
+def test_check_and_show_survive_hostile_files_and_names(tmp_path):
+    """`juesuan check` on a sheet with a far cell (the library used to abort the process: exit 134) and on a file
+    whose name is not UTF-8: one line and exit status 2, or the findings."""
+    import os
+    import subprocess
+    import sys
+
+    from juesuan.testing.synth import make_document, to_text
+
+    from .hostile import far_cell
+
+    far_cell(tmp_path / "far.xlsx")
+    gbk = tmp_path / os.fsdecode("部门决算".encode("gbk") + b".txt")
+    gbk.write_text(to_text(make_document(seed=11)), encoding="utf-8")
+    for args, status in ((["check", str(tmp_path / "far.xlsx")], 2), (["check", str(gbk)], 0), (["show", str(gbk)], 0)):
+        r = subprocess.run([sys.executable, "-m", "juesuan.cli", *args], capture_output=True)
+        err = r.stderr.decode("utf-8")
+        assert r.returncode == status and "Traceback" not in err, (args, r.returncode, err)
+        if status == 2:
+            assert err.count("\n") == 1 and "XFD1048576" in err and "--max-rows" in err
+        else:
+            assert b"\\xb2\\xbf" in r.stdout  # the file name, escaped

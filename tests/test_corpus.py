@@ -4,8 +4,10 @@ or file order, per-file isolation, Parquet and datapackage.json."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -13,11 +15,13 @@ import pandas as pd
 import pytest
 
 import juesuan
+import juesuan.readers
 from juesuan import analysis
 from juesuan import corpus as corpus_mod
 from juesuan.cli import main
 from juesuan.corpus import Cache, read_all, write_clean
 from juesuan.datapackage import check_package, descriptor
+from juesuan.limits import Limits
 from juesuan.schema import TABLES
 from juesuan.testing.synth import make_document, to_text
 
@@ -135,7 +139,7 @@ def test_warm_cache_reads_no_file_again(corpus_dir, serial, tmp_path, monkeypatc
     raw, _, _ = corpus_dir
     _, base = serial
     calls = []
-    monkeypatch.setattr(corpus_mod, "read_one", lambda *a, **k: calls.append(a) or pytest.fail("read again"))
+    monkeypatch.setattr(corpus_mod, "_read", lambda *a, **k: calls.append(a) or pytest.fail("read again"))
     c = _build(raw, tmp_path / "warm", workers=1, cache=base / "cache")
     assert calls == [] and c.stats["read"] == 0 and c.stats["cached"] == c.stats["files"]
     assert _outputs(tmp_path / "warm") == _outputs(base / "out")
@@ -152,10 +156,8 @@ def test_changed_file_alone_is_read_again(corpus_dir, serial, tmp_path, monkeypa
     shutil.copytree(base / "cache", tmp_path / "cache")
     (copy / "a" / "doc01.txt").write_text(to_text(make_document(seed=999)), encoding="utf-8")
     read = []
-    real = corpus_mod.read_one
-    monkeypatch.setattr(
-        corpus_mod, "read_one", lambda path, *a, **k: read.append(Path(path).name) or real(path, *a, **k)
-    )
+    real = corpus_mod._read
+    monkeypatch.setattr(corpus_mod, "_read", lambda path, *a, **k: read.append(Path(path).name) or real(path, *a, **k))
     c = read_all(copy, workers=1, cache=tmp_path / "cache")
     assert read == ["doc01.txt"] and c.stats["read"] == 1
     # the same content under another name comes from the cache, under its new name
@@ -189,14 +191,45 @@ def test_code_or_data_change_invalidates_the_cache(tmp_path):
     assert Cache(tmp_path / "c").folder.name == corpus_mod.fingerprint()
 
 
-def test_damaged_cache_entry_is_read_again(tmp_path):
-    path = tmp_path / "doc.txt"
-    path.write_text(to_text(make_document(seed=5)), encoding="utf-8")
-    c1 = read_all([path], workers=1, cache=tmp_path / "cache")
-    entry = next((tmp_path / "cache").rglob("*.pkl"))
-    entry.write_bytes(b"not a pickle")
-    c2 = read_all([path], workers=1, cache=tmp_path / "cache")
-    assert c2.stats["read"] == 1 and c2.cells.equals(c1.cells)
+def test_a_wrong_damaged_or_crafted_cache_entry_is_read_again(tmp_path):
+    """An entry is served only when it is intact and made for this file by this code; never unpickled."""
+    import pickle
+    import zlib
+
+    from juesuan.entries import MAGIC
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(to_text(make_document(seed=5)), encoding="utf-8")
+    b.write_text(to_text(make_document(seed=6)), encoding="utf-8")
+    cache = tmp_path / "cache"
+    c1 = read_all([a, b], workers=1, cache=cache)
+    entry_a, entry_b = (Cache(cache).path(juesuan.readers.sha256_of(p)) for p in (a, b))
+    good_a = entry_a.read_bytes()
+    reference = c1.documents.to_csv(index=False), c1.cells.to_csv(index=False)
+
+    ran = []
+
+    class Boom:
+        def __reduce__(self):
+            return (ran.append, ("pickle ran",))
+
+    body = bytearray(good_a)
+    body[-5] ^= 0x01  # one bit of a value changed
+    damaged = {
+        "another file's entry": entry_b.read_bytes(),  # served under a's key, it would give b's sha256 for a
+        "an edited value": bytes(body),
+        "truncated": good_a[: len(good_a) // 2],
+        "a pickle": zlib.compress(pickle.dumps(Boom())),
+        "a pickle behind our magic": MAGIC + pickle.dumps(Boom()),
+        "empty": b"",
+    }
+    for what, blob in damaged.items():
+        entry_a.write_bytes(blob)
+        c2 = read_all([a, b], workers=1, cache=cache)
+        assert c2.stats["read"] == 1 and c2.stats["cached"] == 1, what
+        assert (c2.documents.to_csv(index=False), c2.cells.to_csv(index=False)) == reference, what
+        assert entry_a.read_bytes() == good_a, what  # read again and stored afresh
+    assert ran == []
 
 
 def test_two_workers_change_no_byte(corpus_dir, serial, tmp_path):
@@ -224,11 +257,11 @@ def test_file_order_changes_no_byte(subset, tmp_path, monkeypatch):
     real = corpus_mod.find_inputs
 
     def shuffled(source):
-        files, root = real(source)
-        files = list(files)
-        random.Random(7).shuffle(files)
-        assert files != sorted(files)
-        return files, root
+        found, root = real(source)
+        found = list(found)
+        random.Random(7).shuffle(found)
+        assert [i.label for i in found] != sorted(i.label for i in found)
+        return found, root
 
     monkeypatch.setattr(corpus_mod, "find_inputs", shuffled)
     with ProcessPoolExecutor(max_workers=2) as pool:
@@ -237,18 +270,27 @@ def test_file_order_changes_no_byte(subset, tmp_path, monkeypatch):
     assert _outputs(tmp_path / "shuffled") == _outputs(reference)
 
 
-def test_dask_executor(subset, tmp_path):
+def test_dask_cluster_of_worker_processes(subset, tmp_path):
+    """read_all on a dask LocalCluster of two separate worker processes, sent paths or bytes: the same bytes as
+    the local build, and the entries the workers sent are this machine's cache."""
     pytest.importorskip("dask.distributed")
     from dask.distributed import Client, LocalCluster
 
     raw, reference = subset
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
-        c = _build(raw, tmp_path / "dask", executor=client.get_executor(), cache=False)
-    assert c.stats["read"] == c.stats["files"]
-    assert _outputs(tmp_path / "dask") == _outputs(reference)
+        for ship in ("paths", "bytes"):
+            c = _build(
+                raw, tmp_path / ship, executor=client.get_executor(), cache=tmp_path / f"cache-{ship}", ship=ship
+            )
+            assert c.stats["read"] == c.stats["files"], ship
+            assert _outputs(tmp_path / ship) == _outputs(reference), ship
+        pids = set(client.run(os.getpid).values())
+    assert len(pids) == 2 and os.getpid() not in pids
+    c2 = read_all(raw, workers=1, cache=tmp_path / "cache-bytes")
+    assert c2.stats["read"] == 0 and c2.documents.equals(c.documents)
 
 
 def test_parquet_equals_csv(serial):
@@ -328,6 +370,7 @@ def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch, capsys):
     (out / "cells.parquet").write_bytes(b"from an earlier build")
     assert main(["build", str(raw), str(out), "--workers", "2", "--format", "csv", "--no-cache"]) == 0
     assert not (tmp_path / "data" / ".juesuan-cache").exists()
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [".clean.lock", "clean"]  # entries removed
     assert not list(out.glob("*.parquet"))
     for name in TABLES:
         assert (out / f"{name}.csv").read_bytes() == (reference / f"{name}.csv").read_bytes()
@@ -335,7 +378,7 @@ def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch, capsys):
     # by default the cache is .juesuan-cache/ beside the output folder: with it warm, the build reads nothing
     shutil.copytree(base / "cache", tmp_path / "data" / ".juesuan-cache")
     calls = []
-    monkeypatch.setattr(corpus_mod, "read_one", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(corpus_mod, "_read", lambda *a, **k: calls.append(a))
     capsys.readouterr()
     assert main(["build", str(raw), str(out), "--workers", "1", "--progress"]) == 0
     assert calls == [] and _outputs(out) == _outputs(reference)  # the Parquet files are back, too
@@ -344,31 +387,57 @@ def test_cli_build_options(corpus_dir, serial, tmp_path, monkeypatch, capsys):
     assert main(["build", str(raw), str(out), "--workers", "0"]) == 2
 
 
-def _crash_on_marked(path, *args, **kwargs):
-    """Stands in for read_one in forked workers: dies like a segfaulting reader on files named *crash* (sorted after the text export read before forking)."""
-    import os
-
-    if "crash" in Path(path).name:
-        os._exit(11)
-    return _REAL_READ_ONE(path, *args, **kwargs)
+_REAL_READ = corpus_mod._read
 
 
-_REAL_READ_ONE = corpus_mod.read_one
+def _misbehave_on_marked(path, *args, **kwargs):
+    """Stands in for corpus._read in forked workers: on files named *crash* dies like a segfaulting reader, on
+    *hang* sleeps past the time bound, on *grow* takes memory past the memory bound, on *oom* raises MemoryError."""
+    import time
+
+    name = Path(path).name
+    if "crash" in name:
+        import faulthandler
+
+        faulthandler.disable()  # pytest's crash report would fill the log
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if "hang" in name:
+        time.sleep(60)
+    if "grow" in name:
+        hog = bytearray(800 * 2**20)
+        hog[::4096] = b"x" * len(hog[::4096])  # touch every page: resident, not just reserved
+        time.sleep(60)
+    if "oom" in name:
+        raise MemoryError
+    return _REAL_READ(path, *args, **kwargs)
 
 
 @pytest.mark.skipif(not corpus_mod._FORK_OK, reason="needs forked worker processes")
-def test_a_crashing_reader_fails_its_file_only(tmp_path, monkeypatch):
+def test_a_crash_a_hang_or_a_memory_blowup_fails_its_file_only(tmp_path, monkeypatch):
     raw = tmp_path / "raw"
     raw.mkdir()
-    for i in range(5):
+    for i in range(4):
         (raw / f"doc{i}.txt").write_text(to_text(make_document(seed=300 + i)), encoding="utf-8")
-    (raw / "zz_crash.txt").write_text(to_text(make_document(seed=399)), encoding="utf-8")
-    monkeypatch.setattr(corpus_mod, "read_one", _crash_on_marked)  # inherited by the forked workers
-    c = read_all(raw, workers=2, cache=tmp_path / "cache")
-    status = dict(zip(c.documents.file, c.documents.status))
-    assert status.pop("zz_crash.txt") == "failed" and set(status.values()) == {"ok"} and len(status) == 5
-    assert "died" in c.documents.set_index("file").loc["zz_crash.txt", "error"]
-    assert len(list((tmp_path / "cache").rglob("*.pkl"))) == 5  # the crash is not cached
+    for k, name in enumerate(("zz_crash", "zz_grow", "zz_hang", "zz_oom")):
+        (raw / f"{name}.txt").write_text(to_text(make_document(seed=400 + k)), encoding="utf-8")
+    monkeypatch.setattr(corpus_mod, "_read", _misbehave_on_marked)  # inherited by the forked workers
+    limits = Limits(timeout_s=2, max_memory_mb=_rss_now_mb() + 300)
+    c = read_all(raw, workers=2, cache=tmp_path / "cache", limits=limits)
+    rows = c.documents.set_index("file")
+    assert set(rows.loc[[f"doc{i}.txt" for i in range(4)], "status"]) == {"ok"}
+    errors = rows["error"].to_dict()
+    assert "died (SIGSEGV" in errors["zz_crash.txt"]
+    assert "took longer than 2 s" in errors["zz_hang.txt"] and "timeout_s" in errors["zz_hang.txt"]
+    assert "MB of memory" in errors["zz_grow.txt"] and "max_memory_mb" in errors["zz_grow.txt"]
+    assert errors["zz_oom.txt"] == "ran out of memory while reading"
+    assert (rows.loc[[n for n in errors if n.startswith("zz_")], "status"] == "failed").all()
+    assert len(list((tmp_path / "cache").rglob("*.entry"))) == 4  # none of the four failures is cached
+
+
+def _rss_now_mb() -> float:
+    from juesuan.pool import rss_mb
+
+    return rss_mb(os.getpid()) or 500.0
 
 
 def test_parquet_only_and_without_pyarrow(serial, tmp_path, monkeypatch):
@@ -387,7 +456,7 @@ def test_parquet_only_and_without_pyarrow(serial, tmp_path, monkeypatch):
     for name in TABLES:
         assert (tmp_path / "nopq" / f"{name}.csv").read_bytes() == (base / "out" / f"{name}.csv").read_bytes()
     with pytest.raises(ValueError, match="unknown output format"):
-        write_clean(c, tmp_path / "x", formats=("xlsx",))
+        write_clean(c, tmp_path / "x", formats=("ods",))
 
 
 def test_cache_keeps_the_recent_fingerprints_only(tmp_path):
@@ -409,3 +478,43 @@ def test_cache_keeps_the_recent_fingerprints_only(tmp_path):
     read_all([path], workers=1, cache=root)
     left = sorted(p.name for p in root.iterdir())
     assert left == sorted(["2" * 16, "3" * 16, "4" * 16, corpus_mod.fingerprint(), "notes"])
+
+
+def test_any_spelling_of_the_input_folder_gives_the_same_bytes(subset, tmp_path, monkeypatch):
+    raw, reference = subset
+    monkeypatch.chdir(raw.parent.parent)
+    rel = raw.relative_to(raw.parent.parent)
+    for k, spelling in enumerate([str(rel), f"./{rel}//", f"{raw.resolve()}/../{rel.name}/."]):
+        _build(Path(spelling), tmp_path / f"out{k}", workers=1, cache=False)
+        assert _outputs(tmp_path / f"out{k}") == _outputs(reference), spelling
+
+
+def test_corpus_tables_are_read_from_the_entries_when_asked(serial):
+    c, _ = serial
+    assert "_tables" in vars(c) and not c._tables  # nothing decoded until asked
+    cells = c.cells
+    assert len(cells) == int(c.documents["n_cells"].astype(int).sum()) and list(cells.columns) == list(cells.columns)
+    assert c["cells"] is cells and set(c._tables) == {"cells"}
+    doc_id = c.documents[c.documents.file == "a/doc01.txt"].doc_id.iloc[0]
+    doc = c.docs[doc_id]
+    fresh = juesuan.read(doc.raw.path, file_label="a/doc01.txt")
+    pd.testing.assert_frame_equal(doc.cells, fresh.cells)  # the Document as read, not merely its rows
+    assert doc.meta == fresh.meta and doc.raw.lines == fresh.raw.lines
+    with pytest.raises(KeyError):
+        c.docs[c.documents[c.documents.status == "failed"].doc_id.iloc[0]]
+
+
+def test_spreadsheet_lines_carry_their_sheet_and_cell_addresses(corpus_dir):
+    raw, expected, _ = corpus_dir
+    if "a/book.xlsx" not in expected:
+        pytest.skip("the XLSX renderer's libraries are not installed")
+    doc = juesuan.read(raw / "a" / "book.xlsx")
+    row = next(ln for ln in doc.raw.lines if ln.is_row and "2101101" in ln.cells)
+    i = row.cells.index("2101101")
+    assert (
+        row.sheet and len(row.columns) == len(row.cells) and row.address(i) == f"{'ABCDEFGH'[row.columns[i]]}{row.row}"
+    )
+    from openpyxl import load_workbook
+
+    ws = load_workbook(raw / "a" / "book.xlsx")[row.sheet]
+    assert str(ws[row.address(i)].value) == "2101101"

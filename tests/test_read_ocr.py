@@ -336,7 +336,12 @@ def _ruled_page():
 
 @needs_ocr
 @needs_font
-def test_the_recogniser_is_loaded_once(scans):
-    scans("ruled_wanyuan_150dpi")
-    scans("borderless_yuan_200dpi")
-    assert ocr.engine.cache_info().currsize == 1 and ocr.engine.cache_info().misses == 1
+def test_the_recogniser_is_loaded_once_and_reads_alike(tmp_path):
+    """One model load per process, reused; the same picture read twice gives the same lines, confidences included."""
+    doc = render_scan.only_tables(make_document(seed=2), ("07",))
+    (path,) = render_scan.to_png(doc, tmp_path / "07.png", dpi=150, ruled=False, skew=1.0, noise=6)
+    first = read_raw(path, isolate=False)
+    loads = ocr.engine.cache_info().misses
+    again = read_raw(path, isolate=False)
+    assert ocr.engine.cache_info().misses == loads == 1
+    assert again.lines == first.lines and again.notes == first.notes

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import juesuan
+from juesuan.limits import LimitExceeded, Limits
 from juesuan.readers import read_raw
 from juesuan.testing import render
 from juesuan.testing.synth import make_document
@@ -148,7 +149,11 @@ def test_a_page_tree_claiming_999999_pages_gives_one_note(tmp_path):
         c.showPage()
     c.save()
     path.write_bytes(re.sub(rb"/Count 23\b", b"/Count 999999", path.read_bytes()))
-    raw = read_raw(path)
+    # past the page bound it is one clear error naming the bound (juesuan.limits) …
+    with pytest.raises(LimitExceeded, match="claims 999,999 pages.*max_pages"):
+        read_raw(path)
+    # … and with the bound raised, the readable pages are read and the rest is one note
+    raw = read_raw(path, limits=Limits(max_pages=1_000_000))
     assert raw.pages == 999999
     assert len(raw.lines) == 23 and set(raw.page_sizes) == set(range(1, 24))
     assert len(raw.notes) == 1

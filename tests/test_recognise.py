@@ -21,7 +21,8 @@ def test_titles_letter_spaced_prefixed_and_mangled():
     assert match_title("一般公共预算财政拨款支出决算表（公开05表）").table == "05"
     assert match_title("一般公共预算财攻拨款支出决算表").table == "05"  # one character misread
     assert match_title("五、一般公共预算财政拨款支出决算情况说明") is None
-    assert match_title("一般公共预算财政拨款项目支出决算表") is None  # 四川's extra table is not 06
+    assert match_title("一般公共预算财政拨款项目支出决算表").table == "项目支出"  # 四川's extra table is not 06
+    assert match_title("表1：高等学校收支决算总表").table == "高校01"  # 教育部 高校 numbers its tables 表1 …
     assert match_title("收支预算总表").kind == "预算"
 
 
@@ -60,10 +61,10 @@ def test_table_over_two_pages_with_repeated_header_and_wrapped_name():
 
 
 def test_unknown_table_does_not_run_into_the_table_before_it():
-    text = TABLE05 + "一般公共预算财政拨款项目支出决算表\n项目名称\t金额\n某项目\t99.00\n"
+    text = TABLE05 + "部门整体支出绩效目标表\n项目名称\t金额\n某项目\t99.00\n"
     doc = doc_of(text)
     assert doc.meta["tables"] == "05" and 99.0 not in set(doc.cells.value)
-    assert (doc.dropped.reason == "table not recognised: 一般公共预算财政拨款项目支出决算表").sum() == 1
+    assert (doc.dropped.reason == "table not recognised: 部门整体支出绩效目标表").sum() == 1
     assert (doc.findings.check == "table_unrecognised").sum() == 1
 
 

@@ -130,7 +130,7 @@ def test_seed_metadata(prefix, year, department, region):
 
 
 def test_seed000_codes_against_the_catalog(seed000):
-    """21012 is printed with its 项's name (DESIGN §2): flagged, kept as printed; every other code is known."""
+    """21012 is printed with its 项's name (docs/architecture.md, Codes): flagged, kept as printed; every other code is known."""
     f = seed000.findings
     coded = f[f.check.isin(["name_differs", "code_unknown"])]
     assert list(zip(coded.check, coded.code)) == [("name_differs", "21012")]

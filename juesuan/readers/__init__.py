@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import inspect
+import os
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import FileMissing, Unreadable, UnsupportedFormat
+from ..errors import FileMissing, JuesuanError, Unreadable, UnsupportedFormat
+from ..limits import LimitExceeded, Limits, check_file, resolve
+from ..pool import FORK_OK, WorkerLost, run_guarded
 from ..raw import RawDocument
 
 # format name -> module (imported lazily: the PDF stack is slow to import and not needed for text exports)
@@ -21,6 +27,15 @@ READERS: dict[str, str] = {
     "pdf": "juesuan.readers.pdf",
     "xlsx": "juesuan.readers.excel",
     "xls": "juesuan.readers.excel",
+    "html": "juesuan.readers.html",
+    "docx": "juesuan.readers.docx",
+    # legacy Word, WPS and RTF: converted with LibreOffice, then read by the docx/xlsx reader
+    "doc": "juesuan.readers.office",
+    "wps": "juesuan.readers.office",
+    "et": "juesuan.readers.office",
+    "rtf": "juesuan.readers.office",
+    # a browser copy (one table cell per line): chosen by the text reader when the text has that shape
+    "webcopy": "juesuan.readers.webcopy",
     "image": "juesuan.readers.ocr",  # pictures through OCR (the optional extra ``ocr``)
 }
 
@@ -33,12 +48,24 @@ SUFFIXES: dict[str, str] = {
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
     ".xls": "xls",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".doc": "doc",
+    ".wps": "wps",
+    ".et": "et",
+    ".rtf": "rtf",
     ".png": "image",
     ".jpg": "image",
     ".jpeg": "image",
     ".tif": "image",
     ".tiff": "image",
 }
+_OLE_SUFFIXES = {".doc": "doc", ".wps": "wps", ".et": "et", ".xls": "xls"}
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml")
 
 
 def register(format_name: str, module: str, suffixes: list[str]) -> None:
@@ -49,22 +76,63 @@ def register(format_name: str, module: str, suffixes: list[str]) -> None:
 
 
 def _sniff(head: bytes) -> str | None:
+    """The format the first bytes announce (PDF, zip, OLE, RTF, HTML), None when they say nothing.
+
+    A zip is "xlsx" and an OLE file "xls" here; ``detect_format`` looks inside to tell Word from Excel."""
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if start.startswith(_HTML_STARTS) and (not start.startswith(b"<?xml") or b"<html" in start):
+        return "html"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
         return "image"
     return None
 
 
+def _zip_kind(path: Path) -> str | None:
+    """ "docx" or "xlsx" by the parts a zip holds (a Word file named .xlsx is still Word); None if unreadable."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    return None
+
+
+def _ole_kind(path: Path) -> str:
+    """An OLE compound file: an encrypted .docx/.xlsx (an EncryptedPackage stream), Word (.doc/.wps) when its
+    directory names a WordDocument stream, else by suffix (WPS Spreadsheets' .et), else Excel. Directory entry names are UTF-16LE, so the name is looked for in that form."""
+    suffixed = _OLE_SUFFIXES.get(path.suffix.lower())
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data and SUFFIXES.get(path.suffix.lower()) in ("docx", "xlsx"):
+        return SUFFIXES[path.suffix.lower()]  # a password-protected .docx/.xlsx: its reader says so
+    if "WordDocument".encode("utf-16-le") in data:
+        return suffixed if suffixed in ("doc", "wps") else "doc"
+    return suffixed if suffixed in ("et", "xls") else "xls"
+
+
 def detect_format(path: Path) -> str:
     """The format name for ``path``: by content where the bytes say, else by suffix."""
     with path.open("rb") as fh:
-        head = fh.read(8)
+        head = fh.read(512)
     sniffed = _sniff(head)
+    if sniffed == "xlsx":
+        named = SUFFIXES.get(path.suffix.lower())
+        sniffed = _zip_kind(path) or (named if named in ("docx", "xlsx") else "xlsx")
+    elif sniffed == "xls":
+        sniffed = _ole_kind(path)
     suffixed = SUFFIXES.get(path.suffix.lower())
     fmt = sniffed or suffixed
     if fmt is None or fmt not in READERS:
@@ -85,18 +153,114 @@ def get_reader(format_name: str) -> Callable[[Path], RawDocument]:
     return importlib.import_module(READERS[format_name]).read
 
 
-def read_raw(path: str | Path) -> RawDocument:
+# formats whose readers are native libraries that can abort the whole process on a hostile file (a Rust panic in the
+# spreadsheet library, a crash in pdfium): outside a build's workers they read in a guarded child process
+NATIVE = {"pdf", "xlsx", "xls"}
+
+
+def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | None = None) -> RawDocument:
     """Read any supported file into a RawDocument.
 
+    ``limits`` (default ``Limits.from_env()``): the bounds checked before the reader runs (``juesuan.limits``).
+    ``isolate``: read in a child process of its own, so that an abort in a native reader library, a hang past
+    ``limits.timeout_s`` or memory past ``limits.max_memory_mb`` cannot take this process down. The default
+    (None) isolates the native formats (``NATIVE``) where processes can be forked cheaply and this process runs a
+    single thread and may have children (forking a threaded process, e.g. a notebook kernel, risks deadlocks, and a
+    pool's daemonic worker may not fork: there only the pre-checks apply); a build's worker processes pass False,
+    being disposable themselves.
+
     Raises a ``JuesuanError`` subclass naming the file and the problem: FileMissing, UnsupportedFormat, Unreadable
-    (empty, truncated, corrupt), Encrypted, NoTextLayer, GarbledText.
+    (empty, truncated, corrupt, not a regular file, the reader's process died), Encrypted, NoTextLayer, GarbledText,
+    LimitExceeded (past a bound; ``err.bound`` names it).
     """
     p = Path(path)
-    if not p.exists():
-        raise FileMissing(p, "no such file")
-    if p.is_dir():
-        raise Unreadable(p, "is a folder, not a file")
-    if p.stat().st_size == 0:
-        raise Unreadable(p, "empty file (0 bytes)")
+    _check_path(p)
+    limits = resolve(limits)
     fmt = detect_format(p)
-    return get_reader(fmt)(p)
+    check_file(p, fmt, limits)
+    if isolate is None:
+        isolate = fmt in NATIVE and _can_fork()
+    if not isolate:
+        return _reader_call(fmt, p, limits)
+    try:
+        status, value = run_guarded(_read_carried, (fmt, p, limits), limits.timeout_s, limits.max_memory_mb)
+    except WorkerLost as lost:
+        if lost.bound:
+            raise LimitExceeded(p, str(lost), lost.bound) from None
+        raise Unreadable(p, str(lost)) from None
+    if status == "error":
+        raise _uncarry(value)
+    return value
+
+
+def _can_fork() -> bool:
+    """Fork is available, this process runs one thread and may have children (a daemonic process, such as a
+    multiprocessing pool's worker, may not)."""
+    import multiprocessing
+
+    return FORK_OK and threading.active_count() == 1 and not multiprocessing.current_process().daemon
+
+
+def _check_path(p: Path) -> None:
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise FileMissing(p, f"a symbolic link to a missing file ({os.readlink(p)})") from None
+        raise FileMissing(p, "no such file") from None
+    except PermissionError:
+        raise Unreadable(p, "permission denied: cannot look at the file") from None
+    except OSError as err:  # ELOOP: a symbolic link loop; ENAMETOOLONG …
+        raise Unreadable(p, f"cannot look at the file: {err.strerror or err}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise Unreadable(p, "is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise Unreadable(p, f"not a regular file ({_file_kind(st.st_mode)}): not read")
+    if st.st_size == 0:
+        raise Unreadable(p, "empty file (0 bytes)")
+    try:
+        with p.open("rb"):
+            pass
+    except PermissionError:
+        raise Unreadable(p, "permission denied: cannot read the file") from None
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _reader_call(fmt: str, p: Path, limits: Limits) -> RawDocument:
+    reader = get_reader(fmt)
+    if "limits" in inspect.signature(reader).parameters:
+        return reader(p, limits=limits)
+    return reader(p)
+
+
+def _read_carried(fmt: str, p: Path, limits: Limits) -> tuple[str, object]:
+    """What the guarded child runs: the RawDocument, or the JuesuanError as (class name, path, problem, bound)."""
+    try:
+        return "ok", _reader_call(fmt, p, limits)
+    except JuesuanError as err:
+        return "error", (type(err).__name__, err.path, err.problem, getattr(err, "bound", ""))
+
+
+def _uncarry(carried: tuple) -> JuesuanError:
+    import juesuan.errors as errors_module
+
+    name, path, problem, bound = carried
+    cls = getattr(errors_module, name, None) or (LimitExceeded if name == "LimitExceeded" else JuesuanError)
+    if not (isinstance(cls, type) and issubclass(cls, JuesuanError)):
+        cls = JuesuanError
+    err = cls.__new__(cls)
+    JuesuanError.__init__(err, path or None, problem)  # the problem is whole already (LimitExceeded's hint included)
+    if bound:
+        err.bound = bound
+    return err

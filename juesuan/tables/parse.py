@@ -18,10 +18,12 @@ from ..codes import class_code_for_name, level_of, parent_of
 from ..raw import Line
 from ..textnorm import clean_name, decimals_of, is_amount, match_key, parse_amount, squash, strip_ordinal
 from .recognise import TableRegion
-from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, load_labels
+from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, is_breakdown, is_sub_item, load_labels
 
 # Numbers printed in a table that are not money: their drops do not make a table non-empty
 NOT_MONEY = frozenset({"栏次 (column number)", "行次 (row number)", "header text", "repeated header"})
+# An amount of the table's area that no layout rule read or dropped (the accounting after the layout ran)
+UNREAD = "amount not read: no column of the layout holds it"
 SCALE_TO_WANYUAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _GLUED = re.compile(r"\d{1,3}(?:,\d{3})+|\d+\.\d{2}")
@@ -50,10 +52,11 @@ class ParsedTable:
     last_page: int
     spec: str = ""  # the layout spec read with (kinds.csv)
     variant: str = ""
-    n_amounts: int = 0  # amounts printed in the table's rows (= cells + dropped amounts)
+    n_amounts: int = 0  # amounts printed in the table's area, counted apart from the layout (= cells + dropped)
     cells: list[dict] = field(default_factory=list)
     dropped: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
+    amounts_at: set[tuple[int, int, int]] = field(default_factory=set, repr=False)  # (page, row, column) printed
     printed_rows: list[dict] = field(default_factory=list, repr=False)
     printed_columns: list[str] = field(default_factory=list, repr=False)
     note: str = ""
@@ -68,8 +71,8 @@ class ParsedTable:
 
     @property
     def empty(self) -> bool:
-        """No amount in the table's area: no cell, and nothing dropped but row and column numbers or header text."""
-        return not self.cells and all(d["reason"] in NOT_MONEY for d in self.dropped)
+        """No amount in the table's area (``n_amounts``: amounts printed, counted apart from what was read)."""
+        return self.n_amounts == 0 and not self.cells
 
     @property
     def n_rows(self) -> int:
@@ -246,10 +249,11 @@ def _code_of(cells: list[str | None]) -> tuple[str, str]:
     """(code, name) from a row's key cells: codes split over 类/款/项 columns are joined, "301 01" becomes 30101."""
     digits: list[str] = []
     names: list[str] = []
+    parts = load_labels()["codepart"]
     for c in cells:
         s = squash(c or "")
-        if not s:
-            continue
+        if not s or (not digits and not names and match_key(s) in parts):
+            continue  # empty, or the 类 | 款 | 项 sub-header printed in the row (教育部 高校's 表4 合计 row)
         if not names and (_CODE_PART.match(s) or (digits and s.isdigit() and len(s) == 1)):
             # a 款/项 part printed without its leading zero ("301 | 2" in 上海 万里 24's 06) is still two digits
             digits.append(s.zfill(2) if digits and len(s) < 2 else s)
@@ -266,20 +270,37 @@ def _code_of(cells: list[str | None]) -> tuple[str, str]:
     return code, name
 
 
+def _key_cells(line: Line, ncols: int) -> list[str | None]:
+    """The cells a row's code and name can stand in: the first three, or up to the first amount when the name comes
+    after three split code columns (类 | 款 | 项 | 科目名称)."""
+    cells = _cells(line, ncols)
+    first = next((i for i, c in enumerate(cells) if c and is_amount(c) and not _CODE_PART.match(squash(c))), ncols)
+    keys = cells[: max(3, min(first, 4))]
+    return [c for c in keys if not is_amount(c) or _CODE_PART.match(squash(c or ""))]
+
+
 def header_paths(rows: list[Line], ncols: int, key=match_key) -> list[list[str]]:
     """For each column, the header texts above it, top to bottom (match keys), merged group headers filled in.
 
     A header cell with sub-headers below it spans the empty cells to its right that also have sub-headers ("本年支出"
     over 小计/基本支出/项目支出; "预算数" over the six 三公 columns). Cells covered by a merge (None) count as empty.
+    Spans nest: a cell never spans past the end of the cell above it (上海's 决算 07 prints 公务接待费 over its own
+    预算数/决算数 pair, beside 公务用车运行维护费's pair: that label does not run over 公务接待费's columns).
     """
     grid = [[(c or "") for c in _cells(r, ncols)] for r in rows if not is_colnum_row(r)]
     for r in range(len(grid) - 1):
         below = grid[r + 1 :]
+        printed = list(grid[r])
         for c in range(ncols):
-            if not grid[r][c] or not any(b[c] for b in below):
+            if not printed[c] or not any(b[c] for b in below):
                 continue
             k = c + 1
-            while k < ncols and not grid[r][k] and any(b[k] for b in below):
+            while (
+                k < ncols
+                and not printed[k]
+                and any(b[k] for b in below)
+                and (r == 0 or grid[r - 1][k] == grid[r - 1][c])
+            ):
                 grid[r][k] = grid[r][c]
                 k += 1
     paths: list[list[str]] = []
@@ -409,8 +430,7 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
     def is_data(line: Line) -> bool:
         if is_colnum_row(line):
             return False
-        keys = [c for c in _cells(line, ncols)[:3] if not is_amount(c) or _CODE_PART.match(squash(c or ""))]
-        code, name = _code_of(keys)
+        code, name = _code_of(_key_cells(line, ncols))
         return bool(code) or match_key(name) in labels["total"]
 
     header, data = _split_header(ctx.region.rows, is_data)
@@ -523,7 +543,8 @@ def _sides(paths: list[list[str]], roles) -> list[str]:
             return "支出"
         return ""
 
-    tops = [side_of(p[0]) if p else "" for p in paths]
+    # the highest header word of each column that names a side ("收入" may stand under a shared "项目")
+    tops = [next((side_of(w) for w in p if side_of(w)), "") for p in paths]
     if "收入" in tops and "支出" in tops:
         sides, current = [], "收入"
         for t in tops:
@@ -588,7 +609,16 @@ def _continues_item(previous: str, name: str, side: str) -> bool:
     return False
 
 
-def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
+@dataclass
+class _SideState:
+    """What a two-sided table's reading remembers per column group: the row read last (for names wrapped onto the
+    next row) and the item sub-items are printed under."""
+
+    last: dict[int, tuple[dict, list[dict]]] = field(default_factory=dict)
+    top: dict[int, str] = field(default_factory=dict)
+
+
+def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:
     """01, 04: income items on the left, expenditure items (类 with their codes) on the right."""
     rows = ctx.region.rows
     colnum_at = next((i for i, r in enumerate(rows[:8]) if is_colnum_row(r)), None)
@@ -596,6 +626,23 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
         header, data = rows[: colnum_at + 1], rows[colnum_at + 1 :]
     else:
         header, data = _split_header(rows, lambda r: any(is_amount(c) for c in r.cells[1:]))
+    roles, groups = _two_sided_columns(ctx, header, data, ncols)
+    state = _SideState()
+    rows_out = []
+    for line in _body(ctx, header, data):
+        out = _two_sided_row(ctx, line, _cells(line, ncols), groups, roles, state)
+        if any(v for k, v in out.items() if k.endswith(("项目", "项目2", "项目3"))) or len(out) > 2:
+            rows_out.append(out | {"page": line.page, "row": line.row})
+    order = []
+    for g in groups:
+        label_col = _label_col(g)
+        order += [label_col] + (["支出code"] if g["side"] == "支出" and g["n"] == 0 else [])
+        order += [_two_sided_label(ctx, g, label_col, roles[i]) for i in g["measures"]]
+    ctx.out.set_printed(rows_out, order + ["page", "row"])
+
+
+def _two_sided_columns(ctx: _Ctx, header: list[Line], data: list[Line], ncols: int):
+    """The roles of a two-sided table's columns and its column groups; unknown columns reported."""
     paths = header_paths(header, ncols)
     generic = [column_role(p, []) for p in paths]
     sides = _sides(paths, generic)
@@ -606,80 +653,96 @@ def _parse_two_sided(ctx: _Ctx, ncols: int) -> None:  # noqa: C901 (to be split)
     groups = _groups(sides, roles, ncols)
     known = {i for g in groups for i in [g["name"], *g["rownum"], *g["measures"]]}
     _report_unknown_columns(ctx, paths, [r if i not in known else ("x", "", "") for i, r in enumerate(roles)], data, [])
-    rows_out = []
-    last: dict[int, tuple[dict, list[dict]]] = {}  # per group: the previous printed row and its cells
-    for line in _body(ctx, header, data):
-        cells = _cells(line, ncols)
-        out: dict = {}
-        carried = ""  # a total's label whose cell is merged across the next group ("当年支出小计" over 功能分类)
-        for gi, g in enumerate(groups):
-            side, label_col = g["side"], f"{g['side']}项目" + (str(g["n"] + 1) if g["n"] else "")
-            raw_name = cells[g["name"]]
-            if raw_name is None and carried:
-                name = carried
-            else:
-                name, carried = clean_name(raw_name), ""
-            for i in g["rownum"]:
-                _drop_numbers(ctx, line, "行次 (row number)", range(i, i + 1))
-            no_values = not any(cells[i] and squash(cells[i]) for i in g["measures"])
-            if name and no_values and gi in last and _continues_item(last[gi][0].get(label_col, ""), name, side):
-                prev_row, prev_cells = last[gi]
-                joined = prev_row[label_col] + name  # "八、社会保障和就" + "业支出" over a page break
-                prev_row[label_col] = joined
-                for c in prev_cells:
-                    _rename_item(ctx, c, joined, side)
-                if side == "支出" and g["n"] == 0:
-                    prev_row["支出code"] = class_code_for_name(joined)
-                continue
-            first_cell = len(ctx.out.cells)
-            if name and g["measures"] and all(cells[i] is None for i in g["measures"]):
-                carried = name  # the label's cell spans this group's amounts: its value stands further right
-                continue
-            code = class_code_for_name(name) if side == "支出" else ""
-            if raw_name is not None or name:
-                out[label_col] = name
-                if side == "支出" and g["n"] == 0:
-                    out["支出code"] = code
-            for i in g["measures"]:
-                text = cells[i]
-                if not text or not squash(text):
-                    continue
-                if not name:
-                    ctx.drop(line, i, text, "amount without an item name")
-                    ctx.finding(
-                        "row_unlabelled",
-                        "warning",
-                        f"page {line.page} row {line.row}: {text} printed without an item name on the {side} side",
-                        line=line,
-                        col=i,
-                    )
-                    continue
+    return roles, groups
+
+
+def _label_col(group: dict) -> str:
+    return f"{group['side']}项目" + (str(group["n"] + 1) if group["n"] else "")
+
+
+def _two_sided_row(ctx: _Ctx, line: Line, cells: list, groups: list[dict], roles, state: _SideState) -> dict:
+    """One printed row of a two-sided table, group by group; returns the printed-table row."""
+    out: dict = {}
+    carried = ""  # a total's label whose cell is merged across the next group ("当年支出小计" over 功能分类)
+    for gi, g in enumerate(groups):
+        raw_name = cells[g["name"]]
+        if raw_name is None and carried:
+            name = carried
+        else:
+            name, carried = clean_name(raw_name), ""
+        for i in g["rownum"]:
+            _drop_numbers(ctx, line, "行次 (row number)", range(i, i + 1))
+        no_values = not any(cells[i] and squash(cells[i]) for i in g["measures"])
+        if name and no_values and _join_wrapped(ctx, g, gi, name, state):
+            continue
+        if name and g["measures"] and all(cells[i] is None for i in g["measures"]):
+            carried = name  # the label's cell spans this group's amounts: its value stands further right
+            continue
+        first_cell = len(ctx.out.cells)
+        label_col = _label_col(g)
+        code = class_code_for_name(name) if g["side"] == "支出" else ""
+        if raw_name is not None or name:
+            out[label_col] = name
+            if g["side"] == "支出" and g["n"] == 0:
+                out["支出code"] = code
+        item = _two_sided_item(ctx, g, gi, name, code, state)
+        for i in g["measures"]:
+            value = _two_sided_amount(ctx, line, cells, i, name, g["side"], roles)
+            if value is not None:
                 _, measure, basis = roles[i]
-                value = ctx.amount(line, i, text, measure)
-                if value is None:
-                    continue
-                ctx.cell(
-                    line,
-                    i,
-                    value,
-                    classification="功能分类",
-                    code=code,
-                    name=name,
-                    measure=measure,
-                    basis=basis,
-                    side=side,
-                )
+                kw = dict(classification="功能分类", code=code, name=name, measure=measure, basis=basis)
+                ctx.cell(line, i, value, side=g["side"], item=item, **kw)
                 out[_two_sided_label(ctx, g, label_col, roles[i])] = value
-            if name:
-                last[gi] = (out, ctx.out.cells[first_cell:])
-        if any(v for k, v in out.items() if k.endswith(("项目", "项目2", "项目3"))) or len(out) > 2:
-            rows_out.append(out | {"page": line.page, "row": line.row})
-    order = []
-    for g in groups:
-        label_col = f"{g['side']}项目" + (str(g["n"] + 1) if g["n"] else "")
-        order += [label_col] + (["支出code"] if g["side"] == "支出" and g["n"] == 0 else [])
-        order += [_two_sided_label(ctx, g, label_col, roles[i]) for i in g["measures"]]
-    ctx.out.set_printed(rows_out, order + ["page", "row"])
+        if name:
+            state.last[gi] = (out, ctx.out.cells[first_cell:])
+    return out
+
+
+def _two_sided_amount(ctx: _Ctx, line: Line, cells: list, i: int, name: str, side: str, roles) -> float | None:
+    text = cells[i]
+    if not text or not squash(text):
+        return None
+    if not name:
+        ctx.drop(line, i, text, "amount without an item name")
+        ctx.finding(
+            "row_unlabelled",
+            "warning",
+            f"page {line.page} row {line.row}: {text} printed without an item name on the {side} side",
+            line=line,
+            col=i,
+        )
+        return None
+    return ctx.amount(line, i, text, roles[i][1])
+
+
+def _two_sided_item(ctx: _Ctx, group: dict, gi: int, name: str, code: str, state: _SideState) -> str:
+    """The canonical item of a row: a sub-item (PARENT:SUB) when printed as a breakdown of the item above it
+    ("其中：捐赠收入"; the funds under 年初财政拨款结转和结余), else a top-level item that later rows may break down."""
+    if not name or code:
+        return ""
+    family, side = ctx.spec.family, group["side"]
+    parent = state.top.get(gi, "")
+    if parent and (is_breakdown(name) or is_sub_item(family, side, parent, name)):
+        return canonical_item(family, side, name, parent)
+    item = canonical_item(family, side, name)
+    state.top[gi] = item
+    return item
+
+
+def _join_wrapped(ctx: _Ctx, group: dict, gi: int, name: str, state: _SideState) -> bool:
+    """A name without amounts that is the wrapped rest of the item above ("八、社会保障和就" + "业支出" over a page
+    break): the previous row's name, item and 类 code follow. True when joined."""
+    side, label_col = group["side"], _label_col(group)
+    if gi not in state.last or not _continues_item(state.last[gi][0].get(label_col, ""), name, side):
+        return False
+    prev_row, prev_cells = state.last[gi]
+    joined = prev_row[label_col] + name
+    prev_row[label_col] = joined
+    for c in prev_cells:
+        _rename_item(ctx, c, joined, side)
+    if side == "支出" and group["n"] == 0:
+        prev_row["支出code"] = class_code_for_name(joined)
+    return True
 
 
 def _two_sided_label(ctx: _Ctx, group: dict, label_col: str, role: tuple[str, str, str]) -> str:
@@ -829,22 +892,37 @@ def _parse_economic(ctx: _Ctx, ncols: int) -> None:
 def _parse_items(ctx: _Ctx, ncols: int) -> None:
     """Tables of named items without codes (江苏 收入预算总表, 支出预算总表): label columns, then amount columns.
 
-    A row's name is its most specific label; a 小计 row takes the name of the group it closes.
+    A row's name is its most specific label; a 小计 row takes the name of the group it closes. Columns whose header
+    measures.csv gives the role ``label`` (政府采购's 采购组织形式) qualify a row but never name it.
     """
     header, data = _split_header(ctx.region.rows, lambda r: any(is_amount(c) for c in r.cells))
     paths = header_paths(header, ncols)
     roles = [column_role(p, ctx.spec.measures_for("measure"), ctx.kind) for p in paths]
     mcols = [i for i, r in enumerate(roles) if r[0] == "measure"]
+    qualifiers = {
+        i for i, p in enumerate(paths) if i not in mcols and column_role(p, ctx.spec.measures_for("label"))[1]
+    }
     _drop_header_numbers(ctx, header)
     rows_out = []
     group = ""
+    above: list = [""] * ncols
     for line in _body(ctx, header, data):
-        cells = _cells(line, ncols)
-        labels = [clean_name(cells[i]) for i in range(ncols) if i not in mcols and cells[i] and squash(cells[i])]
+        # a label cell merged with the one above it (None) repeats it: 政府采购 prints one 采购物品 over two 组织形式
+        cells = [above[i] if c is None and i not in mcols else c for i, c in enumerate(_cells(line, ncols))]
+        above = cells
+        labels = [
+            clean_name(cells[i])
+            for i in range(ncols)
+            if i not in mcols and i not in qualifiers and cells[i] and squash(cells[i])
+        ]
         labels = [x for x in labels if not is_amount(x)]
         if labels and cells[0] and squash(cells[0]):
             group = labels[0]
         name = labels[-1] if labels else ""
+        if not name and len(data) == 1:
+            name = "合计"  # the one row of 江苏's 支出预算总表, printed without a label, is the table's total
+        elif not name and any(cells[i] and squash(cells[i]) for i in qualifiers) and rows_out:
+            name = rows_out[-1]["name"]  # another 采购组织形式 of the item above (its name cell merged, printed once)
         if name in ("小计", "合计") and len(labels) > 1:
             name = labels[0]
         elif name == "小计" and group:
@@ -853,6 +931,7 @@ def _parse_items(ctx: _Ctx, ncols: int) -> None:
         for i in mcols:
             value = ctx.amount(line, i, cells[i], roles[i][1]) if cells[i] and squash(cells[i]) else None
             if value is not None:
+                # a row printed without a label (江苏's 支出预算总表 is one such row) is the table's whole: 合计
                 ctx.cell(line, i, value, name=name, measure=roles[i][1], basis=roles[i][2])
                 out[ctx.label(roles[i])] = value
         for i, c in enumerate(cells):
@@ -869,7 +948,9 @@ def _printed_items(header: list[Line], ncols: int) -> list[str]:
     paths = header_paths(header, ncols, key=clean_name)
     out = []
     for path in paths:
-        words = [w for w in path if w and w not in ("预算数", "决算数", "预算", "决算")]
+        # the basis is not part of the item: "机关运行经费预算数" (上海) is the item 机关运行经费 on basis 预算
+        words = [re.sub(r"(?<=\S)(?:预算数|决算数)$", "", w) for w in path]
+        words = [w for w in words if w and w not in ("预算数", "决算数", "预算", "决算")]
         if len(words) > 1 and match_key(words[-1]) == "小计":  # 合计 is the table's total, 小计 its group's
             out.append(words[-2])
         else:
@@ -938,7 +1019,8 @@ def identify_by_header(region: TableRegion, specs: dict[str, TableSpec]) -> tupl
         found = {column_role(p, spec.columns())[1] for p in paths} - {""}
         scores[spec.id] = len(found)
     best = max(scores.values(), default=0)
-    top = sorted(t for t, v in scores.items() if v == best)
+    # a regional layout that scores no more than the spec it extends shows none of its own columns: it is its base
+    top = sorted(t for t, v in scores.items() if v == best and scores.get(specs[t].base, -1) != best)
     if best >= 3 and len(top) == 1:
         return top[0], top
     return "", top if best >= 3 else []
@@ -1017,8 +1099,68 @@ def parse_region(
     if unit not in SCALE_TO_WANYUAN:
         ctx.finding("unit_unknown", "warning", f"unit {unit!r} of table {out.table} is not known; values read as 万元")
     ncols = max((len(r.cells) for r in rows), default=0)
-    if any(c and is_amount(c) for r in rows for c in r.cells):  # a blank form (the 决算 template) has nothing to read
+    printed = amounts_printed(rows)
+    if any(c and is_amount(c) for r in rows for c in r.cells):  # a blank form (the 决算 template): nothing to read
         LAYOUTS[spec.layout](ctx, ncols)
-    # every number of the table's rows is a cell or a drop with its reason (nothing silently lost)
-    out.n_amounts = len(out.cells) + sum(1 for d in out.dropped if d["reason"] not in NOT_MONEY)
+    _account(ctx, printed)
     return out
+
+
+def amounts_printed(rows: list[Line]) -> set[tuple[int, int, int]]:
+    """Where the amounts printed in a table's rows stand, (page, row, column), counted apart from any layout: every
+    cell that reads as an amount except 栏次 rows, 行次 columns and codes (a run of 2–7 digit cells before a name:
+    "201 | 13 | 01 | 行政运行", "30101 | 基本工资")."""
+    rownum = load_labels()["rownum"]
+    rownum_cols = {
+        i for r in rows for i, c in enumerate(r.cells) if c and any(a in match_key(c) for a in rownum) and len(c) < 8
+    }
+    out: set[tuple[int, int, int]] = set()
+    for line in rows:
+        if is_colnum_row(line):
+            continue
+        cells = [squash(c or "") for c in line.cells]
+        for i in _code_positions(cells):
+            cells[i] = ""
+        for i, c in enumerate(cells):
+            if c and is_amount(c) and not (i in rownum_cols and c.isdigit()):
+                out.add((line.page, line.row, i))
+    return out
+
+
+def _code_positions(cells: list[str]) -> list[int]:
+    """Columns of a row holding code digits: runs of 2–7 digit cells (blanks between) followed by a name."""
+    out: list[int] = []
+    run: list[int] = []
+    for i, c in enumerate(cells):
+        if not c:
+            continue
+        if (_CODE_PART.match(c) and (run or len(c) in (3, 5, 7))) or (run and c.isdigit() and len(c) == 1):
+            run.append(i)
+            continue
+        if run and not is_amount(c):
+            out += run
+        run = []
+    return out
+
+
+def _account(ctx: _Ctx, printed: set[tuple[int, int, int]]) -> None:
+    """Every amount printed in the table's area is a cell or a drop with its reason: one the layout neither read nor
+    dropped is dropped here, and a table whose amounts were not all read says how many were printed and read."""
+    out = ctx.out
+    read = {(c["page"], c["row"], c["column"]) for c in out.cells}
+    dropped = {(d["page"], d["row"], d["column"]) for d in out.dropped}
+    lines = {(ln.page, ln.row): ln for ln in ctx.region.rows}
+    missed = sorted(printed - read - dropped)
+    for page, row, col in missed:
+        line = lines[(page, row)]
+        ctx.drop(line, col, line.cells[col] or "", "amount not read: no column of the layout holds it")
+    out.n_amounts, out.amounts_at = len(printed), printed
+    n_dropped = len(printed & (dropped | set(missed)))
+    if len(read & printed) < len(printed):
+        reasons = sorted({d["reason"] for d in out.dropped if (d["page"], d["row"], d["column"]) in printed})
+        ctx.finding(
+            "amounts_unread",
+            "error" if missed else "warning",
+            f"table {out.table} ({out.title or out.label or out.spec}): {len(printed)} amounts printed, "
+            f"{len(read & printed)} read into cells, {n_dropped} dropped ({'; '.join(reasons)})",
+        )

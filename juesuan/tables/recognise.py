@@ -25,6 +25,14 @@ _DEPT = re.compile(
     r"^(?:部门|单位|预算单位|编制部门|填报单位)(?:名称)?\s*[:：]\s*(.+?)(?:\s+(?:金额)?单位\s*[:：].*)?$"
 )
 _NOTE_START = re.compile(r"^(?:注|备注|说明|[（(]\s*说明|[（(]?\s*注|\d+[.．、])")
+# "续表", "（续表1）", "续上表": a continuation page's caption
+_CONTINUED = re.compile(r"^[（(]?续(?:上)?表?\s*\d*[）)]?$|^续表")
+# a numbered heading of the narrative ("十、预算绩效管理情况", "（二）收入决算情况说明") after a contents entry
+_HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]).*(?:说明|情况|解释)$"
+)
+# "表1：", "附表3、", "表十二 ": the table's number before its title (教育部 高校 prints 表1：高等学校收支决算总表)
+_TABLE_NO = re.compile(r"^\s*附?表\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：、.．]?\s*(?=\S)")
 _EMPTY_TABLE = re.compile(r"无数据|本表为空|空表|本表无")
 _EMPTY_NOTE = re.compile(
     r"无数据|本表为空|空表|没有.{0,30}(?:收入|支出|经费|预算|决算)|无.{0,20}(?:收入|支出|经费)|不涉及"
@@ -102,7 +110,7 @@ def match_title(text: str) -> TitleMatch | None:
     year); then a fuzzy match for mangled titles. Only lines ending in 表 are considered, which keeps narrative
     headings such as "五、一般公共预算财政拨款支出决算情况说明" out.
     """
-    text = re.sub(r"^[-•·*]\s*", "", _LABEL.sub("", text).strip())
+    text = _TABLE_NO.sub("", re.sub(r"^[-•·*]\s*", "", _LABEL.sub("", text).strip()))
     key = re.sub(r"^\d{4}年度?", "", match_key(strip_ordinal(text)))
     # a parenthetical after 表 names the classification ("财政拨款支出预算表（功能科目）") and is part of the title
     if not (key.endswith("表") or re.search(r"表\s*[（(][^（）()]{1,8}[）)]\s*$", text)) or len(key) > 60:
@@ -156,9 +164,11 @@ def _label_of(text: str) -> str:
 
 
 def _is_table_text(text: str, region: TableRegion) -> bool:
-    """Text that belongs to a table after its rows: notes, units, page numbers, a repeated title or label."""
+    """Text that belongs to a table after its rows: notes, units, page numbers, a repeated title or label, 续表."""
     s = squash(text)
     if _NOTE_START.match(s) or _UNIT.search(s) or _DEPT.match(text.strip()) or PAGE_NUMBER.match(s):
+        return True
+    if _CONTINUED.match(s):
         return True
     if _LABEL.search(s):
         return True
@@ -166,97 +176,166 @@ def _is_table_text(text: str, region: TableRegion) -> bool:
     return m is not None and m.table == region.table
 
 
-def find_tables(lines: list[Line]) -> list[TableRegion]:  # noqa: C901 (to be split)
+def find_tables(lines: list[Line]) -> list[TableRegion]:
     """Split a document's lines into table regions, in document order.
 
     A region without rows is kept only when it carries a 公开NN表 label or a note saying it is empty (a table printed
-    as a title and "本表无数据"); a title alone followed by another title is a table-of-contents entry.
+    as a title and "本表无数据"); a title alone followed by another title or by narrative is a table-of-contents
+    entry. Running heads (the same line atop or at the foot of several pages) never end a table.
     """
-    regions: list[TableRegion] = []
-    current: TableRegion | None = None
-    closed = True  # the current region takes no more lines
-
-    def finish() -> None:
-        nonlocal current, closed
-        if current is not None and (current.rows or current.label or current.note):
-            if current.table != "?" or current.rows:
-                regions.append(current)
-        current, closed = None, True
-
+    finder = _Finder(running_heads(lines))
     for line in lines:
+        finder.feed(line)
+    finder.finish()
+    return finder.regions
+
+
+class _Finder:
+    """The state of ``find_tables``: the region being filled and whether it still takes lines."""
+
+    def __init__(self, heads: frozenset[str]) -> None:
+        self.regions: list[TableRegion] = []
+        self.current: TableRegion | None = None
+        self.closed = True
+        self.heads = heads
+
+    @property
+    def open(self) -> TableRegion | None:
+        return None if self.closed else self.current
+
+    def finish(self) -> None:
+        cur = self.current
+        if cur is not None and (cur.rows or cur.label or cur.note) and (cur.table != "?" or cur.rows):
+            self.regions.append(cur)
+        self.current, self.closed = None, True
+
+    def start(self, region: TableRegion) -> None:
+        self.finish()
+        self.current, self.closed = region, False
+
+    def feed(self, line: Line) -> None:
+        if not line.is_row and squash(line.text) in self.heads:
+            return  # a running head: not the table's and not the end of it
+        if line.is_row and _is_sentence_row(line):
+            line = Line(page=line.page, row=line.row, cells=(line.text,), is_row=False, boxes=line.boxes[:1])
         candidate = line_title_text(line)
         title = match_title(candidate) if candidate else None
         label = _label_of(candidate) if candidate else ""
-        if line.is_row and (title is not None or label or (candidate and _looks_like_title(candidate))):
+        unknown = title is None and not label and bool(candidate) and _looks_like_title(candidate)
+        if line.is_row and (title is not None or label or unknown):
             line = Line(page=line.page, row=line.row, cells=(candidate,), is_row=False)  # a title in a row
         if title is not None:
-            if current is not None and not closed and not current.rows and not current.title:
-                # "公开01表" printed above the title: the same table
-                current.table, current.kind, current.title = title.table, title.kind, clean_name(candidate)
-                current.candidates = title.candidates
-                current.lines.append(line)
-                continue
-            if current is not None and not closed and current.table == title.table and current.rows:
-                current.lines.append(line)  # title repeated on a continuation page
-                continue
-            finish()
-            current = TableRegion(
-                table=title.table,
-                kind=title.kind,
-                title=clean_name(candidate),
-                label=label,
-                lines=[line],
-                candidates=title.candidates,
+            self.on_title(line, candidate, title, label)
+        elif unknown:
+            # a table we do not know: its rows must not run into the table before it; they are kept in an
+            # unrecognised region for the report
+            self.start(TableRegion(table="?", title=clean_name(candidate), lines=[line]))
+        elif label and not line.is_row:
+            self.on_label(line, label)
+        elif line.is_row:
+            self.on_row(line)
+        else:
+            self.on_text(line)
+
+    def on_title(self, line: Line, candidate: str, title: TitleMatch, label: str) -> None:
+        cur = self.open
+        if cur is not None and not cur.rows and not cur.title:
+            # "公开01表" printed above the title: the same table
+            cur.table, cur.kind, cur.title, cur.candidates = (
+                title.table,
+                title.kind,
+                clean_name(candidate),
+                title.candidates,
             )
-            closed = False
-            continue
-        if title is None and not label and candidate and _looks_like_title(candidate):
-            # a table we do not know (a regional extra such as 四川's 项目支出决算表): its rows must not run into
-            # the table before it; they are kept in an unrecognised region for the report
-            finish()
-            current = TableRegion(table="?", title=clean_name(candidate), lines=[line])
-            closed = False
-            continue
-        if label and not line.is_row:
-            if current is not None and not closed and not current.rows and not current.label:
-                current.label = label  # the label printed under the title
-                current.lines.append(line)
-                continue
-            if current is not None and not closed and current.rows and current.label == label:
-                current.lines.append(line)  # label repeated on a continuation page
-                continue
-            finish()
+            cur.lines.append(line)
+        elif cur is not None and cur.table == title.table and cur.rows:
+            cur.lines.append(line)  # title repeated on a continuation page
+        else:
+            region = TableRegion(title.table, title.kind, title.candidates, clean_name(candidate), label, [line])
+            self.start(region)
+
+    def on_label(self, line: Line, label: str) -> None:
+        cur = self.open
+        if cur is not None and not cur.rows and not cur.label:
+            cur.label = label  # the label printed under the title
+            cur.lines.append(line)
+        elif cur is not None and cur.rows and cur.label == label:
+            cur.lines.append(line)  # label repeated on a continuation page
+        else:
             # a label alone does not say which table this is: 预算 sets number their tables their own way (江苏
             # prints 公开10表, 公开11表); the header, or for a 决算 the standard numbering, decides later
-            current = TableRegion(table="?", label=label, lines=[line])
-            closed = False
-            continue
-        if line.is_row and _is_meta_row(line):
+            self.start(TableRegion(table="?", label=label, lines=[line]))
+
+    def on_row(self, line: Line) -> None:
+        if _is_meta_row(line):
             # "部门：… | 单位：元" on a spreadsheet row is the table's caption, not a header row
-            line = Line(page=line.page, row=line.row, cells=(line.text,), is_row=False)
-        if current is None or closed:
-            if line.is_row:
-                # rows under no title: kept as an untitled region so they are recognised by their header or
-                # reported, never passed over in silence
-                current, closed = TableRegion(table="?", lines=[line]), False
+            self.on_text(Line(page=line.page, row=line.row, cells=(line.text,), is_row=False))
+            return
+        cur = self.open
+        if cur is None:
+            # rows under no title: kept as an untitled region so they are recognised by their header or reported,
+            # never passed over in silence
+            self.start(TableRegion(table="?", lines=[line]))
+        else:
+            cur.lines.append(line)
+
+    def on_text(self, line: Line) -> None:
+        cur = self.open
+        if cur is None:
+            return
+        s = squash(line.text)
+        if _PART.match(s):
+            self.finish()
+        elif cur.rows and not _is_table_text(line.text, cur) and not _continues_note(cur):
+            self.finish()  # narrative after the table's rows: the table is over (its 注 lines stay with it)
+        elif not cur.rows and _is_heading_or_prose(line.text):
+            self.finish()  # a title followed by narrative: a heading or a contents entry, not a table
+        else:
+            cur.lines.append(line)
+
+
+def running_heads(lines: list[Line]) -> frozenset[str]:
+    """Texts printed as the first or last line of two or more pages (a running head or foot, not a page number)."""
+    first: dict[int, str] = {}
+    last: dict[int, str] = {}
+    for ln in lines:
+        if ln.is_row:
             continue
-        if not line.is_row and _PART.match(squash(line.text)):
-            finish()
-            continue
-        if line.is_row:
-            current.lines.append(line)
-            continue
-        if current.rows and not _is_table_text(line.text, current):
-            # narrative after the table's rows: the table is over (the 注 lines before it stay with the table)
-            if not _continues_note(current):
-                finish()
-                continue
-        if not current.rows and len(squash(line.text)) > 80 and not _NOTE_START.match(squash(line.text)):
-            finish()  # a title followed by narrative: a heading or a contents entry, not a table
-            continue
-        current.lines.append(line)
-    finish()
-    return regions
+        s = squash(ln.text)
+        first.setdefault(ln.page, s)
+        last[ln.page] = s
+    pages: dict[str, set[int]] = {}
+    for edge in (first, last):
+        for page, s in edge.items():
+            pages.setdefault(s, set()).add(page)
+    return frozenset(s for s, ps in pages.items() if len(ps) >= 2 and s and not _is_caption(s))
+
+
+def _is_caption(s: str) -> bool:
+    """A line a table prints on each of its pages (unit, department, label, note, page number, title)."""
+    return bool(
+        PAGE_NUMBER.match(s) or _UNIT.search(s) or _DEPT.match(s) or _LABEL.search(s) or _NOTE_START.match(s)
+    ) or (match_title(s) is not None)
+
+
+def _is_sentence_row(line: Line) -> bool:
+    """A narrative line laid out as cells around a year ("二、2017 | 年主要工作任务", "2017 | 年，我们将…"): text, not a
+    table row. The year is the line's first or second cell; "年初…"/"年末…" after it is an item (结转和结余)."""
+    cells = [squash(c) for c in line.cells if c and squash(c)]
+    return any(
+        re.fullmatch(r"(?:\D*\D)?(?:19|20)\d\d", a) and b.startswith("年") and not b.startswith(("年初", "年末"))
+        for a, b in zip(cells[:2], cells[1:3])
+    )
+
+
+def _is_heading_or_prose(text: str) -> bool:
+    """A line that cannot stand between a table's title and its rows: a sentence, or a numbered heading."""
+    s = squash(text)
+    if _NOTE_START.match(s) or _UNIT.search(s) or _DEPT.match(text.strip()) or _LABEL.search(s):
+        return False
+    if _EMPTY_NOTE.search(s) or PAGE_NUMBER.match(s) or _CONTINUED.match(s):
+        return False
+    return len(s) > 80 or bool(_HEADING.match(s))
 
 
 def _is_meta_row(line: Line) -> bool:

@@ -4,11 +4,19 @@ All of it is read from the CSV files beside this module (data/kinds.csv, titles.
 items.csv, bases.csv), so a new title spelling, header alias or regional table is a data change. ``load_specs()`` maps
 spec id → ``TableSpec``. A spec is one printed layout; its ``family`` is the standard table it is (江苏's 收入总表 is
 family 02 with variant 江苏收入总表), and cells, findings and ``Document.table`` speak in families.
+
+A regional layout that prints a standard table with a few more columns names its ``base`` spec in kinds.csv and lists
+only its own columns in measures.csv (教育部 高校's 收入决算表 is spec 02's columns plus 事业收入-其中：教育收费).
+
+Sub-items (items.csv rows with a ``parent``): a row printed under another item as its breakdown ("其中：捐赠收入"
+under 其他收入; 一般公共预算财政拨款 under 年初财政拨款结转和结余 in 上海's 04) has the canonical item
+``PARENT:SUB`` (其他收入:捐赠收入, 年初结转和结余:一般公共预算财政拨款收入), so no check adds it to the items above.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -40,6 +48,7 @@ class TableSpec:
     description: str
     family: str = ""  # 01–09 or a named family
     variant: str = ""  # "" for the standard layout of the family
+    base: str = ""  # the spec whose columns this layout prints too (kinds.csv)
     titles: dict[str, list[str]] = field(default_factory=dict)  # kind -> titles as printed in the catalog
     measures: list[MeasureSpec] = field(default_factory=list)
 
@@ -59,7 +68,9 @@ def _rows(name: str) -> list[dict[str, str]]:
 @lru_cache(maxsize=1)
 def load_specs() -> dict[str, TableSpec]:
     specs = {
-        r["spec"]: TableSpec(r["spec"], r["layout"], r["classification"], r["description"], r["family"], r["variant"])
+        r["spec"]: TableSpec(
+            r["spec"], r["layout"], r["classification"], r["description"], r["family"], r["variant"], r.get("base", "")
+        )
         for r in _rows("kinds.csv")
     }
     for r in _rows("titles.csv"):
@@ -68,6 +79,10 @@ def load_specs() -> dict[str, TableSpec]:
         paths = {tuple(match_key(t) for t in a.split(">")) for a in r["aliases"].split("|") if a}
         aliases = tuple(sorted(paths, key=lambda p: (-sum(map(len, p)), p)))
         specs[r["spec"]].measures.append(MeasureSpec(r["measure"], r["role"], r["side"], aliases, r["basis"]))
+    for spec in specs.values():  # a layout's own columns first (more specific), then its base's
+        base = specs.get(spec.base)
+        if base is not None:
+            spec.measures = spec.measures + [m for m in base.measures if m not in spec.measures]
     return specs
 
 
@@ -114,22 +129,49 @@ def basis_of_header(path: list[str] | tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=1)
-def load_items() -> dict[tuple[str, str], dict[str, str]]:
-    """(family, side) → {match key of an alias: canonical item}; family "*" applies to every table."""
-    out: dict[tuple[str, str], dict[str, str]] = {}
+def load_items() -> dict[tuple[str, str, str], dict[str, str]]:
+    """(family, side, parent) → {match key of an alias: canonical item}; family "*" applies to every table, parent
+    "" to rows that are not printed as a breakdown of another item."""
+    out: dict[tuple[str, str, str], dict[str, str]] = {}
     for r in _rows("items.csv"):
         for fam in r["family"].split("|"):
             for alias in r["aliases"].split("|"):
-                out.setdefault((fam, r["side"]), {}).setdefault(match_key(alias), r["item"])
+                out.setdefault((fam, r["side"], r.get("parent", "")), {}).setdefault(match_key(alias), r["item"])
     return out
 
 
-def canonical_item(family: str, side: str, name: str) -> str:
-    """The canonical item of a row printed without a code: the vocabulary's (items.csv), else the name less its
-    ordinal ("一、一般公共预算财政拨款收入" → 一般公共预算财政拨款收入; 上海's 当年收入小计 → 本年收入合计)."""
-    key = match_key(strip_ordinal(name))
+_OF_WHICH = re.compile(r"^\s*其中\s*[:：]?\s*")
+
+
+def is_breakdown(name: str) -> bool:
+    """A row printed as part of the item above it: "其中：捐赠收入"."""
+    return bool(_OF_WHICH.match(name or ""))
+
+
+def is_sub_item(family: str, side: str, parent: str, name: str) -> bool:
+    """True when items.csv lists ``name`` as printed under ``parent`` (一般公共预算财政拨款 under 年初结转和结余)."""
+    key = match_key(strip_ordinal(_OF_WHICH.sub("", strip_ordinal(name))))
     items = load_items()
-    for k in ((family, side), (family, ""), ("*", side), ("*", "")):
+    return any(key in items.get(k, {}) for k in ((family, side, parent), ("*", side, parent), ("*", "", parent)))
+
+
+def canonical_item(family: str, side: str, name: str, parent: str = "") -> str:
+    """The canonical item of a row printed without a code: the vocabulary's (items.csv), else the name less its
+    ordinal ("一、一般公共预算财政拨款收入" → 一般公共预算财政拨款收入; 上海's 当年收入小计 → 本年收入合计).
+
+    ``parent``: the item this row is a breakdown of; the sub-item is ``PARENT:SUB`` (items.csv rows with that parent
+    first, else the sub-row's own canonical item after the colon).
+    """
+    bare = _OF_WHICH.sub("", strip_ordinal(name))
+    key = match_key(strip_ordinal(bare))
+    items = load_items()
+    if parent:
+        for k in ((family, side, parent), ("*", side, parent), ("*", "", parent)):
+            hit = items.get(k, {}).get(key)
+            if hit:
+                return hit
+        return f"{parent}:{canonical_item(family, side, bare)}"
+    for k in ((family, side, ""), (family, "", ""), ("*", side, ""), ("*", "", "")):
         hit = items.get(k, {}).get(key)
         if hit:
             return hit

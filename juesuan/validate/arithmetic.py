@@ -388,7 +388,8 @@ class Checker:
             if first_total is None:
                 self.skip(check, f"no 本年合计 or 总计 row on the {side} side", table=table, measure=measure)
                 continue
-            above = g[:first_total]
+            # sub-items (items.csv parent: "其他收入:捐赠收入", "年初结转和结余:一般公共预算财政拨款") are in their parent
+            above = [r for r in g[:first_total] if ":" not in (r.get("item") or "")]
             if side == "支出":
                 above = [r for r in above if r["code"]] or above
             elif any(_TOP_ORDINAL.match(r["name"]) for r in above):
@@ -399,7 +400,11 @@ class Checker:
             )
             if pos is not None and end is not None:
                 # sub-items of 年初财政拨款结转和结余 (fund names without 结转/结余) are not added again
-                top = [r for r in g[pos + 1 : end] if any(w in (r.get("item") or "") for w in _CARRY_WORDS)]
+                top = [
+                    r
+                    for r in g[pos + 1 : end]
+                    if any(w in (r.get("item") or "") for w in _CARRY_WORDS) and ":" not in (r.get("item") or "")
+                ]
                 self.check_sum(
                     check,
                     table,
