@@ -440,7 +440,9 @@ def _frames(path: Path):
         with Image.open(path) as im:
             dpi = im.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
             frames = [f.convert("L") for f in ImageSequence.Iterator(im)]
-    except (UnidentifiedImageError, OSError, SyntaxError) as err:
+    except Image.DecompressionBombError as err:  # past Pillow's pixel bound: a hostile or absurd picture
+        raise Unreadable(path, f"image too large to read: {err}") from err
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
         raise Unreadable(path, f"not a readable image (truncated or corrupt): {err}") from err
     dpi = float(dpi) if 50 <= float(dpi) <= 1200 else DEFAULT_DPI
     return frames, dpi
