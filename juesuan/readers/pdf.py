@@ -346,9 +346,10 @@ def read(path: Path, settings: Settings | None = None) -> RawDocument:
     """Read a PDF into a RawDocument: text lines and table rows in reading order, page by page, every cell with
     its box on the displayed page; ``settings`` are the layout's tolerances (``juesuan.geometry.Settings``).
 
-    Raises ``Encrypted`` (password), ``Unreadable`` (truncated, corrupt, no pages), ``NoTextLayer`` (a scan: OCR is
-    needed), ``GarbledText`` (the text layer cannot be decoded). Pages with a few undecodable characters are read and
-    the problem is recorded in ``notes``.
+    Raises ``Encrypted`` (password), ``Unreadable`` (truncated, corrupt, no pages), ``NoTextLayer`` (a scan, when
+    the ``ocr`` extra is not installed: with it a scan is read by ``readers.ocr.read_pdf``), ``GarbledText`` (the
+    text layer cannot be decoded). Pages with a few undecodable characters are read and the problem is recorded in
+    ``notes``.
     """
     from . import sha256_of
 
@@ -360,7 +361,14 @@ def read(path: Path, settings: Settings | None = None) -> RawDocument:
         pages, problems = _load_pages(pdf, settings)
     finally:
         pdf.close()
-    _check_text(path, pages, n)
+    try:
+        _check_text(path, pages, n)
+    except NoTextLayer:
+        from . import ocr  # a scan: read through OCR where the extra is installed, else the error names it
+
+        if not ocr.available():
+            raise
+        return ocr.read_pdf(path, settings)
     problems["characters without a Unicode mapping"] = [no for no, g in pages if g.bad_chars]
     problems["images without text (scanned); OCR would be needed for them"] = [
         no for no, g in pages if not g.chars and g.images
@@ -399,7 +407,10 @@ def _check_text(path: Path, pages: list[tuple[int, PageGlyphs]], n: int) -> None
     if total == 0:
         images = sum(1 for _, g in pages if g.images)
         if images:
-            raise NoTextLayer(path, f"no text layer: {images} of {n} pages are images (a scan); OCR is needed")
+            raise NoTextLayer(
+                path,
+                f"no text layer: {images} of {n} pages are images (a scan); OCR is needed: pip install 'juesuan[ocr]'",
+            )
         raise Unreadable(path, "no text in the PDF")
     if bad > 0.3 * total:
         raise GarbledText(

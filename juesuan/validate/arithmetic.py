@@ -24,6 +24,7 @@ from importlib import resources
 
 from ..codes import parent_of
 from .ledger import Ledger, make_finding
+from .ocr import ocr_note
 
 _EPS = 1e-9
 _CARRY_WORDS = ("结转", "结余", "弥补", "使用", "分配")
@@ -183,6 +184,8 @@ class Checker:
             at=at,
             evidence=_evidence(total, parts),
         )
+        if finding is not None:
+            finding["message"] += ocr_note([total, *parts])  # values read by OCR: how many were doubtful
         self.ledger.result(check, finding, table=table, subject=subject, measure=measure)
 
     def skip(self, check: str, reason: str, table: str = "", subject: str = "", measure: str = "") -> None:
