@@ -67,8 +67,18 @@ from .textnorm import printable
 
 FORMATS = ("csv", "parquet", "xlsx")  # xlsx: one workbook of every table (juesuan.workbook)
 STATUSES = ("ok", "partial", "failed", "skipped", "not_disclosure")
-# libraries whose version changes what a file reads into: part of the cache fingerprint
-_READER_LIBS = ("pandas", "numpy", "pypdfium2", "python-calamine", "openpyxl")
+# libraries whose version changes what a file reads into: part of the cache fingerprint (the OCR extra's too: a scan
+# cached as "OCR is needed" must be read again once it is installed)
+_READER_LIBS = (
+    "pandas",
+    "numpy",
+    "pypdfium2",
+    "python-calamine",
+    "openpyxl",
+    "rapidocr-onnxruntime",
+    "onnxruntime",
+    "opencv-python",
+)
 _FORK_OK = FORK_OK
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 _FINGERPRINT_SUFFIXES = (".py", ".csv", ".json", ".yaml", ".yml", ".txt", ".tsv")

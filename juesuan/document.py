@@ -293,7 +293,18 @@ def _reader_findings(raw: RawDocument) -> list[dict]:
     out = []
     for note in raw.notes:
         severity, message, *rest = note
-        out.append(make_finding("reader", severity, message, page=rest[0] if rest else None))
+        # a 4th element gives the finding its own check id, box and evidence (an OCR correction: ocr_corrected)
+        extra = rest[1] if len(rest) > 1 else {}
+        out.append(
+            make_finding(
+                extra.get("check", "reader"),
+                severity,
+                message,
+                page=rest[0] if rest else None,
+                at=extra.get("at"),
+                evidence=extra.get("evidence", ""),
+            )
+        )
     return out
 
 

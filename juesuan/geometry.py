@@ -902,7 +902,10 @@ def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below:
     if not any(c in under for c in range(lo, hi + 1)):
         return over
     others = {cols.index(o.xc) for o in line.words if o is not w} - set(home)
-    best, best_d = home, 1e9
+    # every run centred within half a character is a candidate; the widest wins. In a two-panel 07 both the label's
+    # whole panel (合计 … 公务接待费) and its inner columns (出国 … 运行费) are centred under it within a point, and
+    # which was nearer turned on half a point (a scan's glyph boxes against the text layer's)
+    best, best_key = home, (0, 0.0)
     n = len(cols.spans)
     for a in range(lo, -1, -1):
         if a in others:
@@ -911,9 +914,10 @@ def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below:
             if b in others:
                 break
             d = abs((cols.spans[a][0] + cols.spans[b][1]) / 2 - centre)
-            if d < best_d - 1e-6:
-                best, best_d = list(range(a, b + 1)), d
-    return best if best_d <= 0.5 * w.size else home
+            key = (b - a + 1, -d)
+            if d <= 0.5 * w.size and key > best_key:
+                best, best_key = list(range(a, b + 1)), key
+    return best
 
 
 @dataclass

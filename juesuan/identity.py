@@ -29,11 +29,11 @@ from pathlib import Path
 from .departments import normalise_department
 from .raw import RawDocument
 from .regions import Region, region_in_text, region_of
-from .textnorm import clean_name, is_amount, is_traditional, squash, to_simplified
+from .textnorm import PART, clean_name, is_amount, is_traditional, squash, to_simplified
 
 STATUSES = ("disclosure", "template", "checklist", "not a disclosure")
 _CONTENTS = re.compile(r"^目\s*录$|^目录|^序号报表名称")
-_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+_PART = re.compile(rf"^{PART}")
 _LABEL = re.compile(
     r"^(?P<label>预算主管部门|主管部门|预算单位|编制部门|填报单位|单位名称|部门名称|部门|单位|发布机构)\s*[:：]\s*(?P<name>.+)$"
 )

@@ -92,7 +92,9 @@ class RawDocument:
     sha256: str
     lines: list[Line]
     pages: int = 1
-    notes: list[tuple] = field(default_factory=list)  # (severity, message) or (severity, message, page)
+    # (severity, message), (severity, message, page) or (severity, message, page, {check, at, evidence}): the dict
+    # names the finding's check (else "reader"), its box and the text as read (an OCR correction)
+    notes: list[tuple] = field(default_factory=list)
     page_sizes: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     @property

@@ -130,7 +130,19 @@ _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _HALF_TO_FULL_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 # What match_key drops: punctuation, quotes and brackets of both widths, the ordinal prefix is handled separately.
 _PUNCT = re.compile(r"[\"'“”‘’「」『』《》〈〉()（）\[\]【】,，.。、:：;；!！?？·•\-—_~～/\\|*＊]")
-_ORDINAL = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|(?:[一二三四五六七八九十百]+|[0-9]+)[、.．])\s*")
+# Money units as printed → 万元 (the contract's unit): the one table every module converts with.
+TO_WANYUAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
+
+# How documents number their parts and items — one rule, composed by every module that needs it:
+# "第三部分", "一、", "（二）", "3." (unless a decimal follows: "1.5%"; "4．2025年…" is an ordinal before a year), "①".
+CN_NUMERAL = "[一二三四五六七八九十百]"
+ORD_PAREN = rf"[（(](?:{CN_NUMERAL}{{1,3}}|\d{{1,2}})[）)]"
+ORD_WORD = rf"{CN_NUMERAL}+[、.．]"
+ORD_DIGIT = r"\d{1,2}(?:[、．]|\.(?!\d)|\.(?=(?:19|20)\d{2}年))"
+ORD_CIRCLED = "[①-⑳]"
+PART = rf"第{CN_NUMERAL}+部分"
+ORDINAL = rf"(?:{ORD_PAREN}|{ORD_WORD}|{ORD_DIGIT}|{ORD_CIRCLED})"
+_ORDINAL = re.compile(rf"^{ORDINAL}\s*")
 
 
 def fix_radicals(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -33,10 +34,18 @@ def shared_real() -> Path:
 REAL_SUFFIXES = (".pdf", ".xlsx", ".xls", ".txt", ".html", ".htm", ".docx")
 
 
+@functools.cache
+def read_real(path: Path):
+    """``juesuan.read`` of a real file, once per test session (reading the real files is the slow part of the suite;
+    the modules that check them share the Documents and must not modify them)."""
+    import juesuan
+
+    return juesuan.read(path)
+
+
 @pytest.fixture(scope="session")
 def real_docs() -> dict:
     """Every real file of ../shared/real read once for the session: name → Document (or the error it raised)."""
-    import juesuan
     from juesuan.errors import JuesuanError
 
     real = SHARED / "real"
@@ -45,7 +54,7 @@ def real_docs() -> dict:
     out = {}
     for p in sorted(q for q in real.rglob("*") if q.suffix.lower() in REAL_SUFFIXES and q.is_file()):
         try:
-            out[p.name] = juesuan.read(p)
+            out[p.name] = read_real(p)
         except JuesuanError as err:
             out[p.name] = err
     return out

@@ -17,7 +17,7 @@ import juesuan
 from juesuan.validate import checks_catalogue
 from juesuan.validate.review import REVIEW_CHECKS
 
-from .conftest import SHARED
+from .conftest import SHARED, read_real
 
 JS = "jiangsu-2017-2019-yusuan/江苏省"
 SH = "shanghai-putuo/"
@@ -81,7 +81,7 @@ def real_docs():
     real = SHARED / "real"
     if not real.is_dir():
         pytest.skip("../shared/real is not present")
-    return {str(p.relative_to(real)): juesuan.read(p) for p in _files()}
+    return {str(p.relative_to(real)): read_real(p) for p in _files()}
 
 
 _CONFIRMS = r"\(the sentence's own figures confirm it: (\w+)\)"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ import pytest
 import juesuan
 from juesuan.narrative import concept_of
 
-from .conftest import SHARED
+from .conftest import SHARED, read_real
 
 REAL = SHARED / "real"
 TRUTH = Path(__file__).parent / "data" / "real_narratives"
@@ -38,9 +37,8 @@ _CITED = re.compile(
 _CLAUSE_MARK = re.compile(r"[，,。；;：:！？!?]")
 
 
-@cache
 def read(path: Path) -> juesuan.Document:
-    return juesuan.read(path)
+    return read_real(path)
 
 
 def _truth_files() -> list[Path]:

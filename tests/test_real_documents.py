@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import juesuan
 from juesuan.validate.review import REVIEW_CHECKS
+
+from .conftest import read_real
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real not present")
@@ -63,7 +64,7 @@ FILES = sorted(p for p in REAL.rglob("*") if p.suffix in (".pdf", ".xlsx")) if R
 
 @pytest.fixture(scope="module")
 def docs():
-    return {p.name: juesuan.read(p) for p in FILES}
+    return {p.name: read_real(p) for p in FILES}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name[:28])

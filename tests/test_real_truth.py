@@ -11,15 +11,20 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+from .conftest import SHARED, read_real
+
 TRUTH = Path(__file__).resolve().parent / "data" / "truth"
 pytestmark = pytest.mark.skipif(not (SHARED / "tools" / "score_real.py").is_file(), reason="../shared not present")
 
 
 def _scorer():
+    """../shared/tools/score_real.py, scoring on the session's reads of the real files (``conftest.read_real``)."""
+    from types import SimpleNamespace
+
     spec = importlib.util.spec_from_file_location("score_real", SHARED / "tools" / "score_real.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    module.juesuan = SimpleNamespace(read=read_real)
     return module
 
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..codes import class_code_for_name
-from ..textnorm import strip_ordinal
+from ..textnorm import TO_WANYUAN, strip_ordinal
 from .text import Paragraph, normalise
 from .tokens import Tok, tokens
 from .vocab import bare_after, class_before, concept_scopes, concepts
 
 CURRENT, PRIOR = "本年", "上年"
-MONEY = {"万元": Decimal(1), "万": Decimal(1), "元": Decimal("0.0001"), "亿元": Decimal(10000)}
+MONEY = {**TO_WANYUAN, "万": Decimal(1)}  # a narrative writes "0.39万" for 0.39万元
 COUNT_UNITS = {"辆", "个", "批次", "人次", "人", "台(套)", "台", "套"}
 _PARTS = frozenset({"基本支出", "项目支出", "人员经费", "公用经费"})
 _FUND_WORDS = (("政府性基金", "政府性基金"), ("国有资本", "国有资本经营"), ("一般公共预算", "一般公共预算"))

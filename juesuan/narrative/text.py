@@ -14,15 +14,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..raw import Line
-from ..textnorm import fix_radicals, squash
+from ..textnorm import ORD_DIGIT, ORD_PAREN, ORD_WORD, ORDINAL, PART, fix_radicals, squash
 from .vocab import QUOTES
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_ORDINAL_HEAD = r"(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d))"
+_ORDINAL_HEAD = rf"(?:{PART}|{ORD_WORD}|{ORD_PAREN}|{ORD_DIGIT})"
 _HEADING = re.compile(r"^(?:-\s*)?" + _ORDINAL_HEAD)
-_LIST_START = re.compile(
-    r"^(?:-\s*)?(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|[①-⑳])"
-)
+_LIST_START = re.compile(rf"^(?:-\s*)?{ORDINAL}")
 _TERMINAL = tuple("。！？!?；;：:")
 _SENTENCE_END = tuple("。！？!?")
 _HAS_MONEY = re.compile(r"\d\s*(?:万元|元|%|％)")

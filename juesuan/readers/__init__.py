@@ -36,6 +36,7 @@ READERS: dict[str, str] = {
     "rtf": "juesuan.readers.office",
     # a browser copy (one table cell per line): chosen by the text reader when the text has that shape
     "webcopy": "juesuan.readers.webcopy",
+    "image": "juesuan.readers.ocr",  # pictures through OCR (the optional extra ``ocr``)
 }
 
 SUFFIXES: dict[str, str] = {
@@ -57,6 +58,11 @@ SUFFIXES: dict[str, str] = {
     ".wps": "wps",
     ".et": "et",
     ".rtf": "rtf",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
 }
 _OLE_SUFFIXES = {".doc": "doc", ".wps": "wps", ".et": "et", ".xls": "xls"}
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<?xml")
@@ -84,6 +90,8 @@ def _sniff(head: bytes) -> str | None:
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
     if start.startswith(_HTML_STARTS) and (not start.startswith(b"<?xml") or b"<html" in start):
         return "html"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
     return None
 
 

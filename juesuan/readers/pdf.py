@@ -398,9 +398,10 @@ def read(path: Path, settings: Settings | None = None, limits: Limits | None = N
     ``limits`` (``readers.read_raw`` passes them): its ``max_page_chars`` is checked page by page as the page is
     read (``CHECKS_PAGE_CHARS``), so ``limits.check_pdf`` does not load every page a first time to count them.
 
-    Raises ``Encrypted`` (password), ``Unreadable`` (truncated, corrupt, no pages), ``NoTextLayer`` (a scan: OCR is
-    needed), ``GarbledText`` (the text layer cannot be decoded). Pages with a few undecodable characters are read and
-    the problem is recorded in ``notes``.
+    Raises ``Encrypted`` (password), ``Unreadable`` (truncated, corrupt, no pages), ``NoTextLayer`` (a scan, when
+    the ``ocr`` extra is not installed: with it a scan is read by ``readers.ocr.read_pdf``), ``GarbledText`` (the
+    text layer cannot be decoded). Pages with a few undecodable characters are read and the problem is recorded in
+    ``notes``.
     """
     from . import sha256_of
 
@@ -412,7 +413,14 @@ def read(path: Path, settings: Settings | None = None, limits: Limits | None = N
         pages, problems = _load_pages(pdf, settings, path, limits)
     finally:
         pdf.close()
-    _check_text(path, pages, n)
+    try:
+        _check_text(path, pages, n)
+    except NoTextLayer:
+        from . import ocr  # a scan: read through OCR where the extra is installed, else the error names it
+
+        if not ocr.available():
+            raise
+        return ocr.read_pdf(path, settings)
     problems["characters without a Unicode mapping"] = [no for no, g in pages if g.bad_chars]
     problems["images without text (scanned); OCR would be needed for them"] = [
         no for no, g in pages if not g.chars and g.images
@@ -451,7 +459,10 @@ def _check_text(path: Path, pages: list[tuple[int, PageGlyphs]], n: int) -> None
     if total == 0:
         images = sum(1 for _, g in pages if g.images)
         if images:
-            raise NoTextLayer(path, f"no text layer: {images} of {n} pages are images (a scan); OCR is needed")
+            raise NoTextLayer(
+                path,
+                f"no text layer: {images} of {n} pages are images (a scan); OCR is needed: pip install 'juesuan[ocr]'",
+            )
         raise Unreadable(path, "no text in the PDF")
     if bad > 0.3 * total:
         raise GarbledText(

@@ -31,11 +31,11 @@ from pathlib import Path
 from ..raw import Line, RawDocument
 from ..tables.recognise import match_title
 from ..tables.spec import TableSpec, load_labels, load_specs
-from ..textnorm import is_amount, match_key, squash
+from ..textnorm import PART, is_amount, match_key, squash
 
 _LONE_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+_PART = re.compile(rf"^{PART}")
 _NOTE = re.compile(r"^(?:注|备注|说明|[（(]\s*(?:注|说明))")
 _DASHES = ("-", "--", "—", "－", "/", "——")
 MAX_TREES = 20000  # layouts tried per header before giving up (a real header has a handful)

@@ -17,12 +17,14 @@ from ..schema import frame_from_records
 from .arithmetic import Checker, arithmetic_checks, compare, load_identities, rounding_bound, tolerance
 from .codes import code_checks
 from .ledger import FAILED, NOT_CHECKED, PASSED, Ledger, is_code, make_finding
+from .ocr import LOW_CONFIDENCE, ocr_checks
 
 
 def check_cells(cells: list[dict], year: int | None = None, ledger: Ledger | None = None) -> Ledger:
-    """Arithmetic and code checks on one document's cell records (as the table parser makes them)."""
+    """Arithmetic, code and OCR-confidence checks on one document's cell records (as the table parser makes them)."""
     ledger = arithmetic_checks(cells, ledger)
-    return code_checks(cells, year, ledger)
+    ledger = code_checks(cells, year, ledger)
+    return ocr_checks(cells, ledger)
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +69,7 @@ __all__ = [
     "NOT_CHECKED",
     "PASSED",
     "Checker",
+    "LOW_CONFIDENCE",
     "Ledger",
     "arithmetic_checks",
     "check_cells",
@@ -79,6 +82,7 @@ __all__ = [
     "is_code",
     "load_identities",
     "make_finding",
+    "ocr_checks",
     "rounding_bound",
     "tolerance",
 ]

@@ -23,11 +23,13 @@ from functools import lru_cache
 from importlib import resources
 
 from ..codes import parent_of
+from ..textnorm import ORD_WORD
 from .ledger import Ledger, make_finding
+from .ocr import ocr_note
 
 _EPS = 1e-9
 _CARRY_WORDS = ("结转", "结余", "弥补", "使用", "分配")
-_TOP_ORDINAL = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_TOP_ORDINAL = re.compile(rf"^{ORD_WORD}")
 _THIS_YEAR = {"收入": "本年收入合计", "支出": "本年支出合计"}
 # 江苏 names its grand totals 收入合计/支出合计 (after 当年收入小计); elsewhere 总计
 _GRAND = {"收入": ("收入总计", "收入合计"), "支出": ("支出总计", "支出合计")}
@@ -183,6 +185,8 @@ class Checker:
             at=at,
             evidence=_evidence(total, parts),
         )
+        if finding is not None:
+            finding["message"] += ocr_note([total, *parts])  # values read by OCR: how many were doubtful
         self.ledger.result(check, finding, table=table, subject=subject, measure=measure)
 
     def skip(self, check: str, reason: str, table: str = "", subject: str = "", measure: str = "") -> None:

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from ..tables import ParsedTable
 from ..tables.spec import title_index
-from ..textnorm import match_key, strip_ordinal
+from ..textnorm import CN_NUMERAL, ORD_PAREN, PART, match_key, strip_ordinal
 from .ledger import Ledger, make_finding
 from .text import Text, TextLine
 from .vocab import load_csv
@@ -43,9 +43,7 @@ _LABEL = re.compile(
 )
 _TITLE_PREFIX_MAX = 30
 _CLASS_NOTE = re.compile(r"[（(](?:功能科目|经济科目|功能分类|经济分类)[）)]$")
-_INLINE_HEADING = re.compile(
-    r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+部分)[^，。；:：]{2,30}"
-)
+_INLINE_HEADING = re.compile(rf"(?:{CN_NUMERAL}+、|{ORD_PAREN}|{PART})[^，。；:：]{{2,30}}")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..raw import Line, RawDocument
-from ..textnorm import fix_radicals, squash
+from ..textnorm import ORD_DIGIT, ORD_PAREN, ORD_WORD, ORDINAL, PART, TO_WANYUAN, fix_radicals, squash
 
 # Full-width ASCII digits, letters and the percent sign read as half width (offsets are kept: one character each).
 _WIDE = {chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
@@ -30,15 +30,8 @@ _WIDE_TABLE = str.maketrans(_WIDE)
 _LEADERS = re.compile(r"[.…·．\-_—]{4,}\s*\d*$")
 # "3." is an ordinal unless a decimal follows ("1.5%"); "4．2025年…" and "1. 2025年…" (the space squashed out) are
 # ordinals before a year
-_ORDINAL_NUMBER = r"\d{1,2}(?:[、．]|\.(?!\d)|\.(?=(?:19|20)\d{2}年))"
-_LIST_START = re.compile(
-    rf"^(?:-\s*)?(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|{_ORDINAL_NUMBER}|[①-⑳]"
-    r"|第[一二三四五六七八九十]+部分)"
-)
-_HEADING_MARK = re.compile(
-    rf"^(?:-\s*)?(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]"
-    rf"|{_ORDINAL_NUMBER})"
-)
+_LIST_START = re.compile(rf"^(?:-\s*)?(?:{ORDINAL}|{PART})")
+_HEADING_MARK = re.compile(rf"^(?:-\s*)?(?:{PART}|{ORD_WORD}|{ORD_PAREN}|{ORD_DIGIT})")
 _ENDS_SENTENCE = tuple("。！？!?；;：:")
 _MONEY = re.compile(r"\d\s*(?:万元|元|%)")
 _SENTENCE_END = "。！？!?"
@@ -236,7 +229,7 @@ class Number:
     printed: str
 
 
-_TO_WAN = {"万元": 1.0, "元": 1e-4, "亿元": 1e4, "%": 1.0}
+_TO_WAN = {**{unit: float(scale) for unit, scale in TO_WANYUAN.items()}, "%": 1.0}
 
 
 def numbers_in(text: str) -> list[Number]:

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..textnorm import ORD_DIGIT, ORD_PAREN, ORD_WORD
 from .ledger import Ledger, make_finding
 from .text import Number, Sentence, Text, numbers_in
 from .vocab import alternation, meaning
@@ -370,7 +371,7 @@ def pair_checks(sentences: list[Sentence], rep: _Reporter) -> None:
 # One item, two amounts
 
 _CITED = re.compile(r"[（(]\d{0,3}[类款项][）)][”\"]?(?:支出|拨款支出)?[:：]?(?=\d)")
-_ITEM_START = re.compile(r"^(?:\d+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．])")
+_ITEM_START = re.compile(rf"^(?:{ORD_DIGIT}|{ORD_PAREN}|{ORD_WORD})")
 
 
 def heading_amounts(text: Text) -> dict[int, tuple[Number, Sentence]]:
