@@ -38,6 +38,7 @@ _PARTIAL_CHECKS = {
     "row_misaligned",
     "amounts_unread",
 }
+_NOT_INFO = ("warning", "error")
 # Formats whose sources have lines a reader can be sent to (cells and facts record their line)
 _LINE_FORMATS = {"text", "html", "webcopy", "docx"}
 
@@ -331,11 +332,13 @@ def _tables_frame(doc_id: str, parsed: dict[str, ParsedTable]) -> pd.DataFrame:
     )
 
 
-def _status(findings: pd.DataFrame) -> tuple[str, str]:
-    partial = findings[findings["check"].isin(_PARTIAL_CHECKS) & findings["severity"].isin(["warning", "error"])]
-    if not len(partial):
+def _status(findings: list[dict]) -> tuple[str, str]:
+    """ "partial" and why when a finding says a table could not be fully read, else "ok". Reads the finding records
+    (a pandas selection on the findings frame cost more than the rest of the assembly)."""
+    partial = [f["message"] for f in findings if f.get("check") in _PARTIAL_CHECKS and f.get("severity") in _NOT_INFO]
+    if not partial:
         return "ok", ""
-    return "partial", "; ".join(dict.fromkeys(partial["message"]))[:500]
+    return "partial", "; ".join(dict.fromkeys(partial))[:500]
 
 
 def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document:
@@ -384,7 +387,7 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         + [dict(d, doc_id=doc_id) for d in unrecognised],
         "dropped",
     )
-    status, error = _status(all_findings)
+    status, error = _status(ledger.findings)
     if ident.status != "disclosure":
         status, error = "not_disclosure", f"{ident.status}: {ident.reason}"
     region = ident.region

@@ -22,9 +22,12 @@ Tolerances live in ``Settings`` (as pdfplumber's TableSettings), in PDF points o
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property, wraps
+from operator import attrgetter
 
 from .textnorm import PAGE_NUMBER
 
@@ -62,11 +65,36 @@ _ITEM_START = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|
 _LEADERS = re.compile(r"[.．·…‥]{3,}|…+")
 _TOC_END = re.compile(r"(?:表|说明|情况|解释|部分|概况|职责|设置|附件|目录)[)）]?$")
 
+_BY_Y_X = attrgetter("yc", "x0")
+_X0, _X1, _TOP, _BOTTOM, _SIZE = (attrgetter(a) for a in ("x0", "x1", "top", "bottom", "size"))
+
+
+def _median(values) -> float:
+    """``statistics.median``, the same arithmetic without its overhead (called for every word)."""
+    data = sorted(values)
+    n = len(data)
+    if n == 1:
+        return data[0]
+    if n % 2 == 1 or n == 0:
+        return statistics.median(data)  # odd, or the error of an empty list
+    return (data[n // 2 - 1] + data[n // 2]) / 2
+
+
+def _mean(values: list[float]) -> float:
+    """``statistics.mean`` of floats (the correctly rounded mean): exact shortcuts for one, two and four values
+    (halving commutes with rounding; ``math.fsum`` is correctly rounded), else statistics.mean itself."""
+    n = len(values)
+    if n == 1:
+        return values[0]
+    if n in (2, 4) and all(type(v) is float for v in values):
+        return math.fsum(values) / n
+    return statistics.mean(values)
+
 
 # ---------------------------------------------------------------------------------------------------- records
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     """One glyph: its text and box (top-down coordinates), ``size`` its height."""
 
@@ -79,7 +107,15 @@ class Char:
     xc: float = field(init=False, repr=False)  # centres, computed once: looked up for every char many times
     yc: float = field(init=False, repr=False)
 
+    # written out (dataclass keeps a class's own __init__): a page has thousands of glyphs, and the generated
+    # __init__ calling __post_init__ was a fifth of the character loop
+    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, size: float) -> None:
+        self.text, self.x0, self.x1, self.top, self.bottom, self.size = text, x0, x1, top, bottom, size
+        self.xc = (x0 + x1) / 2
+        self.yc = (top + bottom) / 2
+
     def __post_init__(self) -> None:
+        # a dataclass subclass (an OCR character with its confidence) gets a generated __init__, which calls this
         self.xc = (self.x0 + self.x1) / 2
         self.yc = (self.top + self.bottom) / 2
 
@@ -97,10 +133,11 @@ class Word:
     size: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.chars and not self.size:
-            self.top = min(c.top for c in self.chars)
-            self.bottom = max(c.bottom for c in self.chars)
-            self.size = statistics.median(c.size for c in self.chars)
+        chars = self.chars
+        if chars and not self.size:
+            self.top = min(map(_TOP, chars))
+            self.bottom = max(map(_BOTTOM, chars))
+            self.size = _median(map(_SIZE, chars))
         self.size = self.size or max(self.bottom - self.top, 1.0)
 
     @property
@@ -128,6 +165,9 @@ class Rule:
 
 @dataclass
 class TextLine:
+    """A visual line of words. Its words are not changed once it is made, so what is read off them (its text and
+    size, and what kind of line it is: the borderless-table steps ask each line that many times) is kept."""
+
     top: float
     bottom: float
     words: list[Word] = field(default_factory=list)
@@ -140,13 +180,18 @@ class TextLine:
     def x1(self) -> float:
         return self.words[-1].x1
 
-    @property
+    @cached_property
     def size(self) -> float:
-        return statistics.median(w.size for w in self.words)
+        return _median(map(_SIZE, self.words))
 
-    @property
+    @cached_property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])
+
+    @cached_property
+    def flags(self) -> dict[str, bool]:
+        """What ``is_data_line``, ``is_colnum_line`` and the like found for this line, by name."""
+        return {}
 
     @property
     def yc(self) -> float:
@@ -204,12 +249,7 @@ def box_of(glyphs) -> Box | None:
     """The box around glyphs (chars or words), None when there are none."""
     if not glyphs:
         return None
-    return (
-        min(g.x0 for g in glyphs),
-        min(g.top for g in glyphs),
-        max(g.x1 for g in glyphs),
-        max(g.bottom for g in glyphs),
-    )
+    return min(map(_X0, glyphs)), min(map(_TOP, glyphs)), max(map(_X1, glyphs)), max(map(_BOTTOM, glyphs))
 
 
 # ---------------------------------------------------------------------------------------------------- lines
@@ -217,31 +257,46 @@ def box_of(glyphs) -> Box | None:
 
 def _group_lines(glyphs, s: Settings) -> list[tuple[float, float, list]]:
     """Glyphs (chars or words) into visual lines by vertical overlap: (top, bottom, glyphs sorted by x)."""
-    lines: list[list] = []  # [top, bottom, yc, glyphs]
-    for g in sorted(glyphs, key=lambda g: (g.yc, g.x0)):
+    if _one_line(glyphs, s):
+        return [(glyphs[0].top, glyphs[0].bottom, sorted(glyphs, key=_X0))]
+    lines: list[list] = []  # [top, bottom, glyphs]
+    overlap = s.line_overlap
+    ln: list = []
+    for g in sorted(glyphs, key=_BY_Y_X):
+        yc = g.yc
         if lines:
-            ln = lines[-1]
-            if ln[0] - 0.5 <= g.yc <= ln[1] + 0.5 and abs(g.yc - (ln[0] + ln[1]) / 2) < s.line_overlap * max(g.size, 1):
-                ln[3].append(g)
-                ln[0], ln[1] = min(ln[0], g.top), max(ln[1], g.bottom)
+            top, bottom = ln[0], ln[1]
+            size = g.size
+            if top - 0.5 <= yc <= bottom + 0.5 and abs(yc - (top + bottom) / 2) < overlap * (1 if 1 > size else size):
+                ln[2].append(g)
+                # min() and max() spelled out (the first of equals), as everywhere in this loop: it runs per glyph
+                if g.top < top:
+                    ln[0] = g.top
+                if g.bottom > bottom:
+                    ln[1] = g.bottom
                 continue
-        lines.append([g.top, g.bottom, 0.0, [g]])
-    return [(top, bottom, sorted(gs, key=lambda g: g.x0)) for top, bottom, _, gs in lines]
+        ln = [g.top, g.bottom, [g]]
+        lines.append(ln)
+    return [(top, bottom, sorted(gs, key=_X0)) for top, bottom, gs in lines]
+
+
+def _one_line(glyphs, s: Settings) -> bool:
+    """Glyphs that all have the same top and bottom (98 % of the real files' grid cells): the loop below would put
+    each on the line the first one starts (its centre is inside that box, at distance 0 from the line's centre), so
+    they are one line, in x order."""
+    if not glyphs or not s.line_overlap > 0:
+        return False
+    top, bottom = glyphs[0].top, glyphs[0].bottom
+    return top <= bottom and all(g.top == top and g.bottom == bottom and g.size > 0 for g in glyphs)
 
 
 def chars_to_lines(chars: list[Char], settings: Settings | None = None) -> list[TextLine]:
     """Group characters into visual lines (by vertical overlap) and each line into words (by gaps)."""
     s = settings or DEFAULT
-    out: list[TextLine] = []
-    for top, bottom, line_chars in _group_lines(chars, s):
-        kept: list[Char] = []
-        for ch in line_chars:
-            # fake bold: the same glyph drawn twice, slightly offset
-            if kept and ch.text == kept[-1].text and ch.x0 - kept[-1].x0 < 0.3 * (kept[-1].x1 - kept[-1].x0):
-                continue
-            kept.append(ch)
-        out.append(TextLine(top, bottom, split_words(kept, s)))
-    return out
+    return [
+        TextLine(top, bottom, [w for run in _word_runs(line_chars, s, True) for w in _unglue(run)])
+        for top, bottom, line_chars in _group_lines(chars, s)
+    ]
 
 
 def words_to_lines(words: list[Word], settings: Settings | None = None) -> list[TextLine]:
@@ -249,34 +304,64 @@ def words_to_lines(words: list[Word], settings: Settings | None = None) -> list[
     return [TextLine(top, bottom, ws) for top, bottom, ws in _group_lines(words, settings or DEFAULT)]
 
 
-def split_words(chars: list[Char], settings: Settings | None = None) -> list[Word]:
-    """The words of one line's characters (sorted by x): a gap wider than ``word_gap`` × size splits."""
-    s = settings or DEFAULT
-    words: list[Word] = []
+def _word_runs(chars: list[Char], s: Settings, fake_bold: bool = False) -> list[list[Char]]:
+    """One line's characters (sorted by x) cut where a gap is wider than ``word_gap`` × size. ``fake_bold``: first
+    drop fake bold (the same glyph drawn twice, slightly offset, is one glyph), in the same pass."""
+    runs: list[list[Char]] = []
     cur: list[Char] = []
+    gap = s.word_gap
+    prev: Char | None = None  # the last glyph kept
     for ch in chars:
-        if cur and ch.x0 - cur[-1].x1 > s.word_gap * min(ch.size, cur[-1].size):
-            words.extend(_unglue(cur))
+        if fake_bold and prev is not None and ch.text == prev.text and ch.x0 - prev.x0 < 0.3 * (prev.x1 - prev.x0):
+            continue
+        if prev is not None and ch.x0 - prev.x1 > gap * (prev.size if prev.size < ch.size else ch.size):
+            runs.append(cur)
             cur = []
         cur.append(ch)
+        prev = ch
     if cur:
-        words.extend(_unglue(cur))
-    return words
+        runs.append(cur)
+    return runs
+
+
+def split_words(chars: list[Char], settings: Settings | None = None) -> list[Word]:
+    """The words of one line's characters (sorted by x): a gap wider than ``word_gap`` × size splits."""
+    return [w for run in _word_runs(chars, settings or DEFAULT) for w in _unglue(run)]
+
+
+def _glued(text: str) -> tuple[str, str] | None:
+    """The two words of a run where an amount ran into the next cell (see ``_unglue``), None when it is one."""
+    m = _GLUED.match(text) or _MONEY_THEN_TEXT.match(text) or _TEXT_THEN_MONEY.match(text)
+    return (m.group(1), m.group(2)) if m else None
 
 
 def _unglue(chars: list[Char]) -> list[Word]:
     """One word, or two where an amount ran into the next cell: the code after it ("9.6230206" → "9.62", "30206"),
     or the name after it or before it ("985.24一、一般公共服务支出": LibreOffice prints a right-aligned amount a
     few points from the next cell's left-aligned text, closer than a word gap)."""
-    text = "".join(c.text for c in chars)
-    m = _GLUED.match(text) or _MONEY_THEN_TEXT.match(text) or _TEXT_THEN_MONEY.match(text)
-    if m:
-        k = len(m.group(1))
+    text = "".join([c.text for c in chars])
+    two = _glued(text)
+    if two:
+        k = len(two[0])
         return [
-            Word(m.group(1), chars[0].x0, chars[k - 1].x1, chars[:k]),
-            Word(m.group(2), chars[k].x0, chars[-1].x1, chars[k:]),
+            Word(two[0], chars[0].x0, chars[k - 1].x1, chars[:k]),
+            Word(two[1], chars[k].x0, chars[-1].x1, chars[k:]),
         ]
     return [Word(text, chars[0].x0, chars[-1].x1, chars)]
+
+
+def _line_texts(chars: list[Char], s: Settings) -> list[str]:
+    """The texts of ``chars_to_lines(chars)``, without building its words (a grid cell needs only its text): the
+    same lines, runs and ungluing, joined as ``TextLine.text`` joins words."""
+    out = []
+    for _, _, line_chars in _group_lines(chars, s):
+        texts = []
+        for run in _word_runs(line_chars, s, True):
+            text = "".join([c.text for c in run])
+            two = _glued(text)
+            texts.extend(two if two else (text,))
+        out.append(" ".join(texts))
+    return out
 
 
 def _lines_of(glyphs, s: Settings) -> list[TextLine]:
@@ -295,9 +380,10 @@ def cell_text(glyphs, settings: Settings | None = None) -> str:
     ASCII pieces keep one ("301" / "01"), so two numbers never run together."""
     if not glyphs:
         return ""
+    s = settings or DEFAULT
+    texts = _line_texts(glyphs, s) if isinstance(glyphs[0], Char) else [ln.text for ln in words_to_lines(glyphs, s)]
     parts: list[str] = []
-    for ln in _lines_of(glyphs, settings or DEFAULT):
-        t = ln.text
+    for t in texts:
         prev = parts[-1] if parts else ""
         if prev and prev[-1:].isascii() and prev[-1:].isalnum() and t[:1].isascii() and t[:1].isalnum():
             wrapped_amount = _is_number_piece(prev) and _is_number_piece(t) and "." not in prev and "," in prev + t
@@ -344,7 +430,7 @@ def merge_rules(rules: list[Rule], settings: Settings | None = None) -> list[Rul
             else:
                 lines.append([r])
         for same in lines:
-            pos = statistics.median(r.pos for r in same)
+            pos = _median([r.pos for r in same])
             same.sort(key=lambda r: r.a)
             cur = Rule(horizontal, pos, same[0].a, same[0].b)
             for r in same[1:]:
@@ -378,7 +464,7 @@ def _cluster(values: list[float], tol: float) -> list[float]:
             out[-1].append(v)
         else:
             out.append([v])
-    return [statistics.mean(g) for g in out]
+    return [_mean(g) for g in out]
 
 
 class _Union:
@@ -427,10 +513,21 @@ def rules_to_grids(rules: list[Rule], settings: Settings | None = None) -> list[
     return grids
 
 
-def _covered(rules: list[Rule], pos: float, lo: float, hi: float, s: Settings) -> bool:
-    """True when the rules (all along ``pos``) run over most of ``lo``..``hi``."""
-    got = sum(max(0.0, min(r.b, hi) - max(r.a, lo)) for r in rules if abs(r.pos - pos) <= s.snap)
-    return got >= s.rule_cover * (hi - lo)
+def _drawn(spans: list[tuple[float, float]], bounds: list[float], cover: float) -> list[bool]:
+    """For each interval ``bounds[i]``..``bounds[i + 1]`` along one grid line, whether the rules along that line
+    (their ``spans``) run over ``cover`` of it. One call per grid line, not per cell boundary; the sum is taken as
+    ``sum`` takes it, so a boundary reads the same."""
+    out = []
+    one = spans[0] if len(spans) == 1 else None  # the usual case: the line's rules merged into one
+    for lo, hi in zip(bounds, bounds[1:]):
+        if one is not None:
+            a, b = one
+            d = (hi if hi < b else b) - (lo if lo > a else a)  # min(b, hi) - max(a, lo)
+            got = d if d > 0.0 else 0.0
+        else:
+            got = sum(max(0.0, min(b, hi) - max(a, lo)) for a, b in spans)
+        out.append(got >= cover * (hi - lo))
+    return out
 
 
 def _bisect(bounds: list[float], v: float) -> int:
@@ -443,14 +540,18 @@ def _grid_regions(grid: Grid, s: Settings) -> list[list[tuple[int, int]]]:
     xs, ys = grid.xs, grid.ys
     nr, nc = len(ys) - 1, len(xs) - 1
     u = _Union(nr * nc)
-    # the rules along each grid line, looked up once (a cell-by-cell scan of all rules is quadratic)
-    along_x = [[r for r in grid.rules if not r.horizontal and abs(r.pos - x) <= s.snap] for x in xs]
-    along_y = [[r for r in grid.rules if r.horizontal and abs(r.pos - y) <= s.snap] for y in ys]
+    # the rules along each grid line, looked up once (a cell-by-cell scan of all rules is quadratic); then for each
+    # inner line which of its cell boundaries are drawn: down[c][r] between columns c-1 and c, across[r][c] between
+    # rows r-1 and r
+    along_x = [[(r.a, r.b) for r in grid.rules if not r.horizontal and abs(r.pos - x) <= s.snap] for x in xs]
+    along_y = [[(r.a, r.b) for r in grid.rules if r.horizontal and abs(r.pos - y) <= s.snap] for y in ys]
+    down = [_drawn(along_x[c], ys, s.rule_cover) if 0 < c < nc else [] for c in range(nc + 1)]
+    across = [_drawn(along_y[r], xs, s.rule_cover) if 0 < r < nr else [] for r in range(nr + 1)]
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not _covered(along_x[c + 1], xs[c + 1], ys[r], ys[r + 1], s):
+            if c + 1 < nc and not down[c + 1][r]:
                 u.join(r * nc + c + 1, r * nc + c)
-            if r + 1 < nr and not _covered(along_y[r + 1], ys[r + 1], xs[c], xs[c + 1], s):
+            if r + 1 < nr and not across[r + 1][c]:
                 u.join((r + 1) * nc + c, r * nc + c)
     anchor: dict[int, tuple[int, int]] = {}
     out = [[(0, 0)] * nc for _ in range(nr)]
@@ -485,9 +586,18 @@ def grid_to_rows(grid: Grid, glyphs, settings: Settings | None = None) -> list[I
     nr, nc = len(ys) - 1, len(xs) - 1
     anchor = _grid_regions(grid, s)
     bucket: dict[tuple[int, int], list] = {}
+    right = bisect.bisect_right
     for g in _glyph_units(glyphs):
-        a = anchor[_bisect(ys, g.yc)][_bisect(xs, g.xc)]
-        bucket.setdefault(a, []).append(g)
+        # _bisect inlined: this runs for every glyph of every ruled table
+        r = right(ys, g.yc) - 1
+        c = right(xs, g.xc) - 1
+        r = 0 if r < 0 else (nr - 1 if r > nr - 1 else r)
+        c = 0 if c < 0 else (nc - 1 if c > nc - 1 else c)
+        a = anchor[r][c]
+        if a in bucket:
+            bucket[a].append(g)
+        else:
+            bucket[a] = [g]
     items: list[Item] = []
     for r in range(nr):
         cells: list[str | None] = []
@@ -536,6 +646,21 @@ def is_amount_word(text: str) -> bool:
     return bool(_AMOUNT_OR_CODE.match(text))
 
 
+def _kept(test):
+    """A test of a TextLine, run once per line (the answer kept in ``TextLine.flags``)."""
+    name = test.__name__
+
+    @wraps(test)
+    def kept(ln: TextLine) -> bool:
+        flags = ln.flags
+        if name not in flags:
+            flags[name] = test(ln)
+        return flags[name]
+
+    return kept
+
+
+@_kept
 def is_colnum_line(ln: TextLine) -> bool:
     """The 栏次 row ("栏次 1 2 3 …", or just "1 2 … 12" under a 三公 header): column numbers, a header row."""
     if any(w.text.replace(" ", "") in ("栏次", "栏") for w in ln.words):
@@ -548,6 +673,7 @@ def is_colnum_line(ln: TextLine) -> bool:
     )
 
 
+@_kept
 def is_toc_line(ln: TextLine) -> bool:
     """A table-of-contents entry: a title, then dot leaders or a gap, then a page number ("收入决算表……12")."""
     words = ln.words
@@ -565,10 +691,12 @@ def _is_money(text: str) -> bool:
     return is_amount_word(text) and ("." in text or "," in text)
 
 
+@_kept
 def _has_amount(ln: TextLine) -> bool:
     return any(is_amount_word(w.text) for w in ln.words)
 
 
+@_kept
 def _looks_narrative(ln: TextLine) -> bool:
     """A sentence, not a row: a long run of text, a full stop, or an amount followed by its unit ("267.8 万元")."""
     words = ln.words
@@ -577,6 +705,7 @@ def _looks_narrative(ln: TextLine) -> bool:
     return any(is_amount_word(a.text) and re.match(r"^(?:万元|亿元|元|%|％)", b.text) for a, b in zip(words, words[1:]))
 
 
+@_kept
 def is_data_line(ln: TextLine) -> bool:
     """A line holding a table row's amounts or codes (not a header, a 栏次 row, a note or a contents entry)."""
     return (
@@ -599,8 +728,8 @@ def _fragment_reach(lines: list[TextLine], s: Settings) -> float:
     # the row pitch from the lines holding amounts (not codes alone): a row whose code stands a line away from its
     # amounts is one row, not two
     amounts = [ln for ln in data if any(_is_money(w.text) for w in ln.words)]
-    pitch = statistics.median([b.top - a.top for a, b in zip(amounts, amounts[1:])] or [1e9])
-    size = statistics.median([ln.size for ln in data] or [10.0])
+    pitch = _median([b.top - a.top for a, b in zip(amounts, amounts[1:])] or [1e9])
+    size = _median([ln.size for ln in data] or [10.0])
     return min(s.fragment_size * size, s.fragment_pitch * pitch)
 
 
@@ -969,10 +1098,13 @@ def _lay_grids(glyphs, rules, carry: Carry | None, s: Settings) -> tuple[list[tu
     out = []
     rest = glyphs
     for k, g in enumerate(grids):
-        inside = [c for c in rest if g.contains(c)]
+        x0, x1, y0, y1 = g.xs[0], g.xs[-1], g.ys[0], g.ys[-1]  # Grid.contains, inlined: it runs per glyph
+        inside, outside = [], []
+        for c in rest:
+            (inside if x0 <= c.xc <= x1 and y0 <= c.yc <= y1 else outside).append(c)
         if not inside:
             continue
-        rest = [c for c in rest if not g.contains(c)]
+        rest = outside
         if k == 0 and not any(c.bottom <= g.ys[0] for c in rest):
             g = continue_grid(g, carry, s)  # nothing printed above it: the table of the page before goes on
         rows = grid_to_rows(g, inside, s)

@@ -229,26 +229,61 @@ def _empty(table: str) -> pd.DataFrame:
     return frame_from_records([{}], table).iloc[0:0].reset_index(drop=True)
 
 
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or v == "" or (isinstance(v, float) and v != v)
+
+
+def _text_value(v) -> str | None:
+    return None if _missing(v) else (v if type(v) is str else str(v))
+
+
 def _text(values: list) -> pd.arrays.StringArray:
     """Text column: missing (None, NaN, NA, "") → NA; anything else as its str()."""
-    out = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        if v is None or v is pd.NA or v == "" or (isinstance(v, float) and v != v):
-            out[i] = pd.NA
-        else:
-            out[i] = v if type(v) is str else str(v)
-    return pd.array(out, dtype="string")
+    # a str is missing only when empty, None always: both without a call (most values are one or the other)
+    cleaned = [(v or None) if type(v) is str else (None if v is None else _text_value(v)) for v in values]
+    dtype = pd.StringDtype()
+    if dtype.storage == "pyarrow":
+        # pyarrow builds the column from the list in one C call; pandas' own constructor checks and converts every
+        # value again in Python (a document's frames spent most of their time there)
+        import pyarrow as pa
+
+        arr = pd.arrays.ArrowStringArray(pa.array(cleaned, type=pa.large_string()))
+        if arr.dtype == dtype:
+            return arr
+    return pd.array(np.array(cleaned, dtype=object), dtype="string")
+
+
+_NONE = type(None)
+
+
+def _number(values: list) -> np.ndarray:
+    """Number column: a fresh writable float64 array (under copy-on-write a view would be read-only for the user)."""
+    if set(map(type, values)) <= {float, _NONE}:
+        return np.array(values, dtype="float64")  # None → NaN; the usual case, without a Series round trip
+    values = [np.nan if v is None or v is pd.NA else v for v in values]
+    return np.array(pd.to_numeric(pd.Series(values, dtype=object), errors="raise"), dtype="float64")
+
+
+def _masked(values: list, dt: str):
+    """Int64 or boolean column. When every value is an int (a bool) or None, the masked array is made directly:
+    pd.array infers and checks every value in Python, which made integer columns the dearest of a frame."""
+    exact = int if dt == "Int64" else bool
+    if set(map(type, values)) <= {exact, _NONE}:
+        data = np.array(values, dtype=object)
+        mask = np.equal(data, None)
+        data[mask] = 1 if exact is int else False  # what pandas puts under the mask (its _internal_fill_value)
+        data = data.astype("int64" if exact is int else bool)
+        return pd.arrays.IntegerArray(data, mask) if exact is int else pd.arrays.BooleanArray(data, mask)
+    return pd.array([None if _missing(v) else v for v in values], dtype=dt)
 
 
 def _column(values: list, ftype: str):
     dt = _DTYPES[ftype]
     if dt == "string":
         return _text(values)
-    if dt == "float64":  # a fresh writable array (under copy-on-write a view would be read-only for the user)
-        values = [np.nan if v is None or v is pd.NA else v for v in values]
-        return np.array(pd.to_numeric(pd.Series(values, dtype=object), errors="raise"), dtype="float64")
-    cleaned = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v == "" else v for v in values]
-    return pd.array(cleaned, dtype=dt)
+    if dt == "float64":
+        return _number(values)
+    return _masked(values, dt)
 
 
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:

@@ -152,6 +152,13 @@ def fix_radicals(text: str) -> str:
 
 def squash(text: str) -> str:
     """Remove all whitespace, including ideographic spaces and zero-width characters."""
+    # a cell's text is squashed again by every step that looks at it: short texts are memoised (long ones, a
+    # paragraph, are seldom asked twice and would only fill the cache)
+    return _squash_short(text) if len(text) <= 64 else _WS.sub("", text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _squash_short(text: str) -> str:
     return _WS.sub("", text)
 
 
@@ -159,7 +166,14 @@ def clean_name(text: str | None) -> str:
     """A printed name in stored form: no whitespace, radicals mapped, full-width brackets."""
     if not text:
         return ""
+    return _clean_short(text) if len(text) <= 64 else _clean(text)
+
+
+def _clean(text: str) -> str:
     return squash(fix_radicals(text)).translate(_HALF_TO_FULL_BRACKETS)
+
+
+_clean_short = lru_cache(maxsize=1 << 16)(_clean)  # as squash: names and lines are cleaned again by every step
 
 
 def strip_ordinal(text: str) -> str:
@@ -188,6 +202,7 @@ _SPACED_THOUSANDS = re.compile(r"^\d{1,3}(?: \d{3})+(?:\.\d+)?$")
 # Chinese accounting marks a negative with △ or ▲ before the figure, a minus sign (−, U+2212, or the full-width －,
 # which NFKC makes "-") or parentheses (full-width ones too, which NFKC makes half-width)
 _NEGATIVE_MARK = re.compile(r"^[△▲\-−]\s*")
+_HAN = re.compile("[\u4e00-\u9fff]")
 _DASHES = ("", "-", "--", "—", "－", "/", "——", "−")
 
 
@@ -205,6 +220,7 @@ def _amount_text(text: str) -> tuple[bool, str]:
     return negative, t
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_amount(text: str | None) -> Decimal | None:
     """Parse a printed amount; ``None`` for a blank or a dash (nothing printed).
 
@@ -231,6 +247,9 @@ def parse_amount(text: str | None) -> Decimal | None:
     return -value if negative else value
 
 
+# Cached as match_key is: one document asks for the same cell texts in identity, recognition, parsing and the checks
+# (a Decimal is immutable, so sharing one is safe; a ValueError is raised again each time, never cached)
+@lru_cache(maxsize=1 << 16)
 def is_amount(text: str | None) -> bool:
     """True when ``text`` is a printed amount (not blank, not a dash)."""
     try:
@@ -258,6 +277,12 @@ def to_simplified(text: str | None) -> str:
     """Traditional characters to simplified (OpenCC t2s); simplified text passes unchanged."""
     if not text:
         return ""
+    return _t2s_short(text) if len(text) <= 64 else _t2s().convert(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _t2s_short(text: str) -> str:
+    # names and places are converted again for every candidate the identity weighs (regions.region_of)
     return _t2s().convert(text)
 
 
@@ -266,6 +291,8 @@ def traditional_share(text: str | None) -> tuple[int, int]:
     if not text:
         return 0, 0
     simplified = to_simplified(text)
+    if simplified == text:  # the usual case, a simplified document: nothing changed, count the characters in C
+        return 0, len(_HAN.findall(text))
     han = [i for i, c in enumerate(text) if "\u4e00" <= c <= "\u9fff"]
     if len(simplified) != len(text):  # a phrase mapped to a different length: compare character sets instead
         changed = sum(1 for c in set(text) if "\u4e00" <= c <= "\u9fff" and to_simplified(c) != c)
@@ -275,6 +302,8 @@ def traditional_share(text: str | None) -> tuple[int, int]:
 
 def is_traditional(text: str | None, share: float = 0.05, at_least: int = 5) -> bool:
     """True when at least ``share`` of the Chinese characters (and ``at_least`` of them) are traditional forms."""
+    if at_least > 0 and (not text or to_simplified(text) == text):
+        return False  # nothing changes (the usual case): no need to count the Chinese characters
     changed, han = traditional_share(text)
     return changed >= at_least and changed >= share * han
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +36,14 @@ from ..geometry import (
     path_to_rules,
     running_heads,
 )
+from ..limits import Limits, check_page_chars
 from ..raw import Line, RawDocument
 from ..textnorm import PAGE_NUMBER, fix_radicals
+
+# This reader counts each page's characters as it reads it and applies limits.max_page_chars then: the pre-check
+# (limits.check_pdf) need not load every page and its text a first time to count them (as long as reading the text
+# layer itself: ~0.9x the floor of bench/bench_real.py)
+CHECKS_PAGE_CHARS = True
 
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
@@ -77,6 +84,18 @@ class Frame:
         xb, yb = self.pt(r, t)
         return min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
 
+    def corners(self, left: float, b: float, r: float, t: float) -> tuple[float, float, float, float]:
+        """``pt`` of the two corners (left, b) and (r, t), inlined: (xa, ya, xb, yb). ``box`` orders them; the
+        character loop calls this once per glyph, where two method calls and four min/max were half its time."""
+        rot = self.rotation
+        if rot == 90:
+            return b, left, t, r
+        if rot == 180:
+            return self.w - left, b, self.w - r, t
+        if rot == 270:
+            return self.h - b, self.w - left, self.h - t, self.w - r
+        return left, self.h - b, r, self.h - t
+
 
 def page_frame(page) -> Frame:
     rot = page.get_rotation() % 360
@@ -108,37 +127,53 @@ def _open(path: Path):
 # ---------------------------------------------------------------------------------------------------- characters
 
 
+# pdfium's generated characters (inserted spaces and line breaks) and whitespace: not glyphs
+_RECTF = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom as C floats
+_MATRIX = struct.Struct("6f")  # FS_MATRIX: a, b, c, d, e, f
+_SKIP = frozenset(chr(u) for u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B, 0xFFFE, 0))
+
+
+def _page_text(textpage, n: int) -> str:
+    """The page's characters, one per character index: one pdfium call for the whole page (FFI calls were most of
+    the reader's time); pdfium gives one UTF-16 unit per index, so a character outside the BMP shifts the string,
+    and then each is asked for (a code point past Unicode is U+FFFD)."""
+    import pypdfium2.raw as R
+
+    text = textpage.get_text_range()
+    if len(text) == n:
+        return text
+    codes = (R.FPDFText_GetUnicode(textpage.raw, i) for i in range(n))
+    return "".join(chr(u) if u < 0x110000 else "\ufffd" for u in codes)
+
+
 def page_chars(textpage, frame: Frame) -> tuple[list[Char], int]:
-    """The visible characters of a page, top-down coordinates; also the count of undecodable ones."""
+    """The visible characters of a page, top-down coordinates; also the count of character indexes."""
     import pypdfium2.raw as R
 
     raw = textpage.raw
     n = R.FPDFText_CountChars(raw)
     rect = R.FS_RECTF()
+    get_box = R.FPDFText_GetLooseCharBox
+    read_rect = _RECTF.unpack_from  # FS_RECTF's four floats in one call, not four ctypes attribute reads
+    corners = frame.corners
     out: list[Char] = []
-    bad = 0
+    append = out.append
     width, height = frame.size
-    # One call for the page's text instead of one per character (FFI calls were most of the reader's time); pdfium
-    # gives one UTF-16 unit per character index, so a character outside the BMP shifts the string: then ask per char.
-    text = textpage.get_text_range()
-    codes = [ord(ch) for ch in text] if len(text) == n else [R.FPDFText_GetUnicode(raw, i) for i in range(n)]
-    for i in range(n):
-        u = codes[i]
-        # generated characters (pdfium's inserted spaces and line breaks) are whitespace and end here too
-        if u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B, 0xFFFE) or u == 0:
+    text = _page_text(textpage, n)
+    fixed = fix_radicals(text)  # radicals map one character to one (textnorm), so indexes stay
+    for i, ch in enumerate(text):
+        if ch in _SKIP or not get_box(raw, i, rect):
             continue
-        if not R.FPDFText_GetLooseCharBox(raw, i, rect):
-            continue
-        x0, x1, top, bottom = frame.box(rect.left, rect.bottom, rect.right, rect.top)
-        xc, yc = (x0 + x1) / 2, (top + bottom) / 2
-        if not (0 <= xc <= width and 0 <= yc <= height):
+        r_left, r_top, r_right, r_bottom = read_rect(rect)  # PDF user space, y up
+        xa, ya, xb, yb = corners(r_left, r_bottom, r_right, r_top)
+        # min() and max() as Frame.box takes them (the first of equals: the sign of a zero is kept)
+        x0, x1 = xb if xb < xa else xa, xb if xb > xa else xa
+        top, bottom = yb if yb < ya else ya, yb if yb > ya else ya
+        if not (0 <= (x0 + x1) / 2 <= width and 0 <= (top + bottom) / 2 <= height):
             continue  # drawn outside the page: invisible (see module docstring)
-        ch = chr(u) if u < 0x110000 else "\ufffd"
-        if _PRIVATE_USE.match(ch):
-            bad += 1
         # FPDFText_GetFontSize ignores the text matrix (江苏 WPS files report 180–521 for 9 pt text): use the box
-        size = max(bottom - top, 1.0)
-        out.append(Char(fix_radicals(ch), x0, x1, top, bottom, size))
+        size = bottom - top
+        append(Char(fixed[i], x0, x1, top, bottom, 1.0 if 1.0 > size else size))
     return out, n
 
 
@@ -159,9 +194,10 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
     rules: list[Rule] = []
     images = 0
     fm = R.FS_MATRIX()
-    fx, fy = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     cr, cg, cb, ca = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    obj_type, get_matrix = R.FPDFPageObj_GetType, R.FPDFPageObj_GetMatrix
+    image, path, form = R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
 
     def visible(getter, obj) -> bool:
         if not getter(obj, cr, cg, cb, ca):
@@ -172,43 +208,52 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
         nonlocal images
         for k in range(count(parent)):
             obj = get(parent, k)
-            kind = R.FPDFPageObj_GetType(obj)
-            if kind == R.FPDF_PAGEOBJ_IMAGE:
+            kind = obj_type(obj)
+            if kind == image:
                 images += 1
                 continue
-            if kind not in (R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM):
-                continue
+            if kind != path and kind != form:
+                continue  # text objects, most of a page's objects
             m = (1, 0, 0, 1, 0, 0)
-            if R.FPDFPageObj_GetMatrix(obj, fm):
-                m = (fm.a, fm.b, fm.c, fm.d, fm.e, fm.f)
+            if get_matrix(obj, fm):
+                m = _MATRIX.unpack_from(fm)  # a, b, c, d, e, f in one call
             m = _matrix_mul(m, outer)
-            if kind == R.FPDF_PAGEOBJ_FORM:
+            if kind == form:
                 walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, m)
                 continue
             R.FPDFPath_GetDrawMode(obj, fill, stroke)
             stroked = bool(stroke.value) and visible(R.FPDFPageObj_GetStrokeColor, obj)
             filled = bool(fill.value) and visible(R.FPDFPageObj_GetFillColor, obj)
-            if not (stroked or filled):
-                continue
-            subpaths: list[list[tuple[float, float]]] = []
-            for s in range(R.FPDFPath_CountSegments(obj)):
-                seg = R.FPDFPath_GetPathSegment(obj, s)
-                R.FPDFPathSegment_GetPoint(seg, fx, fy)
-                x, y = fx.value, fy.value
-                a, b, c, d, e, f = m
-                pt = frame.pt(a * x + c * y + e, b * x + d * y + f)
-                typ = R.FPDFPathSegment_GetType(seg)
-                if typ == R.FPDF_SEGMENT_MOVETO or not subpaths:
-                    subpaths.append([pt])
-                else:
-                    subpaths[-1].append(pt)
-                if R.FPDFPathSegment_GetClose(seg):
-                    subpaths[-1].append(subpaths[-1][0])
-            for pts in subpaths:
-                rules.extend(path_to_rules(pts, stroked, settings))
+            if stroked or filled:
+                for pts in _subpaths(obj, m, frame):
+                    rules.extend(path_to_rules(pts, stroked, settings))
 
     walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page.raw, (1, 0, 0, 1, 0, 0))
     return rules, images
+
+
+def _subpaths(obj, m, frame: Frame) -> list[list[tuple[float, float]]]:
+    """A path object's sub-paths as points on the displayed page (``m``: the object's matrix on the page)."""
+    import pypdfium2.raw as R
+
+    fx, fy = ctypes.c_float(), ctypes.c_float()
+    get_segment, get_point = R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint
+    seg_type, seg_close, moveto = R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose, R.FPDF_SEGMENT_MOVETO
+    a, b, c, d, e, f = m
+    pt = frame.pt
+    subpaths: list[list[tuple[float, float]]] = []
+    for s in range(R.FPDFPath_CountSegments(obj)):
+        seg = get_segment(obj, s)
+        get_point(seg, fx, fy)
+        x, y = fx.value, fy.value
+        p = pt(a * x + c * y + e, b * x + d * y + f)
+        if not subpaths or seg_type(seg) == moveto:  # the first segment starts a sub-path whatever its type
+            subpaths.append([p])
+        else:
+            subpaths[-1].append(p)
+        if seg_close(seg):
+            subpaths[-1].append(subpaths[-1][0])
+    return subpaths
 
 
 # ---------------------------------------------------------------------------------------------------- pages
@@ -228,7 +273,7 @@ class PageGlyphs:
 def page_glyphs(page, textpage, settings: Settings | None = None) -> PageGlyphs:
     frame = page_frame(page)
     chars, _ = page_chars(textpage, frame)
-    bad = sum(1 for c in chars if _PRIVATE_USE.match(c.text))
+    bad = len(_PRIVATE_USE.findall("".join([c.text for c in chars])))  # one character each (page_chars)
     rules, images = page_rules(page, frame, settings)
     return PageGlyphs(chars, rules, frame.size, bad, images)
 
@@ -301,8 +346,11 @@ def _page_notes(problems: dict[str, list[int]]) -> list[tuple[str, str]]:
     return notes
 
 
-def _load_pages(pdf, settings: Settings | None) -> tuple[list[tuple[int, PageGlyphs]], dict[str, list[int]]]:
-    """Every readable page's glyphs; the pages that cannot be read, by reason."""
+def _load_pages(
+    pdf, settings: Settings | None, path: Path | None = None, limits: Limits | None = None
+) -> tuple[list[tuple[int, PageGlyphs]], dict[str, list[int]]]:
+    """Every readable page's glyphs; the pages that cannot be read, by reason. With ``limits``, a page holding more
+    characters than ``limits.max_page_chars`` raises LimitExceeded before its characters are read."""
     pages: list[tuple[int, PageGlyphs]] = []
     problems: dict[str, list[int]] = {}
     for i in range(len(pdf)):
@@ -314,6 +362,8 @@ def _load_pages(pdf, settings: Settings | None) -> tuple[list[tuple[int, PageGly
             problems.setdefault(f"cannot be read ({reason}); skipped", []).append(i + 1)
             continue
         try:
+            if limits is not None:
+                check_page_chars(path, i + 1, textpage.count_chars(), limits)
             pages.append((i + 1, page_glyphs(page, textpage, settings)))
         finally:
             textpage.close()
@@ -342,9 +392,11 @@ def _layout(pages: list[tuple[int, PageGlyphs]], settings: Settings | None) -> t
     return placed, heads
 
 
-def read(path: Path, settings: Settings | None = None) -> RawDocument:
+def read(path: Path, settings: Settings | None = None, limits: Limits | None = None) -> RawDocument:
     """Read a PDF into a RawDocument: text lines and table rows in reading order, page by page, every cell with
-    its box on the displayed page; ``settings`` are the layout's tolerances (``juesuan.geometry.Settings``).
+    its box on the displayed page; ``settings`` are the layout's tolerances (``juesuan.geometry.Settings``);
+    ``limits`` (``readers.read_raw`` passes them): its ``max_page_chars`` is checked page by page as the page is
+    read (``CHECKS_PAGE_CHARS``), so ``limits.check_pdf`` does not load every page a first time to count them.
 
     Raises ``Encrypted`` (password), ``Unreadable`` (truncated, corrupt, no pages), ``NoTextLayer`` (a scan, when
     the ``ocr`` extra is not installed: with it a scan is read by ``readers.ocr.read_pdf``), ``GarbledText`` (the
@@ -358,7 +410,7 @@ def read(path: Path, settings: Settings | None = None) -> RawDocument:
         n = len(pdf)
         if n == 0:
             raise Unreadable(path, "PDF has no pages")
-        pages, problems = _load_pages(pdf, settings)
+        pages, problems = _load_pages(pdf, settings, path, limits)
     finally:
         pdf.close()
     try:

@@ -37,6 +37,12 @@ def half_unit_of(printed: str | None, unit: str | None) -> float:
         decimals = decimals_of(printed) if printed and parse_amount(printed) is not None else 2
     except ValueError:
         decimals = 2
+    return _half(decimals, scale)
+
+
+@lru_cache(maxsize=256)
+def _half(decimals: int, scale: Decimal) -> float:
+    """Half a unit of the last of ``decimals`` digits, scaled to 万元 (a handful of values, asked for every cell)."""
     return float(Decimal("0.5") * Decimal(10) ** -decimals * scale)
 
 
@@ -159,8 +165,7 @@ class _Ctx:
             return None
         if value is None:
             return None
-        decimals = decimals_of(text or "")
-        self.last_half = float(Decimal("0.5") * Decimal(10) ** -decimals * self.scale)
+        self.last_half = _half(decimals_of(text or ""), self.scale)
         return float(value * self.scale)
 
     def label(self, role: tuple[str, str, str]) -> str:
@@ -1112,7 +1117,7 @@ def amounts_printed(rows: list[Line]) -> set[tuple[int, int, int]]:
     "201 | 13 | 01 | 行政运行", "30101 | 基本工资")."""
     rownum = load_labels()["rownum"]
     rownum_cols = {
-        i for r in rows for i, c in enumerate(r.cells) if c and any(a in match_key(c) for a in rownum) and len(c) < 8
+        i for r in rows for i, c in enumerate(r.cells) if c and len(c) < 8 and any(a in match_key(c) for a in rownum)
     }
     out: set[tuple[int, int, int]] = set()
     for line in rows:

@@ -33,6 +33,9 @@ _HEADING = re.compile(
 )
 # "表1：", "附表3、", "表十二 ": the table's number before its title (教育部 高校 prints 表1：高等学校收支决算总表)
 _TABLE_NO = re.compile(r"^\s*附?表\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：、.．]?\s*(?=\S)")
+_BULLET = re.compile(r"^[-•·*]\s*")
+_YEAR_PREFIX = re.compile(r"^\d{4}年度?")
+_CLASSIFIED_TITLE = re.compile(r"表\s*[（(][^（）()]{1,8}[）)]\s*$")
 _EMPTY_TABLE = re.compile(r"无数据|本表为空|空表|本表无")
 _EMPTY_NOTE = re.compile(
     r"无数据|本表为空|空表|没有.{0,30}(?:收入|支出|经费|预算|决算)|无.{0,20}(?:收入|支出|经费)|不涉及"
@@ -110,10 +113,12 @@ def match_title(text: str) -> TitleMatch | None:
     year); then a fuzzy match for mangled titles. Only lines ending in 表 are considered, which keeps narrative
     headings such as "五、一般公共预算财政拨款支出决算情况说明" out.
     """
-    text = _TABLE_NO.sub("", re.sub(r"^[-•·*]\s*", "", _LABEL.sub("", text).strip()))
-    key = re.sub(r"^\d{4}年度?", "", match_key(strip_ordinal(text)))
+    if "表" not in text:
+        return None  # every title ends in 表, and no other character normalises to it: most lines stop here
+    text = _TABLE_NO.sub("", _BULLET.sub("", _LABEL.sub("", text).strip()))
+    key = _YEAR_PREFIX.sub("", match_key(strip_ordinal(text)))
     # a parenthetical after 表 names the classification ("财政拨款支出预算表（功能科目）") and is part of the title
-    if not (key.endswith("表") or re.search(r"表\s*[（(][^（）()]{1,8}[）)]\s*$", text)) or len(key) > 60:
+    if not (key.endswith("表") or _CLASSIFIED_TITLE.search(text)) or len(key) > 60:
         return None
     index = title_index()
 

@@ -155,6 +155,7 @@ def is_sub_item(family: str, side: str, parent: str, name: str) -> bool:
     return any(key in items.get(k, {}) for k in ((family, side, parent), ("*", side, parent), ("*", "", parent)))
 
 
+@lru_cache(maxsize=1 << 12)  # a pure function of its strings, asked for every cell without a code
 def canonical_item(family: str, side: str, name: str, parent: str = "") -> str:
     """The canonical item of a row printed without a code: the vocabulary's (items.csv), else the name less its
     ordinal ("一、一般公共预算财政拨款收入" → 一般公共预算财政拨款收入; 上海's 当年收入小计 → 本年收入合计).
