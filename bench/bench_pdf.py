@@ -33,10 +33,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def cpu_seconds() -> float:
-    """CPU seconds of this process and of its children that have ended: juesuan.read reads a PDF in a forked child
-    (readers.read_raw's ``isolate``), whose work ``time.process_time`` alone would not see."""
+    """CPU seconds of this process, of its children that have ended and of those still running: juesuan.read reads
+    a PDF in a guarded child process (readers.read_raw's ``isolate``, one child kept from file to file), whose work
+    ``time.process_time`` alone would not see."""
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + kids.ru_utime + kids.ru_stime
+    return time.process_time() + kids.ru_utime + kids.ru_stime + live_children_cpu()
+
+
+def live_children_cpu() -> float:
+    """CPU seconds so far of juesuan's guarded reader process, while it runs (``readers.reader_process_id``): from
+    /proc/PID/task/*/schedstat (nanoseconds; read while the reader waits for its next file, so up to date), 0 where
+    there is none. Once it has ended its time is in RUSAGE_CHILDREN."""
+    from juesuan.readers import reader_process_id
+
+    pid = reader_process_id() if hasattr(sys.modules.get("juesuan.readers"), "reader_process_id") else None
+    total = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat") if pid else ():
+        try:
+            total += int(stat.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
 
 
 def _pages(path: Path) -> int:

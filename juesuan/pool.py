@@ -177,14 +177,18 @@ class Pool:
         self.workers.clear()
 
     def map(self, tasks: Iterable[tuple[object, tuple]]) -> Iterator[Outcome]:
-        queue = deque(tasks)
         try:
-            while queue or any(w.task for w in self.workers):
-                self._assign(queue)
-                yield from self._collect()
-                yield from self._police()
+            yield from self.run(tasks)
         finally:
             self.close()
+
+    def run(self, tasks: Iterable[tuple[object, tuple]]) -> Iterator[Outcome]:
+        """As ``map``, but the workers stay for the next call (``close`` stops them)."""
+        queue = deque(tasks)
+        while queue or any(w.task for w in self.workers):
+            self._assign(queue)
+            yield from self._collect()
+            yield from self._police()
 
     def _assign(self, queue: deque) -> None:
         for w in [w for w in self.workers if w.task is None and not w.proc.is_alive()]:
@@ -259,3 +263,81 @@ def run_guarded(fn: Callable, args: tuple, timeout_s: float | None, max_memory_m
     if out.lost:
         raise WorkerLost(out.lost, out.bound)
     return out.value
+
+
+def _apply(fn: Callable, args: tuple):
+    return fn(*args)
+
+
+class Guard:
+    """One guarded worker process kept for many ``run_guarded``-like calls, so that each call costs a message each
+    way instead of a fork (the copy-on-write faults of a fresh child on the parent's memory, its start and its end).
+
+    The worker is forked at the first call, with ``snapshot()`` (a dict: what the worker inherits that a call may
+    depend on, e.g. the working folder, the environment, the identity of the functions it will run) taken then; a
+    call passes ``needs`` (a dict of the same keys) and gets a fresh worker when any of them differs from the
+    snapshot. A worker that died, hung or grew past a bound costs its call (``WorkerLost``, as ``run_guarded``) and is
+    replaced at the next; one whose resident memory grew by more than ``retire_mb`` since it started is stopped
+    after its call, so one large file does not weigh on the bound of the next. A worker forked by another process
+    (this object inherited through a fork) is never used. Calls are serialised by a lock.
+    """
+
+    def __init__(self, snapshot: Callable[[], dict], retire_mb: float = 256.0):
+        self.snapshot = snapshot
+        self.retire_mb = retire_mb
+        self.lock = threading.Lock()
+        self.pool: Pool | None = None
+        self.owner = 0
+        self.state: dict = {}
+        self.base_mb = 0.0
+
+    def run(self, fn: Callable, args: tuple, timeout_s: float | None, max_memory_mb: float | None, needs: dict):
+        with self.lock:
+            pool = self._ready(needs)
+            pool.timeout_s, pool.max_memory_mb = timeout_s, max_memory_mb
+            try:
+                (out,) = list(pool.run([(0, (fn, args))]))
+            except BaseException:  # Ctrl-C while the worker reads: it cannot be trusted with the next call
+                self.close()
+                raise
+            if out.lost:
+                raise WorkerLost(out.lost, out.bound)
+            self._maybe_retire(out.pid)
+            return out.value
+
+    def _ready(self, needs: dict) -> Pool:
+        pool = self.pool
+        if pool is not None and self.owner != os.getpid():
+            pool.workers.clear()  # inherited from the process that forked this one: its worker is not ours
+            pool = self.pool = None
+        alive = pool is not None and pool.workers and pool.workers[0].proc.is_alive()
+        if alive and all(self.state.get(k, _MISSING) == v for k, v in needs.items()):
+            return pool
+        self.close()
+        self.pool = Pool(1, _apply)
+        self.owner = os.getpid()
+        self.state = self.snapshot()
+        worker = self.pool._spawn()
+        self.base_mb = rss_mb(worker.proc.pid) or 0.0
+        return self.pool
+
+    def _maybe_retire(self, pid: int) -> None:
+        mb = rss_mb(pid)
+        if mb is not None and mb - self.base_mb > self.retire_mb:
+            self.close()
+
+    def pid(self) -> int | None:
+        """The worker's process id while it runs in this process's care, else None."""
+        pool = self.pool
+        if pool is None or self.owner != os.getpid() or not pool.workers or not pool.workers[0].proc.is_alive():
+            return None
+        return pool.workers[0].proc.pid
+
+    def close(self) -> None:
+        """Stop the worker (the next call starts another)."""
+        if self.pool is not None and self.owner == os.getpid():
+            self.pool.close()
+        self.pool = None
+
+
+_MISSING = object()

@@ -12,13 +12,14 @@ import importlib
 import inspect
 import os
 import stat
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import FileMissing, JuesuanError, Unreadable, UnsupportedFormat
 from ..limits import LimitExceeded, Limits, check_file, resolve
-from ..pool import FORK_OK, WorkerLost, run_guarded
+from ..pool import FORK_OK, Guard, WorkerLost
 from ..raw import RawDocument
 
 # format name -> module (imported lazily: the PDF stack is slow to import and not needed for text exports)
@@ -162,8 +163,10 @@ def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | Non
     """Read any supported file into a RawDocument.
 
     ``limits`` (default ``Limits.from_env()``): the bounds checked before the reader runs (``juesuan.limits``).
-    ``isolate``: read in a child process of its own, so that an abort in a native reader library, a hang past
-    ``limits.timeout_s`` or memory past ``limits.max_memory_mb`` cannot take this process down. The default
+    ``isolate``: read in a guarded child process, so that an abort in a native reader library, a hang past
+    ``limits.timeout_s`` or memory past ``limits.max_memory_mb`` cannot take this process down (one child serves
+    file after file, ``pool.Guard``: a new one after a crash, a bound passed, or a change in what it inherited;
+    ``stop_reader_process`` ends it). The default
     (None) isolates the native formats (``NATIVE``) where processes can be forked cheaply and this process runs a
     single thread and may have children (forking a threaded process, e.g. a notebook kernel, risks deadlocks, and a
     pool's daemonic worker may not fork: there only the pre-checks apply); a build's worker processes pass False,
@@ -183,7 +186,7 @@ def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | Non
     if not isolate:
         return _reader_call(fmt, p, limits)
     try:
-        status, value = run_guarded(_read_carried, (fmt, p, limits), limits.timeout_s, limits.max_memory_mb)
+        status, value = _guarded_read(fmt, p, limits)
     except WorkerLost as lost:
         if lost.bound:
             raise LimitExceeded(p, str(lost), lost.bound) from None
@@ -191,6 +194,38 @@ def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | Non
     if status == "error":
         raise _uncarry(value)
     return value
+
+
+def _fork_state() -> dict:
+    """What the guarded reader process inherits that a read depends on: the working folder (relative paths), the
+    environment (the bounds, the OCR settings) and which reader function each imported reader module holds (one
+    imported, registered or replaced after the process started is not in it)."""
+    state = {"cwd": os.getcwd(), "env": tuple(os.environ.items())}
+    for module in set(READERS.values()):
+        if module in sys.modules:
+            state[module] = id(getattr(sys.modules[module], "read", None))
+    return state
+
+
+# one reader process reused from file to file (forked at the first guarded read, again after a crash or a change)
+_GUARD = Guard(_fork_state)
+
+
+def _guarded_read(fmt: str, p: Path, limits: Limits) -> tuple[str, object]:
+    reader = get_reader(fmt)  # imported here, so the reader process (forked next, if need be) holds it
+    needs = {"cwd": os.getcwd(), "env": tuple(os.environ.items()), READERS[fmt]: id(reader)}
+    return _GUARD.run(_read_carried, (fmt, p, limits), limits.timeout_s, limits.max_memory_mb, needs)
+
+
+def stop_reader_process() -> None:
+    """End the guarded reader process, if one runs (the next guarded read starts another). It also ends with this
+    process; a test that measures the reader's peak memory ends it first, so that its usage is counted."""
+    _GUARD.close()
+
+
+def reader_process_id() -> int | None:
+    """The process id of the guarded reader process while one runs (benches read its CPU time), else None."""
+    return _GUARD.pid()
 
 
 def _can_fork() -> bool:
