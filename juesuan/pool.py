@@ -16,6 +16,7 @@ stops them.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -80,6 +81,10 @@ def _serve(conn, fn: Callable, parent: int) -> None:
     """A worker's life: run ``fn(*args)`` for each (key, args) received until None or the pipe closes."""
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the caller's handler (the CLI's raises in its main loop)
+    # the objects inherited from the parent out of the collector's sight: its full passes no longer walk (and write
+    # to, faulting in copies of) the parent's pages, only what this worker allocates
+    gc.freeze()
     while True:
         try:
             msg = conn.recv()

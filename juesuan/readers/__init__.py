@@ -7,6 +7,7 @@ one module and one entry here.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib
 import inspect
@@ -207,8 +208,10 @@ def _fork_state() -> dict:
     return state
 
 
-# one reader process reused from file to file (forked at the first guarded read, again after a crash or a change)
+# one reader process reused from file to file (forked at the first guarded read, again after a crash or a change),
+# stopped at exit before multiprocessing's own exit handler would terminate it (atexit runs the last registered first)
 _GUARD = Guard(_fork_state)
+atexit.register(_GUARD.close)
 
 
 def _guarded_read(fmt: str, p: Path, limits: Limits) -> tuple[str, object]:
