@@ -295,20 +295,47 @@ class Guard:
         self.owner = 0
         self.state: dict = {}
         self.base_mb = 0.0
+        self.pending: tuple | None = None  # what was submitted and not yet collected
 
     def run(self, fn: Callable, args: tuple, timeout_s: float | None, max_memory_mb: float | None, needs: dict):
         with self.lock:
+            if self.pending != (fn, args, timeout_s, max_memory_mb, needs) or self.owner != os.getpid():
+                self._submit(fn, args, timeout_s, max_memory_mb, needs)
+            return self._collect()
+
+    def submit(self, fn: Callable, args: tuple, timeout_s: float | None, max_memory_mb: float | None, needs: dict):
+        """Start ``fn(*args)`` in the worker and return at once: the next ``run`` with the same arguments collects
+        its result (one with others first stops the worker, leaving the result unread)."""
+        with self.lock:
+            self._submit(fn, args, timeout_s, max_memory_mb, needs)
+
+    def _submit(self, fn: Callable, args: tuple, timeout_s, max_memory_mb, needs: dict) -> None:
+        if self.pending is not None:
+            self.close()  # a result nobody asked for is still coming: the worker is busy with it
+        queue = deque([(0, (fn, args))])
+        for _ in range(2):  # a second time when the worker died before it took the task
             pool = self._ready(needs)
             pool.timeout_s, pool.max_memory_mb = timeout_s, max_memory_mb
-            try:
-                (out,) = list(pool.run([(0, (fn, args))]))
-            except BaseException:  # Ctrl-C while the worker reads: it cannot be trusted with the next call
-                self.close()
-                raise
-            if out.lost:
-                raise WorkerLost(out.lost, out.bound)
-            self._maybe_retire(out.pid)
-            return out.value
+            pool._assign(queue)
+            if not queue:
+                break
+            self.close()
+        else:
+            raise WorkerLost("the process reading this file could not be started")
+        self.pending = (fn, args, timeout_s, max_memory_mb, needs)
+
+    def _collect(self):
+        try:
+            (out,) = list(self.pool.run([]))
+        except BaseException:  # Ctrl-C while the worker reads: it cannot be trusted with the next call
+            self.close()
+            raise
+        finally:
+            self.pending = None
+        if out.lost:
+            raise WorkerLost(out.lost, out.bound)
+        self._maybe_retire(out.pid)
+        return out.value
 
     def _ready(self, needs: dict) -> Pool:
         pool = self.pool
@@ -343,6 +370,7 @@ class Guard:
         if self.pool is not None and self.owner == os.getpid():
             self.pool.close()
         self.pool = None
+        self.pending = None
 
 
 _MISSING = object()

@@ -277,12 +277,18 @@ def to_simplified(text: str | None) -> str:
     """Traditional characters to simplified (OpenCC t2s); simplified text passes unchanged."""
     if not text:
         return ""
-    return _t2s_short(text) if len(text) <= 64 else _t2s().convert(text)
+    return _t2s_short(text) if len(text) <= 64 else _t2s_long(text)
 
 
 @lru_cache(maxsize=1 << 14)
 def _t2s_short(text: str) -> str:
     # names and places are converted again for every candidate the identity weighs (regions.region_of)
+    return _t2s().convert(text)
+
+
+@lru_cache(maxsize=128)
+def _t2s_long(text: str) -> str:
+    # a document's opening text is asked three times whether it is traditional (identity.simplified, per identify)
     return _t2s().convert(text)
 
 

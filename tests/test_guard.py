@@ -85,6 +85,22 @@ def test_a_forked_process_starts_its_own_worker():
         g.close()
 
 
+def test_a_submitted_call_runs_at_once_and_the_next_run_collects_it():
+    g = _guard({})
+    try:
+        t0 = time.time()
+        g.submit(time.time, (), None, None, {})
+        time.sleep(0.3)
+        t1 = time.time()
+        ran_at = g.run(time.time, (), None, None, {})
+        assert t0 <= ran_at < t1  # it ran when submitted, not when collected
+        g.submit(time.time, (), None, None, {})
+        worker = g.pid()
+        assert g.run(os.getpid, (), None, None, {}) not in (worker, os.getpid())  # another call: a fresh worker
+    finally:
+        g.close()
+
+
 _SCRIPT = """
 import faulthandler, os, pathlib, sys
 import juesuan.readers as readers
@@ -108,6 +124,15 @@ except Unreadable as err:
     assert "died (SIGABRT" in err.problem, err.problem
 assert readers.read_raw(pdfs[0]).lines == first.lines
 assert readers.reader_process_id() not in (reader, None)
+# a read started ahead (juesuan show) is collected by the read of that file, unless the file changed meanwhile
+readers.prefetch(pdfs[0])
+ahead = readers.reader_process_id()
+assert readers._GUARD.pending is not None
+assert readers.read_raw(pdfs[0]).lines == first.lines
+assert readers._GUARD.pending is None and readers.reader_process_id() == ahead, "the read ahead was not used"
+readers.prefetch(pdfs[0])
+pdfs[0].write_bytes(pdfs[1].read_bytes())
+assert readers.read_raw(pdfs[0]).lines == readers.read_raw(pdfs[1], isolate=False).lines != first.lines
 os.environ["JUESUAN_SOMETHING"] = "1"
 again = readers.reader_process_id()
 readers.read_raw(pdfs[0])

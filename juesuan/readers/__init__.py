@@ -214,10 +214,36 @@ _GUARD = Guard(_fork_state)
 atexit.register(_GUARD.close)
 
 
-def _guarded_read(fmt: str, p: Path, limits: Limits) -> tuple[str, object]:
+def _guarded_call(fmt: str, p: Path, limits: Limits) -> tuple:
+    """The guarded reader's task for this file: (function, arguments, time bound, memory bound, what the process
+    must have inherited). The file's identity is among the arguments: a prefetched read of a file changed since
+    is not used."""
     reader = get_reader(fmt)  # imported here, so the reader process (forked next, if need be) holds it
     needs = {"cwd": os.getcwd(), "env": tuple(os.environ.items()), READERS[fmt]: id(reader)}
-    return _GUARD.run(_read_carried, (fmt, p, limits), limits.timeout_s, limits.max_memory_mb, needs)
+    st = p.stat()
+    args = (fmt, p, limits, (st.st_ino, st.st_size, st.st_mtime_ns))
+    return _read_carried, args, limits.timeout_s, limits.max_memory_mb, needs
+
+
+def _guarded_read(fmt: str, p: Path, limits: Limits) -> tuple[str, object]:
+    return _GUARD.run(*_guarded_call(fmt, p, limits))
+
+
+def prefetch(path: str | Path, limits: Limits | None = None) -> None:
+    """Start reading ``path`` in the guarded reader process and return at once, so that what the caller does next
+    (``juesuan show``: importing pandas and the pipeline) overlaps the read; the next ``read_raw`` of the same path
+    with the same bounds collects it. Does nothing where ``read_raw`` would not isolate the file, and says nothing
+    of a bad file (``read_raw`` will)."""
+    p = Path(path)
+    try:
+        _check_path(p)
+        limits = resolve(limits)
+        fmt = detect_format(p)
+        check_file(p, fmt, limits)
+        if fmt in NATIVE and _can_fork():
+            _GUARD.submit(*_guarded_call(fmt, p, limits))
+    except (JuesuanError, OSError, WorkerLost):
+        return
 
 
 def stop_reader_process() -> None:
@@ -282,7 +308,7 @@ def _reader_call(fmt: str, p: Path, limits: Limits) -> RawDocument:
     return reader(p)
 
 
-def _read_carried(fmt: str, p: Path, limits: Limits) -> tuple[str, object]:
+def _read_carried(fmt: str, p: Path, limits: Limits, _identity: tuple = ()) -> tuple[str, object]:
     """What the guarded child runs: the RawDocument, or the JuesuanError as (class name, path, problem, bound)."""
     try:
         return "ok", _reader_call(fmt, p, limits)
