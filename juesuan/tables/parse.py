@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..codes import class_code_for_name, level_of, parent_of
 from ..raw import Line
-from ..textnorm import clean_name, decimals_of, is_amount, match_key, parse_amount, squash, strip_ordinal
+from ..textnorm import TO_WANYUAN, clean_name, decimals_of, is_amount, match_key, parse_amount, squash, strip_ordinal
+from ..textnorm import is_colnum_row as textnorm_colnum_row
 from .recognise import TableRegion
 from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, is_breakdown, is_sub_item, load_labels
 
@@ -24,7 +25,6 @@ from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, is_br
 NOT_MONEY = frozenset({"栏次 (column number)", "行次 (row number)", "header text", "repeated header"})
 # An amount of the table's area that no layout rule read or dropped (the accounting after the layout ran)
 UNREAD = "amount not read: no column of the layout holds it"
-SCALE_TO_WANYUAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _GLUED = re.compile(r"\d{1,3}(?:,\d{3})+|\d+\.\d{2}")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(\D.*)$")
@@ -32,7 +32,7 @@ _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(\D.*)$")
 
 def half_unit_of(printed: str | None, unit: str | None) -> float:
     """Half a unit of a printed amount's last digit, in 万元 ("53.24" 万元 → 0.005; "22,118,861" 元 → 0.00005)."""
-    scale = SCALE_TO_WANYUAN.get(unit or "万元", Decimal(1))
+    scale = TO_WANYUAN.get(unit or "万元", Decimal(1))
     try:
         decimals = decimals_of(printed) if printed and parse_amount(printed) is not None else 2
     except ValueError:
@@ -239,15 +239,7 @@ def is_colnum_row(line: Line) -> bool:
 
 @lru_cache(maxsize=4096)
 def _colnum_cells(cells: tuple[str | None, ...]) -> bool:
-    filled = [t for t in (squash(c) for c in cells if c) if t]
-    if not filled:
-        return False
-    if any("栏次" in c for c in filled):
-        return True
-    if len(filled) >= 3 and all(c.isdigit() for c in filled):
-        nums = [int(c) for c in filled]
-        return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] <= 1 + len(nums)
-    return False
+    return textnorm_colnum_row(cells)
 
 
 def _code_of(cells: list[str | None]) -> tuple[str, str]:
@@ -1097,11 +1089,11 @@ def parse_region(
         spec=spec,
         region=region,
         kind=kind,
-        scale=SCALE_TO_WANYUAN.get(unit, Decimal(1)),
+        scale=TO_WANYUAN.get(unit, Decimal(1)),
         out=out,
         line_numbers=line_numbers,
     )
-    if unit not in SCALE_TO_WANYUAN:
+    if unit not in TO_WANYUAN:
         ctx.finding("unit_unknown", "warning", f"unit {unit!r} of table {out.table} is not known; values read as 万元")
     ncols = max((len(r.cells) for r in rows), default=0)
     printed = amounts_printed(rows)
