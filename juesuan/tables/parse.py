@@ -18,6 +18,7 @@ from ..codes import class_code_for_name, level_of, parent_of
 from ..raw import Line
 from ..textnorm import TO_WANYUAN, clean_name, decimals_of, is_amount, match_key, parse_amount, squash, strip_ordinal
 from ..textnorm import is_colnum_row as textnorm_colnum_row
+from ..validate.ledger import make_finding
 from .recognise import TableRegion
 from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, is_breakdown, is_sub_item, load_labels
 
@@ -132,20 +133,21 @@ class _Ctx:
         col: int | None = None,
         item: str = "",
     ) -> None:
-        rec = {
-            "check": check,
-            "severity": severity,
-            "table": self.family,
-            "code": code,
-            "item": item,
-            "measure": measure,
-            "message": message,
-            "page": self.out.page,
-        }
+        at, evidence = None, ""
         if line is not None:
-            where = self.where(line, col if col is not None else 0)
-            rec.update({k: where[k] for k in ("page", "x0", "top", "x1", "bottom") if k in where})
-            rec["evidence"] = (line.cells[col] or "") if col is not None and col < len(line.cells) else line.text
+            at = self.where(line, col if col is not None else 0)
+            evidence = (line.cells[col] or "") if col is not None and col < len(line.cells) else line.text
+        rec = make_finding(
+            check,
+            severity,
+            message,
+            table=self.family,
+            subject=code or item,
+            measure=measure,
+            at=at,
+            page=None if at else self.out.page,
+            evidence=evidence,
+        )
         self.out.findings.append(rec)
 
     def amount(self, line: Line, col: int, text: str | None, what: str) -> float | None:
