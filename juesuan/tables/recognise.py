@@ -41,9 +41,10 @@ _EMPTY_NOTE = re.compile(
 # A title may carry the year or the department in front ("株洲市石峰区医疗保障局2021年度收入决算表", "2025年部门…");
 # any other prefix changes the meaning ("政府采购支出预算表" is not 支出预算表, "财政拨款支出…" not "支出…").
 _MAX_TITLE_PREFIX = 30
+# a department or unit named before a title ends like one (局, 委员会, 大学, 医院, 幼儿园, 妇联 …), perhaps with 本级
 _TITLE_PREFIX = re.compile(
     r"^(?:\d{4}年度?)?(?:[\u4e00-\u9fff（）]{0,25}?(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|校|馆|会|社|署|"
-    r"政府|街道办事处|镇|乡|部门|单位))?(?:\d{4}年度?)?(?:部门|单位)?$"
+    r"政府|街道办事处|镇|乡|部门|单位|学|园|场|台|团|联|协|宫|库|集团|公司)(?:本级)?)?(?:\d{4}年度?)?(?:部门|单位)?$"
 )
 
 
