@@ -449,44 +449,64 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
     key_cols = [i for i in range(first_measure) if roles[i][0] in ("code", "name", "")]
     _drop_header_numbers(ctx, header)
     _report_unknown_columns(ctx, paths, roles, data, key_cols)
+    printed = _coded_rows(ctx, header, data, ncols, roles, key_cols, measure_cols)
+    _emit_coded(ctx, printed, roles, measure_cols)
+
+
+def _coded_rows(ctx: _Ctx, header, data, ncols: int, roles, key_cols: list[int], measure_cols: list[int]) -> list[dict]:
+    """The body's rows as (line, code, name, values by column); rows that cannot be read are dropped with a finding,
+    a name wrapped onto the next row is joined to its row."""
+    totals = load_labels()["total"]
     printed: list[dict] = []
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         code, name = _code_of([cells[i] for i in key_cols])
+        if _unreadable_coded_row(ctx, line, cells, key_cols, name):
+            continue
         values = {i: cells[i] for i in measure_cols if cells[i] and squash(cells[i])}
-        misplaced = [
-            cells[i] for i in key_cols if cells[i] and is_amount(cells[i]) and not _CODE_PART.match(squash(cells[i]))
-        ]
-        if misplaced:
-            # an amount where the code or name should be: the row's cells do not line up with the header (上海 万里
-            # 24 prints its 02 合计 row alone on a borderless page, read as 6 cells of 9); reading it would put its
-            # amounts under the wrong measures
-            _drop_numbers(ctx, line, "row does not line up with the table's columns")
-            ctx.finding(
-                "row_misaligned",
-                "warning",
-                f"page {line.page} row {line.row}: amounts "
-                f"{', '.join(misplaced)} stand in the code/name columns; the row is not read",
-                line=line,
-            )
-            continue
-        if _GLUED.search(name):
-            # amounts run into a label ("合计156,211,123156,211,1230" on 上海 万里 24's last page): not readable
-            ctx.drop(line, key_cols[0] if key_cols else 0, name, "amounts glued into a label")
-            ctx.finding(
-                "unreadable_value",
-                "warning",
-                f"page {line.page} row {line.row}: {name!r} has amounts glued into its label; they are not read",
-                line=line,
-            )
-            continue
-        if not code and not values and name and printed and match_key(name) not in labels["total"]:
+        if not code and not values and name and printed and match_key(name) not in totals:
             printed[-1]["name"] += name  # a name wrapped onto the next row
             continue
         for i, r in enumerate(roles):
             if r[0] == "rownum":
                 _drop_numbers(ctx, line, "行次 (row number)", range(i, i + 1))
         printed.append({"line": line, "code": code, "name": name, "values": values})
+    return printed
+
+
+def _unreadable_coded_row(ctx: _Ctx, line: Line, cells: list, key_cols: list[int], name: str) -> bool:
+    """A row whose amounts stand in its code/name columns, or are glued into its label: dropped, with a finding."""
+    misplaced = [
+        cells[i] for i in key_cols if cells[i] and is_amount(cells[i]) and not _CODE_PART.match(squash(cells[i]))
+    ]
+    if misplaced:
+        # an amount where the code or name should be: the row's cells do not line up with the header (上海 万里
+        # 24 prints its 02 合计 row alone on a borderless page, read as 6 cells of 9); reading it would put its
+        # amounts under the wrong measures
+        _drop_numbers(ctx, line, "row does not line up with the table's columns")
+        ctx.finding(
+            "row_misaligned",
+            "warning",
+            f"page {line.page} row {line.row}: amounts "
+            f"{', '.join(misplaced)} stand in the code/name columns; the row is not read",
+            line=line,
+        )
+        return True
+    if _GLUED.search(name):
+        # amounts run into a label ("合计156,211,123156,211,1230" on 上海 万里 24's last page): not readable
+        ctx.drop(line, key_cols[0] if key_cols else 0, name, "amounts glued into a label")
+        ctx.finding(
+            "unreadable_value",
+            "warning",
+            f"page {line.page} row {line.row}: {name!r} has amounts glued into its label; they are not read",
+            line=line,
+        )
+        return True
+    return False
+
+
+def _emit_coded(ctx: _Ctx, printed: list[dict], roles, measure_cols: list[int]) -> None:
+    """Cells of the coded rows, and the table as printed."""
     classification = ctx.spec.classification
     rows_out = []
     for p in printed:
