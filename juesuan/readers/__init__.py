@@ -17,11 +17,15 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import FileMissing, JuesuanError, Unreadable, UnsupportedFormat
 from ..limits import LimitExceeded, Limits, check_file, resolve
 from ..pool import FORK_OK, Guard, WorkerLost
 from ..raw import RawDocument
+
+if TYPE_CHECKING:
+    from ..geometry import Settings
 
 # format name -> module (imported lazily: the PDF stack is slow to import and not needed for text exports)
 READERS: dict[str, str] = {
@@ -160,10 +164,14 @@ def get_reader(format_name: str) -> Callable[[Path], RawDocument]:
 NATIVE = {"pdf", "xlsx", "xls"}
 
 
-def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | None = None) -> RawDocument:
+def read_raw(
+    path: str | Path, limits: Limits | None = None, isolate: bool | None = None, settings: Settings | None = None
+) -> RawDocument:
     """Read any supported file into a RawDocument.
 
     ``limits`` (default ``Limits.from_env()``): the bounds checked before the reader runs (``juesuan.limits``).
+    ``settings``: the page-layout tolerances of the geometry readers (PDF, OCR; ``juesuan.geometry.Settings``),
+    default ``Settings()``; the other readers have no such tolerances.
     ``isolate``: read in a guarded child process, so that an abort in a native reader library, a hang past
     ``limits.timeout_s`` or memory past ``limits.max_memory_mb`` cannot take this process down (one child serves
     file after file, ``pool.Guard``: a new one after a crash, a bound passed, or a change in what it inherited;
@@ -185,9 +193,9 @@ def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | Non
     if isolate is None:
         isolate = fmt in NATIVE and _can_fork()
     if not isolate:
-        return _reader_call(fmt, p, limits)
+        return _reader_call(fmt, p, limits, settings)
     try:
-        status, value = _guarded_read(fmt, p, limits)
+        status, value = _guarded_read(fmt, p, limits, settings)
     except WorkerLost as lost:
         if lost.bound:
             raise LimitExceeded(p, str(lost), lost.bound) from None
@@ -214,19 +222,19 @@ _GUARD = Guard(_fork_state)
 atexit.register(_GUARD.close)
 
 
-def _guarded_call(fmt: str, p: Path, limits: Limits) -> tuple:
+def _guarded_call(fmt: str, p: Path, limits: Limits, settings: Settings | None = None) -> tuple:
     """The guarded reader's task for this file: (function, arguments, time bound, memory bound, what the process
     must have inherited). The file's identity is among the arguments: a prefetched read of a file changed since
     is not used."""
     reader = get_reader(fmt)  # imported here, so the reader process (forked next, if need be) holds it
     needs = {"cwd": os.getcwd(), "env": tuple(os.environ.items()), READERS[fmt]: id(reader)}
     st = p.stat()
-    args = (fmt, p, limits, (st.st_ino, st.st_size, st.st_mtime_ns))
+    args = (fmt, p, limits, settings, (st.st_ino, st.st_size, st.st_mtime_ns))
     return _read_carried, args, limits.timeout_s, limits.max_memory_mb, needs
 
 
-def _guarded_read(fmt: str, p: Path, limits: Limits) -> tuple[str, object]:
-    return _GUARD.run(*_guarded_call(fmt, p, limits))
+def _guarded_read(fmt: str, p: Path, limits: Limits, settings: Settings | None = None) -> tuple[str, object]:
+    return _GUARD.run(*_guarded_call(fmt, p, limits, settings))
 
 
 def prefetch(path: str | Path, limits: Limits | None = None) -> None:
@@ -301,17 +309,23 @@ def _file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _reader_call(fmt: str, p: Path, limits: Limits) -> RawDocument:
+def _reader_call(fmt: str, p: Path, limits: Limits, settings: Settings | None = None) -> RawDocument:
     reader = get_reader(fmt)
-    if "limits" in inspect.signature(reader).parameters:
-        return reader(p, limits=limits)
-    return reader(p)
+    accepts = inspect.signature(reader).parameters
+    kwargs: dict = {}
+    if "limits" in accepts:
+        kwargs["limits"] = limits
+    if settings is not None and "settings" in accepts:
+        kwargs["settings"] = settings
+    return reader(p, **kwargs)
 
 
-def _read_carried(fmt: str, p: Path, limits: Limits, _identity: tuple = ()) -> tuple[str, object]:
+def _read_carried(
+    fmt: str, p: Path, limits: Limits, settings: Settings | None = None, _identity: tuple = ()
+) -> tuple[str, object]:
     """What the guarded child runs: the RawDocument, or the JuesuanError as (class name, path, problem, bound)."""
     try:
-        return "ok", _reader_call(fmt, p, limits)
+        return "ok", _reader_call(fmt, p, limits, settings)
     except JuesuanError as err:
         return "error", (type(err).__name__, err.path, err.problem, getattr(err, "bound", ""))
 
