@@ -282,8 +282,8 @@ class Guard:
     depend on, e.g. the working folder, the environment, the identity of the functions it will run) taken then; a
     call passes ``needs`` (a dict of the same keys) and gets a fresh worker when any of them differs from the
     snapshot. A worker that died, hung or grew past a bound costs its call (``WorkerLost``, as ``run_guarded``) and is
-    replaced at the next; one whose resident memory grew by more than ``retire_mb`` since it started is stopped
-    after its call, so one large file does not weigh on the bound of the next. A worker forked by another process
+    replaced at the next; one whose resident memory grew by more than ``retire_mb`` since it started, or passed half
+    the call's memory bound, is stopped after its call, so one large file does not weigh on the bound of the next. A worker forked by another process
     (this object inherited through a fork) is never used. Calls are serialised by a lock.
     """
 
@@ -334,7 +334,7 @@ class Guard:
             self.pending = None
         if out.lost:
             raise WorkerLost(out.lost, out.bound)
-        self._maybe_retire(out.pid)
+        self._maybe_retire(out.pid, self.pool.max_memory_mb)
         return out.value
 
     def _ready(self, needs: dict) -> Pool:
@@ -353,9 +353,12 @@ class Guard:
         self.base_mb = rss_mb(worker.proc.pid) or 0.0
         return self.pool
 
-    def _maybe_retire(self, pid: int) -> None:
+    def _maybe_retire(self, pid: int, max_memory_mb: float | None) -> None:
+        """Stop a worker that kept more than ``retire_mb`` of what its last call took, or half its memory bound."""
         mb = rss_mb(pid)
-        if mb is not None and mb - self.base_mb > self.retire_mb:
+        if mb is None:
+            return
+        if mb - self.base_mb > self.retire_mb or (max_memory_mb is not None and mb > max_memory_mb / 2):
             self.close()
 
     def pid(self) -> int | None:

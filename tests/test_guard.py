@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.pool import FORK_OK, Guard, WorkerLost
+from juesuan.pool import FORK_OK, Guard, WorkerLost, rss_mb
 
 pytestmark = pytest.mark.skipif(not FORK_OK, reason="guarded readers need fork")
 
@@ -59,6 +59,19 @@ def test_a_worker_that_grew_is_retired_after_its_call():
     try:
         pids = {g.run(os.getpid, (), None, None, {}) for _ in range(3)}
         assert len(pids) == 3
+    finally:
+        g.close()
+
+
+def test_a_worker_past_half_its_memory_bound_is_retired():
+    g = _guard({})
+    try:
+        first = g.run(os.getpid, (), None, 1e6, {})
+        assert g.run(os.getpid, (), None, 1e6, {}) == first
+        held = rss_mb(first)
+        # a bound the worker is within (it is not stopped while it runs) but holds more than half of
+        assert g.run(os.getpid, (), None, 1.5 * held, {}) == first
+        assert g.pid() is None
     finally:
         g.close()
 
