@@ -4,7 +4,7 @@
 
 For every PDF under ROOT, in one run and interleaved (floor, reader, full read, again --runs times): the floor
 (pypdfium2 opening the file and taking every page's text with ``get_text_range()``, as bench_pdf.py defines it),
-juesuan's reader alone (``read_raw``, which reads a PDF in a forked child; and with ``isolate=False``, in this
+juesuan's reader alone (``read_raw``, which reads a PDF in the guarded reader process; and with ``isolate=False``, in this
 process) and ``juesuan.read``. Prints per file the best seconds and the ratios to the
 floor, then the geometric mean of the ratios over the files (issue 14's target: ``juesuan.read`` within 5× the floor).
 
