@@ -27,6 +27,7 @@ _HAS_MONEY = re.compile(r"\d\s*(?:万元|元|%|％)")
 _CITATION_MARK = re.compile(r"[(（]\s*\d{0,3}\s*[类款项]\s*[)）]|[(（]2\d{2}(?:\d{2}){0,2}[)）]")
 # Characters a text layer or a web page leaves in words: soft hyphens (&shy;), zero-width spaces and joiners.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE_CHAR = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _MINUS = {"−": "-", "－": "-", "–": "-"}
 
 # Sections whose headings say what fund or topic their sentences speak of (see ``scope_of``).
@@ -89,7 +90,9 @@ def clean_line(text: str) -> str:
     dropped, whitespace removed (letter-spaced words and numbers: "收 入 总 计", "1 026.81")."""
     if "&" in text:
         text = html.unescape(text)
-    return squash(_BOOKMARK.sub("", text.translate(_INVISIBLE)))
+    if _INVISIBLE_CHAR.search(text):
+        text = text.translate(_INVISIBLE)
+    return squash(_BOOKMARK.sub("", text) if "[bookmark:" in text else text)
 
 
 def is_heading(s: str) -> bool:
