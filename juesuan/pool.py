@@ -283,8 +283,9 @@ class Guard:
     call passes ``needs`` (a dict of the same keys) and gets a fresh worker when any of them differs from the
     snapshot. A worker that died, hung or grew past a bound costs its call (``WorkerLost``, as ``run_guarded``) and is
     replaced at the next; one whose resident memory grew by more than ``retire_mb`` since it started, or passed half
-    the call's memory bound, is stopped after its call, so one large file does not weigh on the bound of the next. A worker forked by another process
-    (this object inherited through a fork) is never used. Calls are serialised by a lock.
+    the call's memory bound, is stopped after its call, so one large file does not weigh on the bound of the next. A
+    worker forked by another process (this object inherited through a fork) is never used. Calls are serialised by a
+    lock.
     """
 
     def __init__(self, snapshot: Callable[[], dict], retire_mb: float = 256.0):
@@ -326,12 +327,16 @@ class Guard:
 
     def _collect(self):
         try:
-            (out,) = list(self.pool.run([]))
+            outs = list(self.pool.run([]))
         except BaseException:  # Ctrl-C while the worker reads: it cannot be trusted with the next call
             self.close()
             raise
         finally:
             self.pending = None
+        if not outs:  # not expected: the task was sent and nothing came back or died
+            self.close()
+            raise WorkerLost("the process reading this file was lost")
+        (out,) = outs
         if out.lost:
             raise WorkerLost(out.lost, out.bound)
         self._maybe_retire(out.pid, self.pool.max_memory_mb)
