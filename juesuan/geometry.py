@@ -901,6 +901,9 @@ def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below:
     under = {cols.index(u.xc) for h in below for u in h.words}
     if not any(c in under for c in range(lo, hi + 1)):
         return over
+    flush = _flush_run(cols, w, line)
+    if flush is not None:
+        return flush
     others = {cols.index(o.xc) for o in line.words if o is not w} - set(home)
     # every run centred within half a character is a candidate; the widest wins. In a two-panel 07 both the label's
     # whole panel (合计 … 公务接待费) and its inner columns (出国 … 运行费) are centred under it within a point, and
@@ -918,6 +921,25 @@ def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below:
             if d <= 0.5 * w.size and key > best_key:
                 best, best_key = list(range(a, b + 1)), key
     return best
+
+
+def _flush_run(cols: Columns, w: Word, line: TextLine) -> list[int] | None:
+    """The columns of ``w`` when every label on its line starts flush with a column: merged cells printed
+    left-aligned (a text export with its tabs expanded to spaces: "预算数 … 决算数" over 07's two panels). Each label
+    then spans from its column to the one before the next label's, as the tab-separated original says; the centring
+    test would find a run centred under a left-aligned label by chance. None when the line is not so printed."""
+    if len(line.words) < 2:
+        return None
+    starts = []
+    for o in line.words:
+        # flush: within a fifth of a character (a text export's labels centred by pdftotext are a column off)
+        c = next((c for c, (x0, _) in enumerate(cols.spans) if abs(o.x0 - x0) <= 0.2 * o.size), None)
+        if c is None or (starts and c <= starts[-1]):
+            return None
+        starts.append(c)
+    k = next(i for i, o in enumerate(line.words) if o is w)
+    end = starts[k + 1] if k + 1 < len(starts) else len(cols.spans)
+    return list(range(starts[k], end))
 
 
 @dataclass
