@@ -21,6 +21,7 @@ extra the scans must be failed rows naming it (the last test checks that case wh
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import shutil
@@ -238,6 +239,11 @@ class Built:
     out: dict[str, Path]
     docs: pd.DataFrame  # documents.csv of the command-line build, as text
 
+    @functools.cached_property
+    def cells(self) -> pd.DataFrame:
+        """cells of the command-line build, read back with the contract's types."""
+        return analysis.read_clean(self.out["cli"])["cells"]
+
     def row(self, label: str) -> pd.Series:
         rows = self.docs[self.docs.file == label]
         assert len(rows) == 1, (label, rows)
@@ -291,8 +297,7 @@ def test_each_form_reads_ok_with_every_cell_exact(built, label):
         return
     assert (row.status, row.format, row.error) == ("ok", form.format, ""), row.to_dict()
     assert row.tables == ",".join(t.id for t in synth.tables)
-    cells = analysis.read_clean(built.out["cli"])["cells"]
-    got = cells[cells.doc_id == row.doc_id]
+    got = built.cells[built.cells.doc_id == row.doc_id]
     bad = cell_mismatches(synth.expected, got)
     assert bad.empty and len(got) == len(synth.expected), f"{label}: {len(bad)} cells differ\n{bad.head(20)}"
     if not form.tables:
