@@ -1,0 +1,113 @@
+"""Two-sided tables (04: 收入 | 支出) and two-panel ones (07: 预算数 | 决算数) without rules: a group label over
+several columns is read as spanning the columns it heads whether it is centred over cells much wider than their
+words (LibreOffice's print of a sheet), centred over tight cells (reportlab), or printed in the first column of its
+run (a text export aligned by spaces). Besides the synthetic documents as they are, 04 is drawn with its header
+changed from known values: the amount columns under a merged 决算数 label on a middle header line (merged-down
+项目/行次/金额 on the income side) and letter-spaced side labels (收    入 / 支    出). Every cell must read back."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import juesuan
+from juesuan.readers import office
+from juesuan.testing import render, synth
+from juesuan.testing.synth import make_document
+
+from .roundtrip import cell_mismatches
+from .test_read_pdf import print_to_pdf
+
+AMOUNTS = ["合计", "一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
+
+
+def _merged_amounts(t):
+    """04 with its amount columns under a merged 决算数 on a second header line."""
+    header = [
+        ["收入", "", "", "支出", "", "", "", "", ""],
+        ["项 目", "行次", "金额", "项 目", "行次", "决算数", "", "", ""],
+        ["", "", "", "", "", *AMOUNTS],
+        ["栏 次", "", "1", "栏 次", "", "2", "3", "4", "5"],
+    ]
+    return dataclasses.replace(t, header=header, spans=[(0, 0, 2), (0, 3, 8), (1, 5, 8)])
+
+
+def _spaced_sides(t):
+    """04 with its side labels letter-spaced, as many templates print them."""
+    header = [list(r) for r in t.header]
+    header[0][0], header[0][3] = "收    入", "支    出"
+    return dataclasses.replace(t, header=header)
+
+
+HEADERS = {"as_made": None, "merged_amounts": _merged_amounts, "spaced_sides": _spaced_sides}
+
+
+def _document(seed: int, header: str):
+    doc = make_document(seed=seed)
+    change = HEADERS[header]
+    if change is None:
+        return doc
+    return dataclasses.replace(doc, tables=[change(t) if t.id == "04" else t for t in doc.tables])
+
+
+def _assert_reads_back(doc, path) -> None:
+    got = juesuan.read(path)
+    assert got.meta["tables"] == "01,02,03,04,05,06,07,08,09"
+    bad = cell_mismatches(doc.expected, got.cells)
+    assert bad.empty, f"{path.name}: {len(bad)} cells differ\n{bad.head(20).to_string()}"
+    assert len(got.cells) == len(doc.expected)
+
+
+def test_fixtures_change_only_the_header():
+    """The changed 04s print the same rows under a header of another shape (so the same cells are expected)."""
+    made = make_document(seed=0).table("04")
+    for header in ("merged_amounts", "spaced_sides"):
+        t = _document(0, header).table("04")
+        assert t.rows == made.rows and t.header != made.header
+
+
+@pytest.mark.parametrize("header", sorted(HEADERS))
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("layout", ["spaces", "spaces_wide_gaps", "pdftotext_layout"])
+def test_text_aligned_by_spaces(tmp_path, seed, header, layout):
+    """The tab-separated export with its tabs expanded: group labels in their run's first column, or centred."""
+    doc = _document(seed, header)
+    text = synth.to_text(doc)
+    spaced = {
+        "spaces": render.tabs_to_spaces(text),
+        "spaces_wide_gaps": render.tabs_to_spaces(text, gap=6),
+        "pdftotext_layout": render.tabs_to_spaces(text, layout=True),
+    }[layout]
+    assert "\t" not in spaced
+    path = tmp_path / f"{seed}_{header}_{layout}.txt"
+    path.write_text(spaced, encoding="utf-8")
+    _assert_reads_back(doc, path)
+
+
+@pytest.mark.parametrize("header", ["merged_amounts", "spaced_sides"])
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("paged", [False, True])
+def test_reportlab_borderless(tmp_path, seed, header, paged):
+    doc = _document(seed, header)
+    opts = dict(rows_per_page=5, wrap_names=True) if paged else {}
+    _assert_reads_back(doc, render.to_pdf(doc, tmp_path / f"{seed}_{header}.pdf", ruled=False, **opts))
+
+
+@pytest.fixture(scope="module")
+def libreoffice_prints(tmp_path_factory):
+    """The changed 04s of seeds 0 and 1 as unbordered workbooks, printed by LibreOffice in one run."""
+    if office.soffice() is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    base = tmp_path_factory.mktemp("lo04")
+    docs = {(seed, h): _document(seed, h) for seed in (0, 1) for h in ("merged_amounts", "spaced_sides")}
+    books = {key: render.to_xlsx(doc, base / f"{key[0]}_{key[1]}.xlsx") for key, doc in docs.items()}
+    pdfs = print_to_pdf(list(books.values()), base)
+    return {key: (docs[key], pdfs[book.stem]) for key, book in books.items()}
+
+
+@pytest.mark.parametrize("header", ["merged_amounts", "spaced_sides"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_libreoffice_unbordered(libreoffice_prints, seed, header):
+    doc, pdf = libreoffice_prints[(seed, header)]
+    _assert_reads_back(doc, pdf)
