@@ -477,11 +477,14 @@ def _cell_candidates(docs: pd.DataFrame, cells: pd.DataFrame, concepts: list[str
 
 
 def _empty_candidates(docs: pd.DataFrame, tables: pd.DataFrame | None, concepts: list[str]) -> pd.DataFrame:
-    """0 for a concept whose table a file prints empty ("故本表无数据")."""
+    """0 for a concept whose own table a file prints empty ("故本表无数据"): the first table of the concept's cells,
+    where every layout prints it. A table that holds the concept in some layouts only (机关运行经费 is a column of
+    上海's 07, not of the 决算 template's) says nothing about it when empty: the narrative's figure stands."""
     if tables is None or not len(tables):
         return pd.DataFrame()
     empty = tables[tables["empty"].fillna(False).astype(bool) & tables["doc_id"].isin(docs["doc_id"])]
-    wanted = _wanted_cells(concepts).drop_duplicates(["concept", "table"])
+    wanted = _wanted_cells(concepts)
+    wanted = wanted[wanted["order"] == 0].drop_duplicates(["concept", "table"])
     hit = empty[["doc_id", "table", "page"]].merge(wanted[["concept", "table", "order"]], on="table")
     hit = hit.merge(docs[["doc_id", "kind"]], on="doc_id")
     return pd.DataFrame(

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,10 @@ from .tables import ParsedTable, choose_by_header, find_tables, identify_by_head
 from .tables.parse import amounts_printed
 from .tables.recognise import label_number
 from .textnorm import is_amount, printable, squash
+
+if TYPE_CHECKING:
+    from .geometry import Settings
+    from .limits import Limits
 from .validate import Ledger, check_cells, checks_frame, findings_frame, make_finding
 from .validate.review import document_checks
 
@@ -429,15 +434,25 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     )
 
 
-def read(path: str | Path, file_label: str | None = None, corrections=None) -> Document:
+def read(
+    path: str | Path,
+    file_label: str | None = None,
+    corrections=None,
+    *,
+    settings: Settings | None = None,
+    limits: Limits | None = None,
+) -> Document:
     """Read one disclosure (text export, PDF, Excel …) into a Document.
 
     ``file_label`` is the name recorded in ``meta["file"]`` (a build passes the path relative to its input folder).
     ``corrections``: a corrections file (or its loaded frame) whose rows for this file are applied, each a finding
     (``juesuan.corrections``). Raises a ``JuesuanError`` subclass naming the file and the problem when the file
     cannot be used at all.
+    ``settings``: the PDF/OCR page-layout tolerances (``juesuan.geometry.Settings``, as pdfplumber's table
+    settings); ``limits``: the bounds on file size, pages, cells … (``juesuan.limits.Limits``; default from the
+    ``JUESUAN_*`` environment variables).
     """
-    raw = read_raw(path)
+    raw = read_raw(path, limits=limits, settings=settings)
     doc = raw_to_document(raw, file_label or printable(str(path)))
     if corrections is not None:
         from .corrections import apply_corrections

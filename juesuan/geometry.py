@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, wraps
 from operator import attrgetter
 
-from .textnorm import PAGE_NUMBER
+from .textnorm import CN_NUMERAL, ORD_PAREN, PAGE_NUMBER, is_colnum_row
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -60,7 +60,7 @@ _TEXT_THEN_MONEY = re.compile(r"^(.*[\u4e00-\u9fff）)])(" + _MONEY + r")$")
 _AMOUNT_OR_CODE = re.compile(r"^[-−－△▲+(（]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[)）]?$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
-_ITEM_START = re.compile(r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|其中|合计|总计|小计)")
+_ITEM_START = re.compile(rf"^(?:{ORD_PAREN}|{CN_NUMERAL}+、|其中|合计|总计|小计)")
 # a contents entry: a title, dot leaders or spaces, a page number ("二、收入决算表……………12", "收入决算表 3")
 _LEADERS = re.compile(r"[.．·…‥]{3,}|…+")
 _TOC_END = re.compile(r"(?:表|说明|情况|解释|部分|概况|职责|设置|附件|目录)[)）]?$")
@@ -663,14 +663,7 @@ def _kept(test):
 @_kept
 def is_colnum_line(ln: TextLine) -> bool:
     """The 栏次 row ("栏次 1 2 3 …", or just "1 2 … 12" under a 三公 header): column numbers, a header row."""
-    if any(w.text.replace(" ", "") in ("栏次", "栏") for w in ln.words):
-        return True
-    nums = [w.text for w in ln.words]
-    return (
-        len(nums) >= 3
-        and all(t.isdigit() for t in nums)
-        and [int(t) for t in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
-    )
+    return is_colnum_row(w.text for w in ln.words)
 
 
 @_kept

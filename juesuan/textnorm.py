@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -143,6 +144,32 @@ ORD_CIRCLED = "[①-⑳]"
 PART = rf"第{CN_NUMERAL}+部分"
 ORDINAL = rf"(?:{ORD_PAREN}|{ORD_WORD}|{ORD_DIGIT}|{ORD_CIRCLED})"
 _ORDINAL = re.compile(rf"^{ORDINAL}\s*")
+
+
+# The 栏次 row: the one rule for "these numbers are column numbers, not money", used by the PDF geometry, the
+# table parser and the browser-copy reader. A row is a 栏次 row when a cell says 栏次 (or a lone 栏), or when it
+# holds at least three bare integers counting up by one from a start no later than the row's length + 1 ("1 2 3 …",
+# "7 8 … 12" on an 06 panel's second half), which no row of amounts does.
+COLNUM_LABELS = ("栏次", "栏")
+
+
+def is_colnum_label(text: str) -> bool:
+    """A cell that names the 栏次 row ("栏次", "栏 次", "栏")."""
+    t = squash(text)
+    return "栏次" in t or t == "栏"
+
+
+def is_colnum_row(texts: Iterable[str | None]) -> bool:
+    """A row of column numbers (the 栏次 row), from its cells' or words' texts; blank cells are ignored."""
+    filled = [t for t in (squash(c) for c in texts if c) if t]
+    if not filled:
+        return False
+    if any(is_colnum_label(t) for t in filled):
+        return True
+    if len(filled) < 3 or not all(t.isdigit() for t in filled):
+        return False
+    nums = [int(t) for t in filled]
+    return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] <= 1 + len(nums)
 
 
 def fix_radicals(text: str) -> str:

@@ -4,6 +4,7 @@ narrative-only documents given as small inline fact tables."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,6 +14,8 @@ from juesuan import analysis as A
 from juesuan.corpus import assemble, write_clean
 from juesuan.schema import empty_frame, frame_from_records
 from juesuan.testing.synth import make_document, to_text
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # (file, seed, department as printed, year, with 三公): 石峰区 twice (printed with and without its city), two more regions
 SPECS = [
@@ -84,6 +87,22 @@ def test_sangong_from_table_07_and_zero_from_an_empty_07(corpus, figures):
     assert row["source"] == "cells" and row["value"] == pytest.approx(expected(synth[a], "07", "合计", "合计"))
     b = fig_value(figures, ids["b_2021.txt"], "三公经费")
     assert (b["source"], b["value"], b["table"]) == ("empty_table", 0.0, "07")
+
+
+def test_an_empty_07_says_nothing_of_a_figure_only_some_layouts_print_in_it():
+    """机关运行经费 is a column of 上海's 07 but not of the 决算 template's: sample 000's empty 07 leaves its
+    narrative's 机关运行经费 standing (it used to become 0 with source empty_table)."""
+    path = next((ROOT / "data" / "raw").glob("000_*.txt"))
+    c = assemble([juesuan.read(path, file_label=path.name)])
+    figures = A.key_figures(c.documents, c.cells, c.facts, c.tables)
+    doc_id = c.documents["doc_id"].iloc[0]
+    assert c.tables.set_index("table").loc["07", "empty"]
+    f = c.facts
+    stated = f[(f["concept"] == "机关运行经费") & (f["figure"] == "amount") & (f["period"] == "本年")]
+    assert len(stated) == 1 and stated["value"].iloc[0] > 0
+    row = fig_value(figures, doc_id, "机关运行经费")
+    assert row["source"] == "facts" and row["value"] == pytest.approx(stated["value"].iloc[0])
+    assert fig_value(figures, doc_id, "三公经费")["source"] == "empty_table"  # 07's own figure is its 0
 
 
 def test_year_over_year_matches_the_two_documents_of_one_department(corpus, figures):

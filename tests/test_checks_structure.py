@@ -99,6 +99,23 @@ def test_empty_table_unexplained(raw000):
     assert f.table == "08" and f.page == 1
 
 
+def test_empty_table_in_a_tables_only_file_is_not_checked(raw000):
+    """A file holding the tables alone (江苏 publishes its 情况说明 as another file) cannot say why 08 is empty:
+    the check says it could not run instead of warning."""
+    from dataclasses import replace
+
+    no_note = drop(raw000, "(株洲市石峰区医疗保障局没有政府性基金收入", "故本表无数据", exact_first=False)
+    lines = no_note.lines
+    first = next(i for i, ln in enumerate(lines) if (ln.text or "").strip() == "收入支出决算总表")
+    end = next(i for i, ln in enumerate(lines) if i > first and (ln.text or "").startswith("第三部分"))
+    tables_only = replace(no_note, lines=lines[first:end])  # the nine tables, without the 情况说明 after them
+    doc = raw_to_document(tables_only)
+    assert "08" in doc.parsed and doc.parsed["08"].empty
+    assert not review(doc, "empty_table_unexplained")
+    ledger = doc.checks[(doc.checks.check == "empty_table_unexplained") & (doc.checks.table == "08")]
+    assert ledger.outcome.tolist() == ["not_checked"] and "情况说明" in ledger.reason.iloc[0]
+
+
 def test_narrative_figure_of_an_empty_table(raw000):
     doc = raw_to_document(edit(raw000, "2、公务接待费支出决算为0万元", "2、公务接待费支出决算为1.2万元"))
     (f,) = review(doc, "narrative_table_blank", "error")
@@ -152,9 +169,12 @@ def test_real_empty_table_statements(shared_real):
     assert not review(
         _read(shared_real, "shanghai-putuo", "上海市普陀区人民政府万里街道办事处25年预算.pdf"), "empty_table_statement"
     )
-    # 江苏 人大 2019: the 08 table prints a blank 合计 row and nothing says why (in this file)
+    # 江苏 人大 2019 (tables only):
     js = _read(
         shared_real, "jiangsu-2017-2019-yusuan", "江苏省人大办公厅__江苏省人大常委会办公厅2019年部门预算公开表.pdf"
     )
-    (f,) = review(js, "empty_table_unexplained", "warning")
-    assert f.table == "08" and f.page == 10
+    # the 08 table prints a blank 合计 row and nothing in this file says why; its 情况说明 is the other file of the
+    # disclosure, so the check says it could not run
+    assert not review(js, "empty_table_unexplained")
+    ledger = js.checks[(js.checks.check == "empty_table_unexplained") & (js.checks.table == "08")]
+    assert ledger.outcome.tolist() == ["not_checked"]

@@ -76,8 +76,6 @@ def test_every_value_keeps_where_it_was_printed(generated):
                 w, h = sizes[r.page]
                 assert 0 <= r.x0 < r.x1 <= w and 0 <= r.top < r.bottom <= h, (label, r)
         elif label.startswith("xlsx"):
-            if c["sheet"].isna().all():
-                pytest.xfail("the Excel reader does not fill Line.sheet/columns yet (the corpus/limits branch does)")
             assert c["sheet"].notna().all() and c["cell"].str.fullmatch(r"[A-Z]+\d+").all(), label
         else:
             assert c["line"].notna().all() and c["x0"].isna().all(), label

@@ -168,3 +168,18 @@ def test_a_page_tree_claiming_999999_pages_gives_one_note(tmp_path):
     assert len(raw.notes) == 1
     severity, message = raw.notes[0]
     assert severity == "warning" and message.startswith("pages 24–999999 (999976 pages): cannot be read")
+
+
+def test_read_takes_layout_settings_and_limits(tmp_path):
+    """``juesuan.read(path, settings=…, limits=…)`` reaches the PDF reader: tolerances a notebook passes change the
+    layout, and a bound passed for one call applies to it (whatever the environment says)."""
+    from juesuan.geometry import Settings
+
+    doc = make_document(seed=0)
+    path = render.to_pdf(doc, tmp_path / "s.pdf", ruled=False)
+    assert cell_mismatches(doc.expected, juesuan.read(path, settings=Settings()).cells).empty
+    # a word gap of 50 font sizes joins every glyph of a line into one word: the borderless columns are lost
+    glued = juesuan.read(path, settings=Settings(word_gap=50.0))
+    assert not cell_mismatches(doc.expected, glued.cells).empty
+    with pytest.raises(LimitExceeded, match="max_pages"):
+        juesuan.read(path, limits=Limits(max_pages=2))

@@ -1,5 +1,7 @@
 """Finding tables in the line stream: titles, labels, contents pages, page breaks, unknown tables."""
 
+import pytest
+
 from juesuan.document import raw_to_document
 from juesuan.raw import RawDocument
 from juesuan.readers.text import text_to_lines
@@ -119,3 +121,26 @@ def test_untitled_ambiguous_rows_are_reported_not_lost():
     assert doc.cells.empty and sorted(doc.dropped.text) == ["10.00", "12.00", "2.00", "201"]  # a code too: unknown
     msg = doc.findings[doc.findings.check == "table_unrecognised"].message.iloc[0]
     assert "05" in msg and "09" in msg
+
+
+@pytest.mark.parametrize(
+    ("title", "table"),
+    [
+        ("西南大学2023年度收入支出决算总表", "01"),
+        ("某某大学2023年度高等学校收支决算总表", "高校01"),
+        ("2023年西南大学财政拨款支出决算表", "财政拨款支出"),
+        ("平潭县实验小学2017年度收入支出决算总表", "01"),
+        ("平潭县妇联2022年度一般公共预算财政拨款支出决算表", "05"),
+        ("平潭县财政局（本级）2023年度收入支出决算总表", "01"),
+        ("县中心幼儿园2021年部门收支预算总表", "01"),
+        ("中国共产主义青年团平潭县委员会2017年收入支出决算总表", "01"),
+        ("五、一般公共预算财政拨款支出决算情况说明", None),
+        ("详见附件收入支出决算总表", None),  # a sentence naming a table is not its title
+    ],
+)
+def test_titles_after_the_name_of_any_kind_of_unit(title, table):
+    """Schools, universities, kindergartens, 妇联/科协 and units marked 本级 print their name before a table's title."""
+    from juesuan.tables.recognise import match_title
+
+    found = match_title(title)
+    assert (found.table if found else None) == table

@@ -83,3 +83,26 @@ def test_two_numbers_are_never_one_amount(text):
 @pytest.mark.parametrize("text", ["△", "▲", "−", "（）"])
 def test_a_lone_sign_is_not_an_amount(text):
     assert not is_amount(text)
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["栏次", "", "1", "2", "3"], True),
+        (["栏 次", None, "1", "2"], True),
+        (["栏", "1", "2", "3"], True),
+        (["1", "2", "3", "4", "5", "6"], True),
+        (["7", "8", "9", "10", "11", "12"], True),  # an 06 panel's second half
+        (["1", "2"], False),  # two numbers could be anything
+        (["13", "14", "15"], False),  # too late a start for three columns
+        (["1", "3", "4"], False),
+        (["1.00", "2.00", "3.00"], False),  # amounts
+        (["合计", "1", "2", "3"], False),
+        ([], False),
+    ],
+)
+def test_one_colnum_rule(cells, expected):
+    """One rule says which rows are 栏次 rows, for the PDF geometry, the table parser and the browser-copy reader."""
+    from juesuan.textnorm import is_colnum_row
+
+    assert is_colnum_row(cells) is expected

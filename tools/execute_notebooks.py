@@ -10,6 +10,7 @@ changed). Figures are PNG at the notebooks' own modest dpi, to keep the files sm
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import nbclient
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+(?=>)")
 
 
 def main(paths: list[str]) -> int:
@@ -31,6 +33,10 @@ def main(paths: list[str]) -> int:
         ).execute()
         for cell in book.cells:
             cell.get("metadata", {}).pop("execution", None)  # run timestamps: not part of the result
+            for out in cell.get("outputs", []):
+                plain = out.get("data", {}).get("text/plain")
+                if isinstance(plain, str):  # "<…Styler at 0x7f…>": an address, new each run
+                    out["data"]["text/plain"] = _ADDRESS.sub("", plain)
         nbformat.write(book, path)
         print(f"{path.name}: {path.stat().st_size // 1024} KB")
     return 0

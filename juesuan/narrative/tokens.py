@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..textnorm import ORDINAL
 from .citations import Citation, find_citations
 from .text import scope_of
 from .vocab import Phrase, phrase_pattern, phrases
 
 UNITS = "万人次|万人|万元|亿元|元|万|%|‰|辆|个|批次|人次|台\\(套\\)|台|套|人|名|家次|家|次|份|项|年度|年|月|日|天|分|倍|户|条|期|件"
 _CHINESE_NUMERAL = "一二三四五六七八九十"
-_ORDINAL = r"\((?:[一二三四五六七八九十]{1,3}|\d{1,2})\)|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、](?![\d%])|[①-⑳]"
+_ORDINAL = ORDINAL  # textnorm's one rule for ordinals
 _NUMBER = r"(-?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(" + UNITS + r")?"
 _SLASH_ZERO = r"/(?=万元|元)"  # "/" printed for 0 ("公务接待费/万元")
 _PUNCT = r"[,;:、。!?()\[\]【】]"

@@ -15,11 +15,15 @@ import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import FileMissing, JuesuanError, Unreadable, UnsupportedFormat
 from ..limits import LimitExceeded, Limits, check_file, resolve
 from ..pool import FORK_OK, WorkerLost, run_guarded
 from ..raw import RawDocument
+
+if TYPE_CHECKING:
+    from ..geometry import Settings
 
 # format name -> module (imported lazily: the PDF stack is slow to import and not needed for text exports)
 READERS: dict[str, str] = {
@@ -158,10 +162,14 @@ def get_reader(format_name: str) -> Callable[[Path], RawDocument]:
 NATIVE = {"pdf", "xlsx", "xls"}
 
 
-def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | None = None) -> RawDocument:
+def read_raw(
+    path: str | Path, limits: Limits | None = None, isolate: bool | None = None, settings: Settings | None = None
+) -> RawDocument:
     """Read any supported file into a RawDocument.
 
     ``limits`` (default ``Limits.from_env()``): the bounds checked before the reader runs (``juesuan.limits``).
+    ``settings``: the page-layout tolerances of the geometry readers (PDF, OCR; ``juesuan.geometry.Settings``),
+    default ``Settings()``; the other readers have no such tolerances.
     ``isolate``: read in a child process of its own, so that an abort in a native reader library, a hang past
     ``limits.timeout_s`` or memory past ``limits.max_memory_mb`` cannot take this process down. The default
     (None) isolates the native formats (``NATIVE``) where processes can be forked cheaply and this process runs a
@@ -181,9 +189,10 @@ def read_raw(path: str | Path, limits: Limits | None = None, isolate: bool | Non
     if isolate is None:
         isolate = fmt in NATIVE and _can_fork()
     if not isolate:
-        return _reader_call(fmt, p, limits)
+        return _reader_call(fmt, p, limits, settings)
     try:
-        status, value = run_guarded(_read_carried, (fmt, p, limits), limits.timeout_s, limits.max_memory_mb)
+        args = (fmt, p, limits, settings)
+        status, value = run_guarded(_read_carried, args, limits.timeout_s, limits.max_memory_mb)
     except WorkerLost as lost:
         if lost.bound:
             raise LimitExceeded(p, str(lost), lost.bound) from None
@@ -237,17 +246,21 @@ def _file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _reader_call(fmt: str, p: Path, limits: Limits) -> RawDocument:
+def _reader_call(fmt: str, p: Path, limits: Limits, settings: Settings | None = None) -> RawDocument:
     reader = get_reader(fmt)
-    if "limits" in inspect.signature(reader).parameters:
-        return reader(p, limits=limits)
-    return reader(p)
+    accepts = inspect.signature(reader).parameters
+    kwargs: dict = {}
+    if "limits" in accepts:
+        kwargs["limits"] = limits
+    if settings is not None and "settings" in accepts:
+        kwargs["settings"] = settings
+    return reader(p, **kwargs)
 
 
-def _read_carried(fmt: str, p: Path, limits: Limits) -> tuple[str, object]:
+def _read_carried(fmt: str, p: Path, limits: Limits, settings: Settings | None = None) -> tuple[str, object]:
     """What the guarded child runs: the RawDocument, or the JuesuanError as (class name, path, problem, bound)."""
     try:
-        return "ok", _reader_call(fmt, p, limits)
+        return "ok", _reader_call(fmt, p, limits, settings)
     except JuesuanError as err:
         return "error", (type(err).__name__, err.path, err.problem, getattr(err, "bound", ""))
 

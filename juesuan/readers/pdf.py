@@ -38,7 +38,7 @@ from ..geometry import (
 )
 from ..limits import Limits, check_page_chars
 from ..raw import Line, RawDocument
-from ..textnorm import PAGE_NUMBER, fix_radicals
+from ..textnorm import ORDINAL, PAGE_NUMBER, PART, fix_radicals
 
 # This reader counts each page's characters as it reads it and applies limits.max_page_chars then: the pre-check
 # (limits.check_pdf) need not load every page and its text a first time to count them (as long as reading the text
@@ -48,9 +48,7 @@ CHECKS_PAGE_CHARS = True
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
 _TEXT_START = re.compile(r"^(?:部门|单位|编制部门|编制单位|预算单位|填报单位|金额单位|注|备注|说明|公开\s*\d)")
 _PARA_END = "。；;：:！!？?”）)表"  # 表: a title or a contents entry ends there, never runs on
-_LIST_START = re.compile(
-    r"^(?:[（(][一二三四五六七八九十0-9]+[）)]|[一二三四五六七八九十]+、|\d+[、.．]|第[一二三四五六七八九十]+部分)"
-)
+_LIST_START = re.compile(rf"^(?:{ORDINAL}|{PART})")  # a list item or a part starts a paragraph
 _MAX_RANGES = 8  # page ranges listed in one note; the rest are counted
 
 

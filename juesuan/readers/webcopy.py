@@ -31,7 +31,7 @@ from pathlib import Path
 from ..raw import Line, RawDocument
 from ..tables.recognise import match_title
 from ..tables.spec import TableSpec, load_labels, load_specs
-from ..textnorm import PART, is_amount, match_key, squash
+from ..textnorm import PART, is_amount, is_colnum_label, match_key, squash
 
 _LONE_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -311,7 +311,7 @@ def _colnum_end(seg: list[Token], start: int) -> int:
     i = start
     while i < len(seg):
         t = squash(seg[i].text)
-        if "栏次" in t or not t:
+        if not t or is_colnum_label(t):
             i += 1
         elif t.isdigit() and int(t) == expected:
             expected += 1
@@ -335,7 +335,7 @@ def split_table(seg: list[Token], family: _Family) -> tuple[list[Token], list[To
     while k < len(seg) and (not seg[k].text or _CAPTION.match(squash(seg[k].text))):
         k += 1
     caption, rest = [t for t in seg[:k] if t.text], seg[k:]
-    c = next((i for i, t in enumerate(rest) if "栏次" in squash(t.text)), None)
+    c = next((i for i, t in enumerate(rest) if is_colnum_label(t.text)), None)
     if c is None:
         c = _number_run(rest)
     if c is not None:

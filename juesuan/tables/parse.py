@@ -16,7 +16,9 @@ import pandas as pd
 
 from ..codes import class_code_for_name, level_of, parent_of
 from ..raw import Line
-from ..textnorm import clean_name, decimals_of, is_amount, match_key, parse_amount, squash, strip_ordinal
+from ..textnorm import TO_WANYUAN, clean_name, decimals_of, is_amount, match_key, parse_amount, squash, strip_ordinal
+from ..textnorm import is_colnum_row as textnorm_colnum_row
+from ..validate.ledger import make_finding
 from .recognise import TableRegion
 from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, is_breakdown, is_sub_item, load_labels
 
@@ -24,7 +26,6 @@ from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, is_br
 NOT_MONEY = frozenset({"栏次 (column number)", "行次 (row number)", "header text", "repeated header"})
 # An amount of the table's area that no layout rule read or dropped (the accounting after the layout ran)
 UNREAD = "amount not read: no column of the layout holds it"
-SCALE_TO_WANYUAN = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 _CODE_PART = re.compile(r"^\d{2,7}$")
 _GLUED = re.compile(r"\d{1,3}(?:,\d{3})+|\d+\.\d{2}")
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(\D.*)$")
@@ -32,7 +33,7 @@ _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\s?\d{2}){0,2})\s*(\D.*)$")
 
 def half_unit_of(printed: str | None, unit: str | None) -> float:
     """Half a unit of a printed amount's last digit, in 万元 ("53.24" 万元 → 0.005; "22,118,861" 元 → 0.00005)."""
-    scale = SCALE_TO_WANYUAN.get(unit or "万元", Decimal(1))
+    scale = TO_WANYUAN.get(unit or "万元", Decimal(1))
     try:
         decimals = decimals_of(printed) if printed and parse_amount(printed) is not None else 2
     except ValueError:
@@ -132,20 +133,21 @@ class _Ctx:
         col: int | None = None,
         item: str = "",
     ) -> None:
-        rec = {
-            "check": check,
-            "severity": severity,
-            "table": self.family,
-            "code": code,
-            "item": item,
-            "measure": measure,
-            "message": message,
-            "page": self.out.page,
-        }
+        at, evidence = None, ""
         if line is not None:
-            where = self.where(line, col if col is not None else 0)
-            rec.update({k: where[k] for k in ("page", "x0", "top", "x1", "bottom") if k in where})
-            rec["evidence"] = (line.cells[col] or "") if col is not None and col < len(line.cells) else line.text
+            at = self.where(line, col if col is not None else 0)
+            evidence = (line.cells[col] or "") if col is not None and col < len(line.cells) else line.text
+        rec = make_finding(
+            check,
+            severity,
+            message,
+            table=self.family,
+            subject=code or item,
+            measure=measure,
+            at=at,
+            page=None if at else self.out.page,
+            evidence=evidence,
+        )
         self.out.findings.append(rec)
 
     def amount(self, line: Line, col: int, text: str | None, what: str) -> float | None:
@@ -239,15 +241,7 @@ def is_colnum_row(line: Line) -> bool:
 
 @lru_cache(maxsize=4096)
 def _colnum_cells(cells: tuple[str | None, ...]) -> bool:
-    filled = [t for t in (squash(c) for c in cells if c) if t]
-    if not filled:
-        return False
-    if any("栏次" in c for c in filled):
-        return True
-    if len(filled) >= 3 and all(c.isdigit() for c in filled):
-        nums = [int(c) for c in filled]
-        return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] <= 1 + len(nums)
-    return False
+    return textnorm_colnum_row(cells)
 
 
 def _code_of(cells: list[str | None]) -> tuple[str, str]:
@@ -455,44 +449,64 @@ def _parse_coded(ctx: _Ctx, ncols: int) -> None:
     key_cols = [i for i in range(first_measure) if roles[i][0] in ("code", "name", "")]
     _drop_header_numbers(ctx, header)
     _report_unknown_columns(ctx, paths, roles, data, key_cols)
+    printed = _coded_rows(ctx, header, data, ncols, roles, key_cols, measure_cols)
+    _emit_coded(ctx, printed, roles, measure_cols)
+
+
+def _coded_rows(ctx: _Ctx, header, data, ncols: int, roles, key_cols: list[int], measure_cols: list[int]) -> list[dict]:
+    """The body's rows as (line, code, name, values by column); rows that cannot be read are dropped with a finding,
+    a name wrapped onto the next row is joined to its row."""
+    totals = load_labels()["total"]
     printed: list[dict] = []
     for line in _body(ctx, header, data):
         cells = _cells(line, ncols)
         code, name = _code_of([cells[i] for i in key_cols])
+        if _unreadable_coded_row(ctx, line, cells, key_cols, name):
+            continue
         values = {i: cells[i] for i in measure_cols if cells[i] and squash(cells[i])}
-        misplaced = [
-            cells[i] for i in key_cols if cells[i] and is_amount(cells[i]) and not _CODE_PART.match(squash(cells[i]))
-        ]
-        if misplaced:
-            # an amount where the code or name should be: the row's cells do not line up with the header (上海 万里
-            # 24 prints its 02 合计 row alone on a borderless page, read as 6 cells of 9); reading it would put its
-            # amounts under the wrong measures
-            _drop_numbers(ctx, line, "row does not line up with the table's columns")
-            ctx.finding(
-                "row_misaligned",
-                "warning",
-                f"page {line.page} row {line.row}: amounts "
-                f"{', '.join(misplaced)} stand in the code/name columns; the row is not read",
-                line=line,
-            )
-            continue
-        if _GLUED.search(name):
-            # amounts run into a label ("合计156,211,123156,211,1230" on 上海 万里 24's last page): not readable
-            ctx.drop(line, key_cols[0] if key_cols else 0, name, "amounts glued into a label")
-            ctx.finding(
-                "unreadable_value",
-                "warning",
-                f"page {line.page} row {line.row}: {name!r} has amounts glued into its label; they are not read",
-                line=line,
-            )
-            continue
-        if not code and not values and name and printed and match_key(name) not in labels["total"]:
+        if not code and not values and name and printed and match_key(name) not in totals:
             printed[-1]["name"] += name  # a name wrapped onto the next row
             continue
         for i, r in enumerate(roles):
             if r[0] == "rownum":
                 _drop_numbers(ctx, line, "行次 (row number)", range(i, i + 1))
         printed.append({"line": line, "code": code, "name": name, "values": values})
+    return printed
+
+
+def _unreadable_coded_row(ctx: _Ctx, line: Line, cells: list, key_cols: list[int], name: str) -> bool:
+    """A row whose amounts stand in its code/name columns, or are glued into its label: dropped, with a finding."""
+    misplaced = [
+        cells[i] for i in key_cols if cells[i] and is_amount(cells[i]) and not _CODE_PART.match(squash(cells[i]))
+    ]
+    if misplaced:
+        # an amount where the code or name should be: the row's cells do not line up with the header (上海 万里
+        # 24 prints its 02 合计 row alone on a borderless page, read as 6 cells of 9); reading it would put its
+        # amounts under the wrong measures
+        _drop_numbers(ctx, line, "row does not line up with the table's columns")
+        ctx.finding(
+            "row_misaligned",
+            "warning",
+            f"page {line.page} row {line.row}: amounts "
+            f"{', '.join(misplaced)} stand in the code/name columns; the row is not read",
+            line=line,
+        )
+        return True
+    if _GLUED.search(name):
+        # amounts run into a label ("合计156,211,123156,211,1230" on 上海 万里 24's last page): not readable
+        ctx.drop(line, key_cols[0] if key_cols else 0, name, "amounts glued into a label")
+        ctx.finding(
+            "unreadable_value",
+            "warning",
+            f"page {line.page} row {line.row}: {name!r} has amounts glued into its label; they are not read",
+            line=line,
+        )
+        return True
+    return False
+
+
+def _emit_coded(ctx: _Ctx, printed: list[dict], roles, measure_cols: list[int]) -> None:
+    """Cells of the coded rows, and the table as printed."""
     classification = ctx.spec.classification
     rows_out = []
     for p in printed:
@@ -1097,11 +1111,11 @@ def parse_region(
         spec=spec,
         region=region,
         kind=kind,
-        scale=SCALE_TO_WANYUAN.get(unit, Decimal(1)),
+        scale=TO_WANYUAN.get(unit, Decimal(1)),
         out=out,
         line_numbers=line_numbers,
     )
-    if unit not in SCALE_TO_WANYUAN:
+    if unit not in TO_WANYUAN:
         ctx.finding("unit_unknown", "warning", f"unit {unit!r} of table {out.table} is not known; values read as 万元")
     ncols = max((len(r.cells) for r in rows), default=0)
     printed = amounts_printed(rows)

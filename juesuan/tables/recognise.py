@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..raw import Line
-from ..textnorm import PAGE_NUMBER, clean_name, match_key, squash, strip_ordinal
+from ..textnorm import CN_NUMERAL, ORD_PAREN, PAGE_NUMBER, PART, clean_name, match_key, squash, strip_ordinal
 from .spec import title_index
 
 # 公开05表 (the 决算 template), 公开表五 / 公开表 5 (江苏 预算)
 _LABEL = re.compile(r"公开\s*(?:0?(\d{1,2})\s*表|表\s*([一二三四五六七八九十]{1,3}|\d{1,2})(?![\u4e00-\u9fff]))")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
-_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+_PART = re.compile(rf"^{PART}")
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 _DEPT = re.compile(
     r"^(?:部门|单位|预算单位|编制部门|填报单位)(?:名称)?\s*[:：]\s*(.+?)(?:\s+(?:金额)?单位\s*[:：].*)?$"
@@ -28,9 +28,7 @@ _NOTE_START = re.compile(r"^(?:注|备注|说明|[（(]\s*说明|[（(]?\s*注|\
 # "续表", "（续表1）", "续上表": a continuation page's caption
 _CONTINUED = re.compile(r"^[（(]?续(?:上)?表?\s*\d*[）)]?$|^续表")
 # a numbered heading of the narrative ("十、预算绩效管理情况", "（二）收入决算情况说明") after a contents entry
-_HEADING = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]).*(?:说明|情况|解释)$"
-)
+_HEADING = re.compile(rf"^(?:{PART}|{CN_NUMERAL}+、|{ORD_PAREN}).*(?:说明|情况|解释)$")
 # "表1：", "附表3、", "表十二 ": the table's number before its title (教育部 高校 prints 表1：高等学校收支决算总表)
 _TABLE_NO = re.compile(r"^\s*附?表\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[:：、.．]?\s*(?=\S)")
 _BULLET = re.compile(r"^[-•·*]\s*")
@@ -43,9 +41,10 @@ _EMPTY_NOTE = re.compile(
 # A title may carry the year or the department in front ("株洲市石峰区医疗保障局2021年度收入决算表", "2025年部门…");
 # any other prefix changes the meaning ("政府采购支出预算表" is not 支出预算表, "财政拨款支出…" not "支出…").
 _MAX_TITLE_PREFIX = 30
+# a department or unit named before a title ends like one (局, 委员会, 大学, 医院, 幼儿园, 妇联 …), perhaps with 本级
 _TITLE_PREFIX = re.compile(
     r"^(?:\d{4}年度?)?(?:[\u4e00-\u9fff（）]{0,25}?(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|校|馆|会|社|署|"
-    r"政府|街道办事处|镇|乡|部门|单位))?(?:\d{4}年度?)?(?:部门|单位)?$"
+    r"政府|街道办事处|镇|乡|部门|单位|学|园|场|台|团|联|协|宫|库|集团|公司)(?:本级)?)?(?:\d{4}年度?)?(?:部门|单位)?$"
 )
 
 

@@ -7,7 +7,8 @@
   A file that prints no table at all (narrative and tables published as two files) is not checked, nor one that
   prints fewer than half of its layout's tables (an excerpt, a 三公-only notice).
 - ``empty_table_unexplained``: a table printed without any amount (07, 08, 09 mostly) and no sentence saying why
-  ("本单位无政府性基金收入…，故本表无数据"), neither under the table nor in the narrative.
+  ("本单位无政府性基金收入…，故本表无数据"), neither under the table nor in the narrative. Not checked in a file
+  without a 情况说明 (江苏 publishes tables and narrative as two files: the reason may be in the other).
 - ``empty_table_statement``: a table whose note says it is empty (or that there is nothing of its kind) while it prints
   non-zero amounts.
 - ``narrative_table_blank``: the narrative states a non-zero figure of a table's subject (三公经费 47.91万元) while that
@@ -140,6 +141,16 @@ class _Structure:
         self.titles = [ln for ln in text.lines if _is_table_title(ln) and id(ln) not in toc]
         self.title_keys = [title_key(ln.text) for ln in self.titles]
         self.families = {k.split("_")[0] for k in parsed}
+        self._has_narrative: bool | None = None
+
+    def has_narrative(self) -> bool:
+        """The file carries a 情况说明 (a tables-only file, published apart from its narrative, does not)."""
+        if self._has_narrative is None:
+            lines = self.text.lines
+            self._has_narrative = bool(_NARRATIVE_TITLE.search("".join(ln.text for ln in lines))) and (
+                sum(len(ln.text) for ln in lines if not ln.heading) >= 1500
+            )
+        return self._has_narrative
 
     def printed(self, t: LayoutTable) -> bool:
         if any(f in self.families for f in t.families):
@@ -237,6 +248,7 @@ def _statement(table: ParsedTable, text: Text) -> str:
     return ""
 
 
+_NARRATIVE_TITLE = re.compile(r"情况说明|决算说明|编制说明|预算说明|决算报表说明")
 _FUND_WORDS = {"07": ("三公",), "08": ("政府性基金",), "09": ("国有资本经营",)}
 
 
@@ -264,6 +276,14 @@ def empty_checks(s: _Structure, ledger: Ledger) -> None:
         nonzero = [c for c in table.cells if c.get("value") not in (None, 0, 0.0)]
         if table.empty:
             said = note or _said_in_narrative(table.table.split("_")[0], s.text)
+            if not said and not s.has_narrative():
+                # 江苏 publishes its tables and its 情况说明 as two files: the reason is in the other one
+                ledger.not_checked(
+                    "empty_table_unexplained",
+                    "no note under the table and no 情况说明 in this file (tables published apart from the narrative?)",
+                    table=key,
+                )
+                continue
             finding = None
             if not said:
                 finding = make_finding(
@@ -358,10 +378,7 @@ def section_checks(s: _Structure, kind: str, year: int | None, ledger: Ledger) -
     if not wanted:
         ledger.not_checked("section_missing", f"no sections listed for the {layout or kind} layout")
         return
-    body = "".join(ln.text for ln in s.text.lines if not ln.heading)
-    if not re.search(r"情况说明|决算说明|编制说明|预算说明|决算报表说明", "".join(ln.text for ln in s.text.lines)) or (
-        len(body) < 1500
-    ):
+    if not s.has_narrative():
         ledger.not_checked("section_missing", "the document has no 情况说明 (a tables-only file or another report)")
         return
     headings = [ln.text for ln in s.text.lines if ln.heading]
