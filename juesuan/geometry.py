@@ -218,6 +218,7 @@ class Columns:
 
     bounds: list[float]
     spans: list[tuple[float, float]] = field(default_factory=list)  # extent of each column's words
+    flush_left: bool = False  # amounts printed from their cell's left edge (tabs expanded): so are merged labels
 
     def covering(self, x0: float, x1: float) -> list[int]:
         """Columns whose words overlap ``x0``..``x1`` (a merged header cell covers several)."""
@@ -798,8 +799,18 @@ def _header_lines(lines: list[TextLine], s: Settings) -> list[TextLine]:
     return [
         ln
         for ln in lines
-        if not is_data_line(ln) and ln.top < first_data and not is_colnum_line(ln) and first_data - ln.top > reach
+        if not is_data_line(ln)
+        and ln.top < first_data
+        and not is_colnum_line(ln)
+        and (first_data - ln.top > reach or _heads_amounts(ln, lines))
     ]
+
+
+def _heads_amounts(ln: TextLine, lines: list[TextLine]) -> bool:
+    """A line of labels over columns of amounts: a header line, however close above the first row it stands (04
+    without a 栏次 row), not the piece of a wrapped name."""
+    money = [w for d in lines if is_data_line(d) for w in d.words if _is_money(w.text)]
+    return any(w.x0 < m.x1 and m.x0 < w.x1 for w in ln.words for m in money)
 
 
 def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Columns:
@@ -839,7 +850,19 @@ def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Co
         spans = _pair_labels_with_data(_merge_spans(spans), s)
     merged = _pair_labels_with_data(_merge_spans(spans), s)
     bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
-    return Columns(bounds, [(a[0], a[1]) for a in merged])
+    return Columns(bounds, [(a[0], a[1]) for a in merged], _flush_left(data_words, bounds))
+
+
+def _flush_left(words: list[Word], bounds: list[float]) -> bool:
+    """Whether the amounts of each column share a left edge rather than a right one (a text export whose tabs
+    were expanded to spaces prints every cell from its left edge)."""
+    edges: dict[int, tuple[set, set]] = {}
+    for w in words:
+        if _is_money(w.text):
+            left, right = edges.setdefault(bisect.bisect_right(bounds, w.xc), (set(), set()))
+            left.add(round(w.x0 * 2))
+            right.add(round(w.x1 * 2))
+    return sum(len(a) for a, _ in edges.values()) < sum(len(b) for _, b in edges.values())
 
 
 def _merge_spans(spans: list[list]) -> list[list]:
@@ -894,9 +917,9 @@ def _label_range(
     cols: Columns, w: Word, over: list[int], line: TextLine, below: list[TextLine], after: int = -1
 ) -> list[int]:
     """The columns a header label over several spans: the run of columns, holding those it overlaps, whose cell is
-    centred where the label is ("支出" over 项目…国有资本经营预算财政拨款 in a borderless 04), or else, when no run
-    of two or more is, the run starting where the label starts (a text export prints a merged cell's text in its
-    first column: "预算数" over 合计…公务接待费).
+    centred where the label is ("支出" over 项目…国有资本经营预算财政拨款 in a borderless 04), or the run starting
+    where the label starts when the block's cells are printed from their left edge (a text export prints a merged
+    cell's text in its first column: "预算数" over 合计…公务接待费) or no run of two or more is centred.
 
     Only a label with header words under it spans (a label alone in its column is a cell merged downwards); the run
     stops at the columns of the other labels on its line and starts after ``after``, the last column the label
@@ -916,6 +939,9 @@ def _label_range(
     # every run centred within half a character is a candidate; the widest wins. In a two-panel 07 both the label's
     # whole panel (合计 … 公务接待费) and its inner columns (出国 … 运行费) are centred under it within a point, and
     # which was nearer turned on half a point (a scan's glyph boxes against the text layer's)
+    starts = first <= lo < last and abs(w.x0 - cols.spans[lo][0]) <= 0.5 * w.size
+    if starts and cols.flush_left:
+        return list(range(lo, last + 1))  # printed in the first column of its run
     best, best_key = home, (0, 0.0)
     for a in range(first, lo + 1):
         for b in range(hi, last + 1):
@@ -923,8 +949,8 @@ def _label_range(
             key = (b - a + 1, -d)
             if d <= 0.5 * w.size and key > best_key:
                 best, best_key = list(range(a, b + 1)), key
-    if len(best) < 2 and first <= lo < last and abs(w.x0 - cols.spans[lo][0]) <= 0.5 * w.size:
-        return list(range(lo, last + 1))  # printed in the first column of its run
+    if len(best) < 2 and starts:
+        return list(range(lo, last + 1))
     return best
 
 
@@ -996,12 +1022,13 @@ def _place_line(ln: TextLine, cols: Columns, lines: list[TextLine], first_data: 
     return row
 
 
-def _attach_fragments(rows: list[_Row], reach: float) -> list[_Row]:
-    """A line without amounts or codes next to a data line holds the rest of that row's wrapped cells."""
+def _attach_fragments(rows: list[_Row], reach: float, headers: set[int]) -> list[_Row]:
+    """A line without amounts or codes next to a data line holds the rest of that row's wrapped cells (unless it
+    is one of the ``headers``, by id)."""
     data_idx = [i for i, r in enumerate(rows) if r.data]
     skip: set[int] = set()
     for i, row in enumerate(rows):
-        if row.data or _has_amount(row.line) or is_colnum_line(row.line):
+        if row.data or _has_amount(row.line) or is_colnum_line(row.line) or id(row.line) in headers:
             continue
         near = [j for j in data_idx if abs(rows[j].line.yc - row.line.yc) <= reach]
         if not near:
@@ -1086,7 +1113,7 @@ def block_to_rows(lines: list[TextLine], cols: Columns, settings: Settings | Non
     lowest = max((ln.top for ln in lines if ln.top < first_data and not is_colnum_line(ln)), default=-1.0)
     rows = [_place_line(ln, cols, lines, first_data, lowest) for ln in lines]
     reach = _fragment_reach(lines, s)
-    rows = _attach_fragments(rows, reach)
+    rows = _attach_fragments(rows, reach, {id(ln) for ln in _header_lines(lines, s)})
     rows = _join_split_rows(rows, _text_columns(rows), 2 * reach)
     return [_row_item(r) for r in rows]
 
