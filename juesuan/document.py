@@ -163,33 +163,13 @@ def settle_untitled(
     unrecognised: list[dict] = []
     for region in [r for r in regions if r.table == "?"]:
         amounts = [(ln, i, c) for ln in region.rows for i, c in enumerate(ln.cells) if c and is_amount(c)]
-        printed = amounts_printed(region.rows)  # codes, 行次/序号 and 栏次 are not amounts
         page = region.lines[0].page
-        if not region.title:
-            table_id, candidates = identify_by_header(region, specs)
-            how = "their header is that of table"
-            if not table_id and kind == "决算" and label_number(region.label) in specs and not candidates:
-                table_id, how = label_number(region.label), "the 决算 set numbers its tables: label of table"
-            if table_id:
-                region.table = table_id
-                findings.append(
-                    _table_finding(
-                        "table_by_header",
-                        "info",
-                        f"rows on page {page} ({region.label or 'no label'}) have no title; {how} {table_id}",
-                        table=specs[table_id].family,
-                        page=page,
-                        evidence=region.label,
-                    )
-                )
-                continue
-            if not printed:
-                continue  # a grid of words and row numbers (a form, a list of units): no amount to lose
-            what = f"untitled rows ({region.label or 'no label'}) on page {page}" + (
-                f" (header fits tables {', '.join(candidates)} alike)" if candidates else ""
-            )
-        else:
+        if region.title:
             what = f"table {region.title!r} on page {page}"
+        else:
+            what = _name_by_header(region, specs, kind, findings)
+            if what is None:
+                continue  # named, or a grid of words and row numbers with no amount to lose
         findings.append(
             _table_finding(
                 "table_unrecognised",
@@ -200,22 +180,53 @@ def settle_untitled(
                 evidence=region.title or region.label,
             )
         )
-        for ln, i, c in amounts:
-            box = ln.box(i)
-            unrecognised.append(
-                {
-                    "table": None,
-                    "page": ln.page,
-                    "column": i,
-                    "text": c,
-                    "sheet": ln.sheet or None,
-                    "cell": ln.address(i) or None,
-                    "line": ln.row if line_numbers and not ln.sheet else None,
-                    **(dict(zip(("x0", "top", "x1", "bottom"), box)) if box else {}),
-                    "reason": f"table not recognised: {region.title or 'untitled'}",
-                }
-            )
+        reason = f"table not recognised: {region.title or 'untitled'}"
+        unrecognised.extend(_unrecognised_record(ln, i, c, reason, line_numbers) for ln, i, c in amounts)
     return unrecognised
+
+
+def _name_by_header(region, specs: dict, kind: str, findings: list[dict]) -> str | None:
+    """An untitled region's table from its header (or its 决算 label): None when named (an info finding says how)
+    or when it prints no amount; else how to describe it in the table_unrecognised finding."""
+    page = region.lines[0].page
+    table_id, candidates = identify_by_header(region, specs)
+    how = "their header is that of table"
+    if not table_id and kind == "决算" and label_number(region.label) in specs and not candidates:
+        table_id, how = label_number(region.label), "the 决算 set numbers its tables: label of table"
+    if table_id:
+        region.table = table_id
+        findings.append(
+            _table_finding(
+                "table_by_header",
+                "info",
+                f"rows on page {page} ({region.label or 'no label'}) have no title; {how} {table_id}",
+                table=specs[table_id].family,
+                page=page,
+                evidence=region.label,
+            )
+        )
+        return None
+    if not amounts_printed(region.rows):  # codes, 行次/序号 and 栏次 are not amounts
+        return None
+    return f"untitled rows ({region.label or 'no label'}) on page {page}" + (
+        f" (header fits tables {', '.join(candidates)} alike)" if candidates else ""
+    )
+
+
+def _unrecognised_record(ln, i: int, text: str, reason: str, line_numbers: bool) -> dict:
+    """A dropped record for a number of a table we could not recognise, with its provenance."""
+    box = ln.box(i)
+    return {
+        "table": None,
+        "page": ln.page,
+        "column": i,
+        "text": text,
+        "sheet": ln.sheet or None,
+        "cell": ln.address(i) or None,
+        "line": ln.row if line_numbers and not ln.sheet else None,
+        **(dict(zip(("x0", "top", "x1", "bottom"), box)) if box else {}),
+        "reason": reason,
+    }
 
 
 def parse_regions(
@@ -357,22 +368,15 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     file_label = file_label or raw.path
     raw = simplified(raw)  # a mirror in traditional characters reads like the original
     lines_ok = raw.format in _LINE_FORMATS
-    regions = find_tables(raw.lines)
     findings = _reader_findings(raw)
-    specs = load_specs()
-    ident = identify(raw, regions)
-    unrecognised = settle_untitled(regions, specs, ident.kind, findings, lines_ok)
-    regions = [r for r in regions if r.table != "?"]
-    for region in regions:
-        region.table = choose_by_header(region, specs)
-    ident = identify(raw, regions)
+    regions, ident, unrecognised = _recognise(raw, findings, lines_ok)
     kind, year, department = ident.kind, ident.year, ident.department
     if not regions and not kind:
         raise NotABudgetDocument(
             file_label, "not a 决算/预算 document: no standard table found and the text mentions neither 决算 nor 预算"
         )
     doc_unit = _doc_unit(raw, regions)
-    parsed = parse_regions(regions, specs, kind, doc_unit, findings, lines_ok)
+    parsed = parse_regions(regions, load_specs(), kind, doc_unit, findings, lines_ok)
     if regions and not any(r.unit for r in regions) and not doc_unit:
         findings.append(
             _table_finding("unit_unknown", "warning", "no unit stated with the tables; values read as 万元")
@@ -395,31 +399,12 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     status, error = _status(ledger.findings)
     if ident.status != "disclosure":
         status, error = "not_disclosure", f"{ident.status}: {ident.reason}"
-    region = ident.region
-    meta = {
-        "doc_id": doc_id,
-        "file": file_label,
-        "sha256": raw.sha256,
-        "format": raw.format,
-        "kind": kind or None,
-        "year": year,
-        "department": department or None,
-        "department_norm": ident.department_canonical or None,
-        "scope": ident.scope or None,
-        "region": region.printed or region.name or None,
-        "province": region.province or None,
-        "city": region.city or None,
-        "county": region.county or None,
-        "adcode": region.code or None,
-        "unit": doc_unit or None,
-        "pages": raw.pages,
-        "tables": ",".join(parsed) or None,
+    counts = {
         "n_cells": len(cells),
         "n_facts": len(facts),
         "n_errors": int((all_findings["severity"] == "error").sum()),
-        "status": status,
-        "error": error or None,
     }
+    meta = _meta(raw, file_label, ident, doc_unit, parsed, counts, status, error)
     return Document(
         meta=meta,
         cells=cells,
@@ -432,6 +417,48 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
         parsed=parsed,
         identity=ident,
     )
+
+
+def _recognise(raw: RawDocument, findings: list[dict], lines_ok: bool) -> tuple[list, Identity, list[dict]]:
+    """The document's table regions (each named by its family), its identity and the numbers of tables we could not
+    recognise. Identity is asked twice: once to know the kind that names untitled tables, then on the tables kept."""
+    regions = find_tables(raw.lines)
+    specs = load_specs()
+    ident = identify(raw, regions)
+    unrecognised = settle_untitled(regions, specs, ident.kind, findings, lines_ok)
+    regions = [r for r in regions if r.table != "?"]
+    for region in regions:
+        region.table = choose_by_header(region, specs)
+    return regions, identify(raw, regions), unrecognised
+
+
+def _meta(
+    raw: RawDocument, file_label: str, ident: Identity, unit: str, parsed: dict, counts: dict, status: str, error
+) -> dict:
+    """The documents row."""
+    region = ident.region
+    return {
+        "doc_id": raw.sha256[:16],
+        "file": file_label,
+        "sha256": raw.sha256,
+        "format": raw.format,
+        "kind": ident.kind or None,
+        "year": ident.year,
+        "department": ident.department or None,
+        "department_norm": ident.department_canonical or None,
+        "scope": ident.scope or None,
+        "region": region.printed or region.name or None,
+        "province": region.province or None,
+        "city": region.city or None,
+        "county": region.county or None,
+        "adcode": region.code or None,
+        "unit": unit or None,
+        "pages": raw.pages,
+        "tables": ",".join(parsed) or None,
+        **counts,
+        "status": status,
+        "error": error or None,
+    }
 
 
 def read(

@@ -218,6 +218,7 @@ class Columns:
 
     bounds: list[float]
     spans: list[tuple[float, float]] = field(default_factory=list)  # extent of each column's words
+    flush_left: bool = False  # amounts printed from their cell's left edge (tabs expanded): so are merged labels
 
     def covering(self, x0: float, x1: float) -> list[int]:
         """Columns whose words overlap ``x0``..``x1`` (a merged header cell covers several)."""
@@ -798,15 +799,27 @@ def _header_lines(lines: list[TextLine], s: Settings) -> list[TextLine]:
     return [
         ln
         for ln in lines
-        if not is_data_line(ln) and ln.top < first_data and not is_colnum_line(ln) and first_data - ln.top > reach
+        if not is_data_line(ln)
+        and ln.top < first_data
+        and not is_colnum_line(ln)
+        and (first_data - ln.top > reach or _heads_amounts(ln, lines))
     ]
+
+
+def _heads_amounts(ln: TextLine, lines: list[TextLine]) -> bool:
+    """A line of labels over columns of amounts: a header line, however close above the first row it stands (04
+    without a 栏次 row), not the piece of a wrapped name."""
+    money = [w for d in lines if is_data_line(d) for w in d.words if _is_money(w.text)]
+    return any(w.x0 < m.x1 and m.x0 < w.x1 for w in ln.words for m in money)
 
 
 def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Columns:
     """Column slots of a borderless block: clusters of data-word extents, plus header cells that fit none.
 
     A leaf header label (none below it) widens the one column it sits over and opens one over no column (a column
-    printed empty, e.g. 国有资本经营预算财政拨款); a label over several changes nothing.
+    printed empty, e.g. 国有资本经营预算财政拨款); a label over several changes nothing, nor does one over a column
+    that a label lower down already heads. Header lines are taken from the lowest up, each line's labels paired
+    with the amounts beside them before the line above is seen.
     """
     s = settings or DEFAULT
     spans: list[list] = []  # [x0, x1, has data, has a label]
@@ -818,7 +831,8 @@ def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Co
             spans.append([w.x0, w.x1, True, False])
     spans.sort()
     header_lines = _header_lines(lines, s)
-    for k, ln in enumerate(header_lines):
+    for k in range(len(header_lines) - 1, -1, -1):
+        ln = header_lines[k]
         lower = [u for h in header_lines[k + 1 :] for u in h.words]
         for w in _join_spaced_letters(ln.words):
             if any(w.x0 < u.x1 and u.x0 < w.x1 for u in lower):
@@ -826,11 +840,33 @@ def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Co
             if any(u.x1 <= w.x0 for u in lower) and any(w.x1 <= u.x0 for u in lower) and not _over_data(w, spans):
                 continue  # centred over a group of labels below it ("支出" over 项目/行次/决算数): a group label
             over = [sp for sp in spans if w.x0 < sp[1] and sp[0] < w.x1]
+            if any(sp[3] for sp in over):
+                continue  # over a column a lower label heads (LibreOffice's "预算数" over 小计's amounts): a group label
             if not over:
                 spans.append([w.x0, w.x1, False, True])
                 spans.sort()
             elif len(over) == 1:
                 over[0][0], over[0][1], over[0][3] = min(over[0][0], w.x0), max(over[0][1], w.x1), True
+        spans = _pair_labels_with_data(_merge_spans(spans), s)
+    merged = _pair_labels_with_data(_merge_spans(spans), s)
+    bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
+    return Columns(bounds, [(a[0], a[1]) for a in merged], _flush_left(data_words, bounds))
+
+
+def _flush_left(words: list[Word], bounds: list[float]) -> bool:
+    """Whether the amounts of each column share a left edge rather than a right one (a text export whose tabs
+    were expanded to spaces prints every cell from its left edge)."""
+    edges: dict[int, tuple[set, set]] = {}
+    for w in words:
+        if _is_money(w.text):
+            left, right = edges.setdefault(bisect.bisect_right(bounds, w.xc), (set(), set()))
+            left.add(round(w.x0 * 2))
+            right.add(round(w.x1 * 2))
+    return sum(len(a) for a, _ in edges.values()) < sum(len(b) for _, b in edges.values())
+
+
+def _merge_spans(spans: list[list]) -> list[list]:
+    """Overlapping column extents are one column."""
     merged: list[list] = []
     for sp in spans:
         if merged and sp[0] < merged[-1][1]:  # touching is not overlapping: a text export's 1-column gap
@@ -838,9 +874,7 @@ def block_columns(lines: list[TextLine], settings: Settings | None = None) -> Co
             last[1], last[2], last[3] = max(last[1], sp[1]), last[2] or sp[2], last[3] or sp[3]
         else:
             merged.append(list(sp))
-    merged = _pair_labels_with_data(merged, s)
-    bounds = [-1e9] + [(a[1] + b[0]) / 2 for a, b in zip(merged, merged[1:])] + [1e9]
-    return Columns(bounds, [(a[0], a[1]) for a in merged])
+    return merged
 
 
 def _join_spaced_letters(words: list[Word]) -> list[Word]:
@@ -879,38 +913,76 @@ def _over_data(w: Word, spans: list[list]) -> bool:
     return any(w.x0 < sp[1] and sp[0] < w.x1 for sp in spans)
 
 
-def _label_range(cols: Columns, w: Word, over: list[int], line: TextLine, below: list[TextLine]) -> list[int]:
-    """The columns a centred header label spans: the run of columns, holding those it overlaps, whose extent is
-    centred where the label is ("支出" over 项目…国有资本经营预算财政拨款 in a borderless 04).
+def _label_range(
+    cols: Columns, w: Word, over: list[int], line: TextLine, below: list[TextLine], after: int = -1
+) -> list[int]:
+    """The columns a header label over several spans: the run of columns, holding those it overlaps, whose cell is
+    centred where the label is ("支出" over 项目…国有资本经营预算财政拨款 in a borderless 04), or the run starting
+    where the label starts when the block's cells are printed from their left edge (a text export prints a merged
+    cell's text in its first column: "预算数" over 合计…公务接待费) or no run of two or more is centred.
 
-    Only a label with header words under it spans (a label alone in its column is a cell merged downwards), and the
-    run stops at the columns of the other labels on its line.
+    Only a label with header words under it spans (a label alone in its column is a cell merged downwards); the run
+    stops at the columns of the other labels on its line and starts after ``after``, the last column the label
+    before it on its line spans.
     """
     if not cols.spans:
         return over
-    centre = w.xc
-    home = over or [cols.index(centre)]
+    home = over or [cols.index(w.xc)]
     lo, hi = min(home), max(home)
     under = {cols.index(u.xc) for h in below for u in h.words}
     if not any(c in under for c in range(lo, hi + 1)):
         return over
     others = {cols.index(o.xc) for o in line.words if o is not w} - set(home)
+    first = max([after + 1] + [c + 1 for c in others if c < lo])
+    last = min([len(cols.spans) - 1] + [c - 1 for c in others if c > hi])
+    edges = _cell_edges(cols, below)
     # every run centred within half a character is a candidate; the widest wins. In a two-panel 07 both the label's
     # whole panel (合计 … 公务接待费) and its inner columns (出国 … 运行费) are centred under it within a point, and
     # which was nearer turned on half a point (a scan's glyph boxes against the text layer's)
+    starts = first <= lo < last and abs(w.x0 - cols.spans[lo][0]) <= 0.5 * w.size
+    if starts and cols.flush_left:
+        return list(range(lo, last + 1))  # printed in the first column of its run
     best, best_key = home, (0, 0.0)
-    n = len(cols.spans)
-    for a in range(lo, -1, -1):
-        if a in others:
-            break
-        for b in range(hi, n):
-            if b in others:
-                break
-            d = abs((cols.spans[a][0] + cols.spans[b][1]) / 2 - centre)
+    for a in range(first, lo + 1):
+        for b in range(hi, last + 1):
+            d = _off_centre(w.xc, edges[a][0], edges[b][1])
             key = (b - a + 1, -d)
             if d <= 0.5 * w.size and key > best_key:
                 best, best_key = list(range(a, b + 1)), key
+    if len(best) < 2 and starts:
+        return list(range(lo, last + 1))
     return best
+
+
+def _off_centre(x: float, left: tuple[float, float], right: tuple[float, float]) -> float:
+    """How far ``x`` is from the centre of a cell whose edges lie within ``left`` and ``right``."""
+    return max(0.0, (left[0] + right[0]) / 2 - x, x - (left[1] + right[1]) / 2)
+
+
+def _cell_edges(cols: Columns, below: list[TextLine]) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Where each column's cell may begin and end: anywhere in the gutters beside its words. The outer cells' far
+    edges are mirrored about the header label centred in them, as their cells may be much wider than their words
+    (LibreOffice's print of a sheet: 国有资本经营预算财政拨款's cell twice its label, an empty column)."""
+    sp = cols.spans
+    n = len(sp)
+    gaps = [(sp[c][1], sp[c + 1][0]) for c in range(n - 1)]
+    lefts = [(sp[0][0], sp[0][0])] + gaps
+    rights = gaps + [(sp[-1][1], sp[-1][1])]
+    heads: dict[int, tuple[float, list[Word]]] = {}  # per column, its lowest header words: its own label
+    for h in below:
+        for u in h.words:
+            c = cols.index(u.xc)
+            if c not in heads or heads[c][0] < h.top:
+                heads[c] = (h.top, [u])
+            elif heads[c][0] == h.top:
+                heads[c][1].append(u)
+    if 0 in heads and n > 1:
+        c = (min(u.x0 for u in heads[0][1]) + max(u.x1 for u in heads[0][1])) / 2
+        lefts[0] = (min(sp[0][0], 2 * c - rights[0][1]), min(sp[0][0], 2 * c - rights[0][0]))
+    if n - 1 in heads and n > 1:
+        c = (min(u.x0 for u in heads[n - 1][1]) + max(u.x1 for u in heads[n - 1][1])) / 2
+        rights[-1] = (max(sp[-1][1], 2 * c - lefts[-1][1]), max(sp[-1][1], 2 * c - lefts[-1][0]))
+    return list(zip(lefts, rights))
 
 
 @dataclass
@@ -933,27 +1005,30 @@ def _place_line(ln: TextLine, cols: Columns, lines: list[TextLine], first_data: 
     nc = len(cols.bounds) - 1
     row = _Row(ln, [[] for _ in range(nc)], is_data_line(ln))
     header = ln.top < first_data and not is_colnum_line(ln)
+    after = -1  # the last column a label before on this line spans
     for w in ln.words:
         over: list[int] = []
         if header:
             over = cols.covering(w.x0, w.x1)
             if ln.top < lowest:  # an upper header label: centred over the columns it heads
                 below = [h for h in lines if ln.top < h.top < first_data and not is_colnum_line(h)]
-                over = _label_range(cols, w, over, ln, below)
+                over = _label_range(cols, w, over, ln, below, after)
         if len(over) >= 2:  # a merged header cell: text in its first column, the others covered
             row.cells[over[0]].append((ln.top, w))
             row.covered.update(over[1:])
+            after = over[-1]
         else:
             row.cells[cols.index(w.xc)].append((ln.top, w))
     return row
 
 
-def _attach_fragments(rows: list[_Row], reach: float) -> list[_Row]:
-    """A line without amounts or codes next to a data line holds the rest of that row's wrapped cells."""
+def _attach_fragments(rows: list[_Row], reach: float, headers: set[int]) -> list[_Row]:
+    """A line without amounts or codes next to a data line holds the rest of that row's wrapped cells (unless it
+    is one of the ``headers``, by id)."""
     data_idx = [i for i, r in enumerate(rows) if r.data]
     skip: set[int] = set()
     for i, row in enumerate(rows):
-        if row.data or _has_amount(row.line) or is_colnum_line(row.line):
+        if row.data or _has_amount(row.line) or is_colnum_line(row.line) or id(row.line) in headers:
             continue
         near = [j for j in data_idx if abs(rows[j].line.yc - row.line.yc) <= reach]
         if not near:
@@ -1038,7 +1113,7 @@ def block_to_rows(lines: list[TextLine], cols: Columns, settings: Settings | Non
     lowest = max((ln.top for ln in lines if ln.top < first_data and not is_colnum_line(ln)), default=-1.0)
     rows = [_place_line(ln, cols, lines, first_data, lowest) for ln in lines]
     reach = _fragment_reach(lines, s)
-    rows = _attach_fragments(rows, reach)
+    rows = _attach_fragments(rows, reach, {id(ln) for ln in _header_lines(lines, s)})
     rows = _join_split_rows(rows, _text_columns(rows), 2 * reach)
     return [_row_item(r) for r in rows]
 

@@ -172,7 +172,8 @@ def test_ctrl_c_is_one_line_and_changes_nothing(two_builds, tmp_path):
     base, _, after, refs = two_builds
     out = tmp_path / "out"
     shutil.copytree(base / "refA", out)
-    proc = _start(after, out, tmp_path / "cache", 0.0, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # writing slowed (0.05 s per table written), so that a fast machine cannot finish before Ctrl-C lands
+    proc = _start(after, out, tmp_path / "cache", 0.05, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     workers = _wait_for_workers(proc)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole foreground group
     err = proc.communicate(timeout=60)[1]

@@ -146,3 +146,15 @@ def test_paragraph_text_as_python_docx_gives_it_and_tab_rows(tmp_path):
         (False, ("注：本表无数据",)),
         (False, ("（单位：万元）",)),
     ]
+
+
+def test_a_damaged_word_file_is_not_taken_for_a_workbook(tmp_path):
+    """A .doc cut short loses its directory (no WordDocument name): it stays Word, not "not a readable xls workbook";
+    Word's "Book Title" style is no Excel "Book" stream, and an Excel file named .doc is still Excel."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    cut = tmp_path / "cut.doc"
+    cut.write_bytes(ole + "Book Title".encode("utf-16-le") + b"\x01" * 600)
+    assert detect_format(cut) == "doc"
+    book = tmp_path / "book.doc"
+    book.write_bytes(ole + "Workbook\0".encode("utf-16-le") + b"\x00" * 600)
+    assert detect_format(book) == "xls"

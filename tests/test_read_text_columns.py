@@ -9,6 +9,7 @@ import pytest
 import juesuan
 from juesuan.readers.text import text_to_lines
 from juesuan.testing.render import tabs_to_csv, tabs_to_spaces
+from juesuan.testing.synth import make_document, to_text
 
 from .conftest import seed
 from .roundtrip import cell_mismatches
@@ -88,3 +89,19 @@ def test_narrative_lines_stay_text_in_a_space_aligned_export():
     lines, _ = text_to_lines(text)
     assert lines[0].cells == ("本年收入合计986.66万元，与上年相比减少15.15万元。",) and not lines[0].is_row
     assert [ln.row for ln in lines if ln.is_row] == [3, 4, 5]
+
+
+@pytest.mark.parametrize("layout", [False, True], ids=["left-aligned", "pdftotext-layout"])
+@pytest.mark.parametrize("seed", [500, 600])
+def test_band_labels_of_a_two_panel_table_head_their_own_panel(tmp_path, seed, layout):
+    """Found by the mixed-forms build (test_build_forms): with its tabs expanded, 07's "预算数 … 决算数" start flush
+    with their first columns, and 决算数 happened to stand centred over columns 2–12: the 预算 panel's figures were
+    read as 决算. Labels printed flush with their columns span to the next label, as the tab-separated text says."""
+    synth = make_document(seed=seed)
+    path = tmp_path / "spaces.txt"
+    path.write_text(tabs_to_spaces(to_text(synth), layout=layout), encoding="utf-8")
+    got = juesuan.read(path).cells
+    bad = cell_mismatches(synth.expected, got)
+    assert bad.empty and len(got) == len(synth.expected), bad.to_string()
+    sangong = got[got.table == "07"]
+    assert (sangong.basis == "预算").sum() == (sangong.basis == "决算").sum() == 6

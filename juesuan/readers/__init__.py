@@ -119,13 +119,19 @@ def _zip_kind(path: Path) -> str | None:
 
 def _ole_kind(path: Path) -> str:
     """An OLE compound file: an encrypted .docx/.xlsx (an EncryptedPackage stream), Word (.doc/.wps) when its
-    directory names a WordDocument stream, else by suffix (WPS Spreadsheets' .et), else Excel. Directory entry names are UTF-16LE, so the name is looked for in that form."""
+    directory names a WordDocument stream, Excel (.xls, or WPS Spreadsheets' .et) when it names a Workbook/Book
+    stream; with neither (a damaged file whose directory is lost) by its suffix, else Excel. Directory entry names
+    are UTF-16LE, so the names are looked for in that form."""
     suffixed = _OLE_SUFFIXES.get(path.suffix.lower())
     data = path.read_bytes()
     if "EncryptedPackage".encode("utf-16-le") in data and SUFFIXES.get(path.suffix.lower()) in ("docx", "xlsx"):
         return SUFFIXES[path.suffix.lower()]  # a password-protected .docx/.xlsx: its reader says so
     if "WordDocument".encode("utf-16-le") in data:
         return suffixed if suffixed in ("doc", "wps") else "doc"
+    # a directory entry's name ends in a UTF-16 NUL ("Book" alone would match Word's "Book Title" style)
+    workbook = any(f"{name}\0".encode("utf-16-le") in data for name in ("Workbook", "Book"))
+    if suffixed in ("doc", "wps") and not workbook:
+        return suffixed  # a damaged Word file: its reader says what is wrong (not "not a readable xls workbook")
     return suffixed if suffixed in ("et", "xls") else "xls"
 
 

@@ -47,6 +47,11 @@ def convert(path: Path, target: str, outdir: Path) -> Path:
     out = outdir / f"{path.stem}.{target}"
     if not out.exists():
         why = (done.stderr or done.stdout or "").strip().splitlines()
+        if why and "source file could not be loaded" in why[-1]:  # what LibreOffice says of a file it cannot open
+            kind = f"{path.suffix} file" if path.suffix else "file"
+            raise Unreadable(
+                path, f"not a readable {kind} (damaged, truncated or password-protected): LibreOffice cannot open it"
+            )
         raise Unreadable(path, f"LibreOffice could not convert it to {target}: {why[-1] if why else 'no output'}")
     return out
 
