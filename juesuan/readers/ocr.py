@@ -37,7 +37,7 @@ from ..geometry import Box, Char, Item, Settings, chars_to_lines, margin_lines
 from ..raw import Line, RawDocument
 from ..textnorm import fix_radicals
 from . import image_rules
-from .pdf import PageGlyphs, _layout, join_paragraphs
+from .pdf import PageGlyphs, _layout, join_page_paragraphs
 
 EXTRA = "pip install 'juesuan[ocr]'"
 DEFAULT_DPI = 96.0  # a picture that records no resolution: a screenshot's
@@ -338,13 +338,7 @@ def _corrected_cells(it: Item, page: int, boxes: list[Box | None]) -> tuple[tupl
 def _lines(pages: list[tuple[int, ScanPage]], settings: Settings | None) -> tuple[list[Line], list[tuple], set]:
     """Lay every page out (as the PDF reader does), each cell with its confidence and its box on the scan."""
     placed, heads = _layout([(no, sp.glyphs) for no, sp in pages], settings)
-    right: dict[int, float] = {}
-    left: dict[int, float] = {}
-    for no, it in placed:
-        if not it.is_row:
-            right[no] = max(right.get(no, 0.0), it.x1)
-            left[no] = min(left.get(no, 1e9), it.x0)
-    placed = join_paragraphs(placed, right, left)
+    placed = join_page_paragraphs(placed)
     by_no = dict(pages)
     index = {no: _ByX(sp.chars) for no, sp in pages}
     lines: list[Line] = []

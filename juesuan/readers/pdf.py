@@ -282,6 +282,17 @@ def _union(a: Box | None, b: Box | None) -> Box | None:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
+def join_page_paragraphs(placed: list[tuple[int, Item]]) -> list[tuple[int, Item]]:
+    """``join_paragraphs`` with each page's text margins taken from its own text lines."""
+    right: dict[int, float] = {}
+    left: dict[int, float] = {}
+    for no, it in placed:
+        if not it.is_row:
+            right[no] = max(right.get(no, 0.0), it.x1)
+            left[no] = min(left.get(no, 1e9), it.x0)
+    return join_paragraphs(placed, right, left)
+
+
 def join_paragraphs(
     items: list[tuple[int, Item]], right: dict[int, float], lefts: dict[int, float] | None = None
 ) -> list[tuple[int, Item]]:
@@ -427,13 +438,7 @@ def read(path: Path, settings: Settings | None = None, limits: Limits | None = N
     placed, heads = _layout(pages, settings)
     if heads:
         notes.append(("info", f"running heads left out: {', '.join(sorted(heads))[:200]}"))
-    right: dict[int, float] = {}
-    left: dict[int, float] = {}
-    for no, it in placed:
-        if not it.is_row:
-            right[no] = max(right.get(no, 0.0), it.x1)
-            left[no] = min(left.get(no, 1e9), it.x0)
-    placed = join_paragraphs(placed, right, left)
+    placed = join_page_paragraphs(placed)
     lines: list[Line] = []
     row_no: dict[int, int] = {}
     for page, it in placed:

@@ -71,6 +71,11 @@ def _line_finding(check: str, severity: str, message: str, ln: TextLine) -> dict
     return make_finding(check, severity, message, page=ln.page, evidence=ln.text)
 
 
+def _sentence_finding(check: str, severity: str, message: str, sentence, match: re.Match) -> dict:
+    """A finding about what ``match`` found in ``sentence``: the page it is printed on, the sentence as evidence."""
+    return make_finding(check, severity, message, page=sentence.page_at(match.start()), evidence=sentence.text)
+
+
 @lru_cache(maxsize=1)
 def _placeholder_words() -> re.Pattern:
     others = [w for w in words()["placeholder"] if not re.fullmatch(r"[XxＸ]+", w)]
@@ -92,12 +97,8 @@ def residue_checks(text: Text, ledger: Ledger) -> None:
     for s in text.sentences:
         for m in pattern.finditer(s.text):
             found.append(
-                make_finding(
-                    "template_residue",
-                    "error",
-                    f"the template's wording is left in: {m.group(0)!r}",
-                    page=s.page_at(m.start()),
-                    evidence=s.text,
+                _sentence_finding(
+                    "template_residue", "error", f"the template's wording is left in: {m.group(0)!r}", s, m
                 )
             )
     _report(ledger, "template_residue", found)
@@ -169,23 +170,19 @@ def year_checks(text: Text, kind: str, year: int | None, ledger: Ledger) -> None
         for m in _SELF.finditer("" if s.passage.heading else s.text):
             if int(m.group(1)) != year and not re.search(r"相比|比较|对比", s.text[m.end() : m.end() + 12]):
                 found.append(
-                    make_finding(
+                    _sentence_finding(
                         "year_mismatch",
                         "error",
                         f"the text names the report {m.group(0)!r}; the report is for {year}",
-                        page=s.page_at(m.start()),
-                        evidence=s.text,
+                        s,
+                        m,
                     )
                 )
         for m in _AS_OF.finditer(s.text):
             if int(m.group(1)) not in _allowed_years(kind, year):
                 found.append(
-                    make_finding(
-                        "year_mismatch",
-                        "error",
-                        f"a date {m.group(0)!r} outside the {year} {kind or 'report'}",
-                        page=s.page_at(m.start()),
-                        evidence=s.text,
+                    _sentence_finding(
+                        "year_mismatch", "error", f"a date {m.group(0)!r} outside the {year} {kind or 'report'}", s, m
                     )
                 )
     _report(ledger, "year_mismatch", found)
@@ -237,12 +234,12 @@ def scope_checks(text: Text, scope: str, ledger: Ledger) -> None:
         m = _SCOPE_WORDS.search(s.text)
         if m:
             found.append(
-                make_finding(
+                _sentence_finding(
                     "scope_wording",
                     "warning",
                     f"a 单位 document calls itself {m.group(0)!r} (单位{m.group(0)[2:]})",
-                    page=s.page_at(m.start()),
-                    evidence=s.text,
+                    s,
+                    m,
                 )
             )
     _report(ledger, "scope_wording", found)
@@ -253,13 +250,7 @@ def unit_checks(text: Text, ledger: Ledger) -> None:
     for s in text.sentences:
         for m in _WAN.finditer(s.text):
             found.append(
-                make_finding(
-                    "amount_unit",
-                    "warning",
-                    f"an amount without its unit: {m.group(0)!r} (万元?)",
-                    page=s.page_at(m.start()),
-                    evidence=s.text,
-                )
+                _sentence_finding("amount_unit", "warning", f"an amount without its unit: {m.group(0)!r} (万元?)", s, m)
             )
     _report(ledger, "amount_unit", found)
 
