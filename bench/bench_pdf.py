@@ -5,15 +5,15 @@
 Without --pdf it renders a synthetic document (juesuan.synth seed 0) twice, as a ruled and as a borderless PDF with
 the nine tables, one per page, and the narrative dropped, so each file is 9 table pages. Prints, in one run: seconds
 per page (the best of --runs, the methods interleaved run by run) for the pypdfium2 text read (the floor: every code,
-name and amount is in it), juesuan's PDF reader alone (read_raw, which reads a PDF in a forked child, and with
+name and amount is in it), juesuan's PDF reader alone (read_raw, which reads a PDF in the guarded reader process, and with
 isolate=False in this process), juesuan.read (reader + recognition + parsing + narrative + checks), pdfplumber
 extract_tables and camelot lattice (default and vector/split_text), the ratios to the floor, and peak Python memory
-(tracemalloc: a forked child's is not seen) for each. juesuan is measured first, before pdfplumber and camelot are
+(tracemalloc: the reader process's is not seen) for each. juesuan is measured first, before pdfplumber and camelot are
 imported (forking a process that holds them costs more); their times are scaled by the floor measured beside them. Issue 14's targets: juesuan.read within 6x the floor on
 the ruled file, within 10x on the borderless one.
 
-Times are CPU seconds of this process and its children (``cpu_seconds``: juesuan.read reads a PDF in a forked child
-of its own) unless --wall, and the best of the runs (as timeit reports): the machine is shared, and neither a process waiting for a core nor one whose caches another session
+Times are CPU seconds of this process and its children (``cpu_seconds``: juesuan.read reads a PDF in the guarded reader
+process, running or ended) unless --wall, and the best of the runs (as timeit reports): the machine is shared, and neither a process waiting for a core nor one whose caches another session
 flushed says anything about juesuan. Every juesuan.read starts with the per-text memo caches empty
 (``cold_text_caches``), so a document is not faster for having been read before in the same process; the data
 loaded once per process (catalogs, specs, gazetteer) stays loaded, as in any build.
@@ -33,10 +33,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def cpu_seconds() -> float:
-    """CPU seconds of this process and of its children that have ended: juesuan.read reads a PDF in a forked child
-    (readers.read_raw's ``isolate``), whose work ``time.process_time`` alone would not see."""
+    """CPU seconds of this process, of its children that have ended and of those still running: juesuan.read reads
+    a PDF in a guarded child process (readers.read_raw's ``isolate``, one child kept from file to file), whose work
+    ``time.process_time`` alone would not see."""
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + kids.ru_utime + kids.ru_stime
+    return time.process_time() + kids.ru_utime + kids.ru_stime + live_children_cpu()
+
+
+def live_children_cpu() -> float:
+    """CPU seconds so far of juesuan's guarded reader process, while it runs (``readers.reader_process_id``): from
+    /proc/PID/task/*/schedstat (nanoseconds; read while the reader waits for its next file, so up to date), 0 where
+    there is none. Once it has ended its time is in RUSAGE_CHILDREN."""
+    from juesuan.readers import reader_process_id
+
+    pid = reader_process_id() if hasattr(sys.modules.get("juesuan.readers"), "reader_process_id") else None
+    total = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat") if pid else ():
+        try:
+            total += int(stat.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
 
 
 def _pages(path: Path) -> int:
@@ -69,7 +86,7 @@ def juesuan_raw(path: Path) -> None:
 
 def juesuan_raw_here(path: Path) -> None:
     """The reader in this process (``isolate=False``, as a build's workers call it): the reader's own cost, without
-    the forked child and the RawDocument's trip back."""
+    the reader process and the RawDocument's trip back."""
     from juesuan.readers import read_raw
 
     read_raw(path, isolate=False)

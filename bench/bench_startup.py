@@ -61,9 +61,14 @@ def best(args: list[str], env: dict, runs: int) -> tuple[float, float]:
 _IN_PROCESS = """
 import json, resource, sys, time
 import juesuan
-def cpu():  # this process and its ended children: juesuan.read reads a PDF in a forked child
+def cpu():  # this process, its ended children and the guarded reader process (juesuan.read reads a PDF there)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + kids.ru_utime + kids.ru_stime
+    return time.process_time() + kids.ru_utime + kids.ru_stime + reader_cpu()
+def reader_cpu():  # as bench_pdf.live_children_cpu: the running reader's nanoseconds on a CPU
+    import glob
+    from juesuan import readers
+    pid = readers.reader_process_id() if hasattr(readers, "reader_process_id") else None
+    return sum(int(open(f).read().split()[0]) for f in glob.glob(f"/proc/{pid}/task/*/schedstat")) / 1e9 if pid else 0
 def cold():  # the per-text memo caches emptied, as bench_pdf.cold_text_caches does: a first read of the file
     for name, module in list(sys.modules.items()):
         for obj in list(vars(module).values()) if name.startswith("juesuan") else ():

@@ -328,10 +328,19 @@ def _show_page(doc, args) -> int:
     return 0
 
 
+def _prefetch(path: Path) -> None:
+    """A PDF or workbook starts reading in the guarded reader process now, while pandas and the pipeline import."""
+    if not path.is_dir():
+        from .readers import prefetch
+
+        prefetch(path)
+
+
 def cmd_show(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    _prefetch(path)
     import pandas as pd
 
-    path = Path(args.file)
     if path.is_dir():
         corpus = _read_folder(path, args)
         cols = ["file", "status", "kind", "year", "department", "scope", "region", "tables", "n_cells", "n_errors"]
@@ -401,9 +410,10 @@ def _write_findings(findings: pd.DataFrame, args) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    _prefetch(path)
     import pandas as pd
 
-    path = Path(args.file)
     if path.is_dir():
         corpus = _read_folder(path, args)
         documents, findings = corpus.documents, corpus.findings

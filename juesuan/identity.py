@@ -131,6 +131,12 @@ def _subject_pattern() -> re.Pattern:
     return re.compile(r"([\u4e00-\u9fff（）]{2,30}?(?:" + suffixes + "))" + _SUBJECT_TAIL)
 
 
+@lru_cache(maxsize=1)
+def _subject_end() -> re.Pattern:
+    """Where a ``_subject_pattern`` match can end: an organisation's suffix followed by the subject's tail."""
+    return re.compile("(?:" + "|".join(map(re.escape, _words()["org_suffix"])) + ")" + _SUBJECT_TAIL)
+
+
 def is_unit_name(text: str) -> bool:
     """Whether ``text`` reads as the name of a unit: 3–40 characters ending as organisations do, and neither a
     sentence, a table title nor a unit of money."""
@@ -244,16 +250,24 @@ def department_candidates(texts: list[_Text], title: list[_Text], file_name: str
     subjects = Counter()
     first: dict[str, _Text] = {}
     for t in texts[:600]:
-        for m in _subject_pattern().finditer(t.text):
-            name = _from_place(_PART.sub("", m.group(1)))
-            if is_unit_name(name):
-                subjects[name] += 1
-                first.setdefault(name, t)
+        for name in _subjects_in(t.text):
+            subjects[name] += 1
+            first.setdefault(name, t)
     out += [(n, f"text {first[n].where}") for n, _ in subjects.most_common()]
     stem = Path(file_name).stem.split("__")[-1] if file_name else ""
     if stem and (n := _name_in_title(stem)):
         out.append((n, "file name"))
     return out
+
+
+@lru_cache(maxsize=1 << 12)
+def _subjects_in(text: str) -> tuple[str, ...]:
+    """The unit names a line gives as its sentences' subject, in order (memoised: ``identify`` runs twice on a
+    document, before and after its tables are settled, and the pattern is slow)."""
+    if not _subject_end().search(text):
+        return ()  # every match ends so: most lines have no such place, and the whole pattern is slow to fail
+    names = (_from_place(_PART.sub("", m.group(1))) for m in _subject_pattern().finditer(text))
+    return tuple(name for name in names if is_unit_name(name))
 
 
 def _from_place(text: str) -> str:

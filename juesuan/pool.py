@@ -16,6 +16,7 @@ stops them.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -80,6 +81,10 @@ def _serve(conn, fn: Callable, parent: int) -> None:
     """A worker's life: run ``fn(*args)`` for each (key, args) received until None or the pipe closes."""
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the caller's handler (the CLI's raises in its main loop)
+    # the objects inherited from the parent out of the collector's sight: its full passes no longer walk (and write
+    # to, faulting in copies of) the parent's pages, only what this worker allocates
+    gc.freeze()
     while True:
         try:
             msg = conn.recv()
@@ -177,14 +182,18 @@ class Pool:
         self.workers.clear()
 
     def map(self, tasks: Iterable[tuple[object, tuple]]) -> Iterator[Outcome]:
-        queue = deque(tasks)
         try:
-            while queue or any(w.task for w in self.workers):
-                self._assign(queue)
-                yield from self._collect()
-                yield from self._police()
+            yield from self.run(tasks)
         finally:
             self.close()
+
+    def run(self, tasks: Iterable[tuple[object, tuple]]) -> Iterator[Outcome]:
+        """As ``map``, but the workers stay for the next call (``close`` stops them)."""
+        queue = deque(tasks)
+        while queue or any(w.task for w in self.workers):
+            self._assign(queue)
+            yield from self._collect()
+            yield from self._police()
 
     def _assign(self, queue: deque) -> None:
         for w in [w for w in self.workers if w.task is None and not w.proc.is_alive()]:
@@ -259,3 +268,117 @@ def run_guarded(fn: Callable, args: tuple, timeout_s: float | None, max_memory_m
     if out.lost:
         raise WorkerLost(out.lost, out.bound)
     return out.value
+
+
+def _apply(fn: Callable, args: tuple):
+    return fn(*args)
+
+
+class Guard:
+    """One guarded worker process kept for many ``run_guarded``-like calls, so that each call costs a message each
+    way instead of a fork (the copy-on-write faults of a fresh child on the parent's memory, its start and its end).
+
+    The worker is forked at the first call, with ``snapshot()`` (a dict: what the worker inherits that a call may
+    depend on, e.g. the working folder, the environment, the identity of the functions it will run) taken then; a
+    call passes ``needs`` (a dict of the same keys) and gets a fresh worker when any of them differs from the
+    snapshot. A worker that died, hung or grew past a bound costs its call (``WorkerLost``, as ``run_guarded``) and is
+    replaced at the next; one whose resident memory grew by more than ``retire_mb`` since it started, or passed half
+    the call's memory bound, is stopped after its call, so one large file does not weigh on the bound of the next. A
+    worker forked by another process (this object inherited through a fork) is never used. Calls are serialised by a
+    lock.
+    """
+
+    def __init__(self, snapshot: Callable[[], dict], retire_mb: float = 256.0):
+        self.snapshot = snapshot
+        self.retire_mb = retire_mb
+        self.lock = threading.Lock()
+        self.pool: Pool | None = None
+        self.owner = 0
+        self.state: dict = {}
+        self.base_mb = 0.0
+        self.pending: tuple | None = None  # what was submitted and not yet collected
+
+    def run(self, fn: Callable, args: tuple, timeout_s: float | None, max_memory_mb: float | None, needs: dict):
+        with self.lock:
+            if self.pending != (fn, args, timeout_s, max_memory_mb, needs) or self.owner != os.getpid():
+                self._submit(fn, args, timeout_s, max_memory_mb, needs)
+            return self._collect()
+
+    def submit(self, fn: Callable, args: tuple, timeout_s: float | None, max_memory_mb: float | None, needs: dict):
+        """Start ``fn(*args)`` in the worker and return at once: the next ``run`` with the same arguments collects
+        its result (one with others first stops the worker, leaving the result unread)."""
+        with self.lock:
+            self._submit(fn, args, timeout_s, max_memory_mb, needs)
+
+    def _submit(self, fn: Callable, args: tuple, timeout_s, max_memory_mb, needs: dict) -> None:
+        if self.pending is not None:
+            self.close()  # a result nobody asked for is still coming: the worker is busy with it
+        queue = deque([(0, (fn, args))])
+        for _ in range(2):  # a second time when the worker died before it took the task
+            pool = self._ready(needs)
+            pool.timeout_s, pool.max_memory_mb = timeout_s, max_memory_mb
+            pool._assign(queue)
+            if not queue:
+                break
+            self.close()
+        else:
+            raise WorkerLost("the process reading this file could not be started")
+        self.pending = (fn, args, timeout_s, max_memory_mb, needs)
+
+    def _collect(self):
+        try:
+            outs = list(self.pool.run([]))
+        except BaseException:  # Ctrl-C while the worker reads: it cannot be trusted with the next call
+            self.close()
+            raise
+        finally:
+            self.pending = None
+        if not outs:  # not expected: the task was sent and nothing came back or died
+            self.close()
+            raise WorkerLost("the process reading this file was lost")
+        (out,) = outs
+        if out.lost:
+            raise WorkerLost(out.lost, out.bound)
+        self._maybe_retire(out.pid, self.pool.max_memory_mb)
+        return out.value
+
+    def _ready(self, needs: dict) -> Pool:
+        pool = self.pool
+        if pool is not None and self.owner != os.getpid():
+            pool.workers.clear()  # inherited from the process that forked this one: its worker is not ours
+            pool = self.pool = None
+        alive = pool is not None and pool.workers and pool.workers[0].proc.is_alive()
+        if alive and all(self.state.get(k, _MISSING) == v for k, v in needs.items()):
+            return pool
+        self.close()
+        self.pool = Pool(1, _apply)
+        self.owner = os.getpid()
+        self.state = self.snapshot()
+        worker = self.pool._spawn()
+        self.base_mb = rss_mb(worker.proc.pid) or 0.0
+        return self.pool
+
+    def _maybe_retire(self, pid: int, max_memory_mb: float | None) -> None:
+        """Stop a worker that kept more than ``retire_mb`` of what its last call took, or half its memory bound."""
+        mb = rss_mb(pid)
+        if mb is None:
+            return
+        if mb - self.base_mb > self.retire_mb or (max_memory_mb is not None and mb > max_memory_mb / 2):
+            self.close()
+
+    def pid(self) -> int | None:
+        """The worker's process id while it runs in this process's care, else None."""
+        pool = self.pool
+        if pool is None or self.owner != os.getpid() or not pool.workers or not pool.workers[0].proc.is_alive():
+            return None
+        return pool.workers[0].proc.pid
+
+    def close(self) -> None:
+        """Stop the worker (the next call starts another)."""
+        if self.pool is not None and self.owner == os.getpid():
+            self.pool.close()
+        self.pool = None
+        self.pending = None
+
+
+_MISSING = object()

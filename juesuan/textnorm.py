@@ -126,6 +126,8 @@ _RADICALS = {
     "⻲": "亀",
 }
 _RADICAL_TABLE = str.maketrans(_RADICALS)
+# any character the table maps: most texts have none, and finding that is cheaper than translating them
+_RADICAL_CHAR = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_RADICAL_TABLE)) + "]")
 
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _HALF_TO_FULL_BRACKETS = str.maketrans({"(": "（", ")": "）"})
@@ -174,7 +176,7 @@ def is_colnum_row(texts: Iterable[str | None]) -> bool:
 
 def fix_radicals(text: str) -> str:
     """Map CJK radical code points to the ideographs they stand for."""
-    return text.translate(_RADICAL_TABLE)
+    return text.translate(_RADICAL_TABLE) if _RADICAL_CHAR.search(text) else text
 
 
 def squash(text: str) -> str:
@@ -197,7 +199,8 @@ def clean_name(text: str | None) -> str:
 
 
 def _clean(text: str) -> str:
-    return squash(fix_radicals(text)).translate(_HALF_TO_FULL_BRACKETS)
+    text = squash(fix_radicals(text))
+    return text.translate(_HALF_TO_FULL_BRACKETS) if "(" in text or ")" in text else text
 
 
 _clean_short = lru_cache(maxsize=1 << 16)(_clean)  # as squash: names and lines are cleaned again by every step
@@ -304,12 +307,18 @@ def to_simplified(text: str | None) -> str:
     """Traditional characters to simplified (OpenCC t2s); simplified text passes unchanged."""
     if not text:
         return ""
-    return _t2s_short(text) if len(text) <= 64 else _t2s().convert(text)
+    return _t2s_short(text) if len(text) <= 64 else _t2s_long(text)
 
 
 @lru_cache(maxsize=1 << 14)
 def _t2s_short(text: str) -> str:
     # names and places are converted again for every candidate the identity weighs (regions.region_of)
+    return _t2s().convert(text)
+
+
+@lru_cache(maxsize=128)
+def _t2s_long(text: str) -> str:
+    # a document's opening text is asked three times whether it is traditional (identity.simplified, per identify)
     return _t2s().convert(text)
 
 

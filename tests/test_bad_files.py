@@ -212,6 +212,7 @@ def _in_child(fn) -> tuple[int, float, object]:
     import resource
 
     from juesuan.pool import rss_mb
+    from juesuan.readers import stop_reader_process
 
     r, w = os.pipe()
     pid = os.fork()
@@ -222,6 +223,7 @@ def _in_child(fn) -> tuple[int, float, object]:
             result = fn()
         except BaseException as err:  # noqa: BLE001 - reported to the parent
             result = ["raised", type(err).__name__, str(err)]
+        stop_reader_process()  # the guarded reader's peak is counted in RUSAGE_CHILDREN once it has ended
         peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         os.write(w, json.dumps([result, peak / 1024 - base]).encode())
         os._exit(0)

@@ -27,6 +27,7 @@ _HAS_MONEY = re.compile(r"\d\s*(?:万元|元|%|％)")
 _CITATION_MARK = re.compile(r"[(（]\s*\d{0,3}\s*[类款项]\s*[)）]|[(（]2\d{2}(?:\d{2}){0,2}[)）]")
 # Characters a text layer or a web page leaves in words: soft hyphens (&shy;), zero-width spaces and joiners.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE_CHAR = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _MINUS = {"−": "-", "－": "-", "–": "-"}
 
 # Sections whose headings say what fund or topic their sentences speak of (see ``scope_of``).
@@ -89,7 +90,9 @@ def clean_line(text: str) -> str:
     dropped, whitespace removed (letter-spaced words and numbers: "收 入 总 计", "1 026.81")."""
     if "&" in text:
         text = html.unescape(text)
-    return squash(_BOOKMARK.sub("", text.translate(_INVISIBLE)))
+    if _INVISIBLE_CHAR.search(text):
+        text = text.translate(_INVISIBLE)
+    return squash(_BOOKMARK.sub("", text) if "[bookmark:" in text else text)
 
 
 def is_heading(s: str) -> bool:
@@ -140,18 +143,33 @@ def lines_to_paragraphs(lines: list[Line]) -> list[Paragraph]:
     return out
 
 
+class _CharMap(dict):
+    """code point → its character NFKC'd, radicals mapped, minus signs made "-" (itself where NFKC gives several),
+    filled as characters are met: ``str.translate`` then maps a run of text in one call."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        m = _MINUS.get(c) or unicodedata.normalize("NFKC", fix_radicals(c))
+        self[code] = out = m if len(m) == 1 else c
+        return out
+
+
+_CHARS = _CharMap()
+# characters normalise drops: quotes, and "、" between 收/入 and 支 ("收、支总计"; "收入、支出预算总计" in 江苏)
+_DROPPED = re.compile("[" + re.escape("".join(sorted(QUOTES))) + "]|(?<=[收入])、(?=支)")
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
     """NFKC per character (full/half width), radicals mapped, quotes dropped, "收入、支出" → "收入支出", minus signs
-    made "-"; returns the text and, for each of its characters, the offset of the printed one."""
+    made "-"; returns the text and, for each of its characters, the offset of the printed one. Each character maps
+    to one (``_CharMap``), so the text between dropped characters is translated whole and its offsets are a range."""
     chars: list[str] = []
     index: list[int] = []
-    n = len(text)
-    for i, c in enumerate(text):
-        if c in QUOTES:
-            continue
-        if c == "、" and 0 < i < n - 1 and text[i + 1] == "支" and text[i - 1] in "收入":
-            continue  # 收、支总计; 收入、支出预算总计 (江苏)
-        m = _MINUS.get(c) or unicodedata.normalize("NFKC", fix_radicals(c))
-        chars.append(m if len(m) == 1 else c)
-        index.append(i)
+    start = 0
+    for m in _DROPPED.finditer(text):
+        chars.append(text[start : m.start()].translate(_CHARS))
+        index.extend(range(start, m.start()))
+        start = m.end()
+    chars.append(text[start:].translate(_CHARS))
+    index.extend(range(start, len(text)))
     return "".join(chars), index

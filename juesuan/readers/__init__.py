@@ -7,11 +7,13 @@ one module and one entry here.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib
 import inspect
 import os
 import stat
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import FileMissing, JuesuanError, Unreadable, UnsupportedFormat
 from ..limits import LimitExceeded, Limits, check_file, resolve
-from ..pool import FORK_OK, WorkerLost, run_guarded
+from ..pool import FORK_OK, Guard, WorkerLost
 from ..raw import RawDocument
 
 if TYPE_CHECKING:
@@ -176,8 +178,10 @@ def read_raw(
     ``limits`` (default ``Limits.from_env()``): the bounds checked before the reader runs (``juesuan.limits``).
     ``settings``: the page-layout tolerances of the geometry readers (PDF, OCR; ``juesuan.geometry.Settings``),
     default ``Settings()``; the other readers have no such tolerances.
-    ``isolate``: read in a child process of its own, so that an abort in a native reader library, a hang past
-    ``limits.timeout_s`` or memory past ``limits.max_memory_mb`` cannot take this process down. The default
+    ``isolate``: read in a guarded child process, so that an abort in a native reader library, a hang past
+    ``limits.timeout_s`` or memory past ``limits.max_memory_mb`` cannot take this process down (one child serves
+    file after file, ``pool.Guard``: a new one after a crash, a bound passed, or a change in what it inherited;
+    ``stop_reader_process`` ends it). The default
     (None) isolates the native formats (``NATIVE``) where processes can be forked cheaply and this process runs a
     single thread and may have children (forking a threaded process, e.g. a notebook kernel, risks deadlocks, and a
     pool's daemonic worker may not fork: there only the pre-checks apply); a build's worker processes pass False,
@@ -197,8 +201,7 @@ def read_raw(
     if not isolate:
         return _reader_call(fmt, p, limits, settings)
     try:
-        args = (fmt, p, limits, settings)
-        status, value = run_guarded(_read_carried, args, limits.timeout_s, limits.max_memory_mb)
+        status, value = _guarded_read(fmt, p, limits, settings)
     except WorkerLost as lost:
         if lost.bound:
             raise LimitExceeded(p, str(lost), lost.bound) from None
@@ -206,6 +209,66 @@ def read_raw(
     if status == "error":
         raise _uncarry(value)
     return value
+
+
+def _fork_state() -> dict:
+    """What the guarded reader process inherits that a read depends on: the working folder (relative paths), the
+    environment (the bounds, the OCR settings) and which reader function each imported reader module holds (one
+    imported, registered or replaced after the process started is not in it)."""
+    state = {"cwd": os.getcwd(), "env": tuple(os.environ.items())}
+    for module in set(READERS.values()):
+        if module in sys.modules:
+            state[module] = id(getattr(sys.modules[module], "read", None))
+    return state
+
+
+# one reader process reused from file to file (forked at the first guarded read, again after a crash or a change),
+# stopped at exit before multiprocessing's own exit handler would terminate it (atexit runs the last registered first)
+_GUARD = Guard(_fork_state)
+atexit.register(_GUARD.close)
+
+
+def _guarded_call(fmt: str, p: Path, limits: Limits, settings: Settings | None = None) -> tuple:
+    """The guarded reader's task for this file: (function, arguments, time bound, memory bound, what the process
+    must have inherited). The file's identity is among the arguments: a prefetched read of a file changed since
+    is not used."""
+    reader = get_reader(fmt)  # imported here, so the reader process (forked next, if need be) holds it
+    needs = {"cwd": os.getcwd(), "env": tuple(os.environ.items()), READERS[fmt]: id(reader)}
+    st = p.stat()
+    args = (fmt, p, limits, settings, (st.st_ino, st.st_size, st.st_mtime_ns))
+    return _read_carried, args, limits.timeout_s, limits.max_memory_mb, needs
+
+
+def _guarded_read(fmt: str, p: Path, limits: Limits, settings: Settings | None = None) -> tuple[str, object]:
+    return _GUARD.run(*_guarded_call(fmt, p, limits, settings))
+
+
+def prefetch(path: str | Path, limits: Limits | None = None) -> None:
+    """Start reading ``path`` in the guarded reader process and return at once, so that what the caller does next
+    (``juesuan show``: importing pandas and the pipeline) overlaps the read; the next ``read_raw`` of the same path
+    with the same bounds collects it. Does nothing where ``read_raw`` would not isolate the file, and says nothing
+    of a bad file (``read_raw`` will)."""
+    p = Path(path)
+    try:
+        _check_path(p)
+        limits = resolve(limits)
+        fmt = detect_format(p)
+        check_file(p, fmt, limits)
+        if fmt in NATIVE and _can_fork():
+            _GUARD.submit(*_guarded_call(fmt, p, limits))
+    except (JuesuanError, OSError, WorkerLost):
+        return
+
+
+def stop_reader_process() -> None:
+    """End the guarded reader process, if one runs (the next guarded read starts another). It also ends with this
+    process; a test that measures the reader's peak memory ends it first, so that its usage is counted."""
+    _GUARD.close()
+
+
+def reader_process_id() -> int | None:
+    """The process id of the guarded reader process while one runs (benches read its CPU time), else None."""
+    return _GUARD.pid()
 
 
 def _can_fork() -> bool:
@@ -263,7 +326,9 @@ def _reader_call(fmt: str, p: Path, limits: Limits, settings: Settings | None = 
     return reader(p, **kwargs)
 
 
-def _read_carried(fmt: str, p: Path, limits: Limits, settings: Settings | None = None) -> tuple[str, object]:
+def _read_carried(
+    fmt: str, p: Path, limits: Limits, settings: Settings | None = None, _identity: tuple = ()
+) -> tuple[str, object]:
     """What the guarded child runs: the RawDocument, or the JuesuanError as (class name, path, problem, bound)."""
     try:
         return "ok", _reader_call(fmt, p, limits, settings)

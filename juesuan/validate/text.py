@@ -27,6 +27,7 @@ from ..textnorm import ORD_DIGIT, ORD_PAREN, ORD_WORD, ORDINAL, PART, TO_WANYUAN
 _WIDE = {chr(c): chr(c - 0xFEE0) for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _WIDE["％"] = "%"
 _WIDE_TABLE = str.maketrans(_WIDE)
+_WIDE_CHAR = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_WIDE_TABLE)) + "]")  # one the table maps
 _LEADERS = re.compile(r"[.…·．\-_—]{4,}\s*\d*$")
 # "3." is an ordinal unless a decimal follows ("1.5%"); "4．2025年…" and "1. 2025年…" (the space squashed out) are
 # ordinals before a year
@@ -41,7 +42,8 @@ _HEADING_MAX = 40
 
 def normalise(text: str) -> str:
     """A printed line as the checks read it: whitespace out, radicals mapped, full-width digits/letters/% half width."""
-    return squash(fix_radicals(_BOOKMARK.sub("", text))).translate(_WIDE_TABLE)
+    text = squash(fix_radicals(_BOOKMARK.sub("", text) if "[bookmark:" in text else text))
+    return text.translate(_WIDE_TABLE) if _WIDE_CHAR.search(text) else text
 
 
 def _balanced(s: str) -> bool:
