@@ -304,6 +304,48 @@ print("survived")
     assert r.returncode == 0 and "survived" in r.stdout, r.stderr[-2000:]
 
 
+def test_a_precheck_that_aborts_cannot_take_the_caller_down(tmp_path):
+    """check_pdf opens the file with pdfium before any reader runs: a crash at open must fail that file only, as a
+    crash in the reader does (the pre-checks of an isolated format run in the guarded reader process)."""
+    import subprocess
+    import sys
+
+    from juesuan.pool import FORK_OK
+
+    if not FORK_OK:
+        pytest.skip("guarded readers need fork")
+    script = f"""
+import faulthandler, os, pathlib
+import juesuan.limits as limits
+import juesuan.readers as readers
+from juesuan.errors import Unreadable
+from juesuan.testing import render
+from juesuan.testing.synth import make_document
+faulthandler.disable()
+tmp = pathlib.Path({str(tmp_path)!r})
+good = render.to_pdf(make_document(seed=2), tmp / "good.pdf", ruled=True)
+bad = tmp / "bad.pdf"
+bad.write_bytes(good.read_bytes())
+real = limits.PRECHECKS["pdf"]
+def crash_on_bad(path, lim):
+    if path.name == "bad.pdf":
+        os.abort()  # as pdfium would on a hostile file
+    for check in real:
+        check(path, lim)
+limits.PRECHECKS["pdf"] = (crash_on_bad,)
+try:
+    readers.read_raw(bad)
+    raise SystemExit("no error")
+except Unreadable as err:
+    assert "died (SIGABRT" in err.problem, err.problem
+assert readers.read_raw(good).lines, "the next file reads"
+print("survived")
+"""
+    root = Path(__file__).resolve().parents[1]
+    r = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "survived" in r.stdout, r.stderr[-2000:]
+
+
 def test_a_stale_pdfium_error_does_not_reach_a_later_file(tmp_path):
     """pdfium's last error is global: after an encrypted PDF, a PDF without pages must not be called encrypted."""
     encrypted_pdf(tmp_path / "locked.pdf")

@@ -195,11 +195,12 @@ def read_raw(
     _check_path(p)
     limits = resolve(limits)
     fmt = detect_format(p)
-    check_file(p, fmt, limits)
     if isolate is None:
         isolate = fmt in NATIVE and _can_fork()
     if not isolate:
+        check_file(p, fmt, limits)
         return _reader_call(fmt, p, limits, settings)
+    # isolated, the pre-checks run in the guarded process too: check_pdf opens the file with pdfium
     try:
         status, value = _guarded_read(fmt, p, limits, settings)
     except WorkerLost as lost:
@@ -253,8 +254,7 @@ def prefetch(path: str | Path, limits: Limits | None = None) -> None:
         _check_path(p)
         limits = resolve(limits)
         fmt = detect_format(p)
-        check_file(p, fmt, limits)
-        if fmt in NATIVE and _can_fork():
+        if fmt in NATIVE and _can_fork():  # the guarded task runs the pre-checks
             _GUARD.submit(*_guarded_call(fmt, p, limits))
     except (JuesuanError, OSError, WorkerLost):
         return
@@ -329,8 +329,11 @@ def _reader_call(fmt: str, p: Path, limits: Limits, settings: Settings | None = 
 def _read_carried(
     fmt: str, p: Path, limits: Limits, settings: Settings | None = None, _identity: tuple = ()
 ) -> tuple[str, object]:
-    """What the guarded child runs: the RawDocument, or the JuesuanError as (class name, path, problem, bound)."""
+    """What the guarded child runs: the pre-checks (pdfium opens the file in check_pdf: a crash there must not take
+    the caller down either), then the reader; the RawDocument, or the JuesuanError as (class name, path, problem,
+    bound)."""
     try:
+        check_file(p, fmt, limits)
         return "ok", _reader_call(fmt, p, limits, settings)
     except JuesuanError as err:
         return "error", (type(err).__name__, err.path, err.problem, getattr(err, "bound", ""))
