@@ -23,6 +23,7 @@ Each of these tuples is either empty (the reader does not know) or as long as ``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, origin at the page's top-left
 
@@ -44,9 +45,9 @@ class Line:
     columns: tuple[int, ...] = ()
     confidence: tuple[float | None, ...] = ()
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The line's text: its non-empty cells joined by a space."""
+        """The line's text: its non-empty cells joined by a space (made once: every stage asks for it)."""
         return " ".join(c for c in self.cells if c)
 
     def box(self, i: int) -> Box | None:

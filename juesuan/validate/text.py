@@ -171,20 +171,28 @@ def heading_endings() -> tuple[str, ...]:
 
 def _passages(lines: list[TextLine]) -> list[Passage]:
     out: list[Passage] = []
+    parts: list[list[str]] = []  # each passage's line texts, joined once at the end (not += per line: quadratic)
     current: Passage | None = None
+    size = 0
     for ln in lines:
         if ln.heading:
             out.append(Passage(ln.text, [(0, ln.page, ln.line)], heading=True))
+            parts.append([ln.text])
             current = None
             continue
         if current is not None and not _LIST_START.match(ln.text):
-            current.starts.append((len(current.text), ln.page, ln.line))
-            current.text += ln.text
+            current.starts.append((size, ln.page, ln.line))
+            parts[-1].append(ln.text)
+            size += len(ln.text)
         else:
-            current = Passage(ln.text, [(0, ln.page, ln.line)])
+            current = Passage("", [(0, ln.page, ln.line)])
             out.append(current)
+            parts.append([ln.text])
+            size = len(ln.text)
         if ln.text.endswith(_ENDS_SENTENCE):
             current = None
+    for passage, texts in zip(out, parts):
+        passage.text = "".join(texts)
     return out
 
 
