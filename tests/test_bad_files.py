@@ -278,20 +278,14 @@ def test_a_reader_that_aborts_the_process_fails_its_file_only(tmp_path):
 import faulthandler, pathlib
 import juesuan.readers as readers
 from juesuan.corpus import read_all
-from juesuan.errors import Unreadable
 from juesuan.testing.synth import make_document, to_text
-readers.READERS["boom"] = "tests.aborting_reader"
-readers.SUFFIXES[".boom"] = "boom"
-readers.NATIVE = readers.NATIVE | {{"boom"}}
+from tests.aborting_reader import assert_reader_died, register
+register(readers)
 faulthandler.disable()
 tmp = pathlib.Path({str(tmp_path)!r})
 path = tmp / "table.boom"
 path.write_bytes(b"anything")
-try:
-    readers.read_raw(path)
-    raise SystemExit("no error")
-except Unreadable as err:
-    assert "died (SIGABRT" in err.problem, err.problem
+assert_reader_died(readers, path)
 (tmp / "good.txt").write_text(to_text(make_document(seed=3)), encoding="utf-8")
 for workers in (1, 2):
     c = read_all(tmp, workers=workers, cache=False)

@@ -117,7 +117,6 @@ def test_a_submitted_call_runs_at_once_and_the_next_run_collects_it():
 _SCRIPT = """
 import faulthandler, os, pathlib, sys
 import juesuan.readers as readers
-from juesuan.errors import Unreadable
 faulthandler.disable()
 pdfs = [pathlib.Path(p) for p in sys.argv[1:3]]
 first = readers.read_raw(pdfs[0])
@@ -125,16 +124,11 @@ reader = readers.reader_process_id()
 assert reader and reader != os.getpid()
 assert readers.read_raw(pdfs[1]).lines == readers.read_raw(pdfs[1], isolate=False).lines
 assert readers.reader_process_id() == reader, "the reader process was not reused"
-readers.READERS["boom"] = "tests.aborting_reader"
-readers.SUFFIXES[".boom"] = "boom"
-readers.NATIVE = readers.NATIVE | {"boom"}
+from tests.aborting_reader import assert_reader_died, register
+register(readers)
 boom = pathlib.Path(sys.argv[3]) / "table.boom"
 boom.write_bytes(b"anything")
-try:
-    readers.read_raw(boom)
-    raise SystemExit("no error")
-except Unreadable as err:
-    assert "died (SIGABRT" in err.problem, err.problem
+assert_reader_died(readers, boom)
 assert readers.read_raw(pdfs[0]).lines == first.lines
 assert readers.reader_process_id() not in (reader, None)
 # a read started ahead (juesuan show) is collected by the read of that file, unless the file changed meanwhile
