@@ -99,19 +99,7 @@ def test_image_only_pdf_asks_for_ocr(tmp_path):
 
 def test_zero_pages_pdf_is_unreadable(tmp_path):
     path = tmp_path / "nopages.pdf"
-    # a syntactically valid PDF whose page tree is empty
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    zero_pages(path)  # a syntactically valid PDF whose page tree is empty
     with pytest.raises(Unreadable) as err:
         read_raw(path)
     _assert_names_file(err.value, path)
