@@ -120,6 +120,12 @@ def _words() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
 
 
+def org_suffixes() -> tuple[str, ...]:
+    """How the name of a department or unit ends (局, 委员会, 大学, 幼儿园 …), longest first: data/identity_words.csv,
+    the one list that identity, the table titles and the name checks share."""
+    return _words()["org_suffix"]
+
+
 @lru_cache(maxsize=1)
 def _org_pattern() -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, _words()["org_suffix"])) + ")$")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..raw import Line
 from ..textnorm import CN_NUMERAL, ORD_PAREN, PAGE_NUMBER, PART, clean_name, match_key, squash, strip_ordinal
@@ -41,11 +42,18 @@ _EMPTY_NOTE = re.compile(
 # A title may carry the year or the department in front ("株洲市石峰区医疗保障局2021年度收入决算表", "2025年部门…");
 # any other prefix changes the meaning ("政府采购支出预算表" is not 支出预算表, "财政拨款支出…" not "支出…").
 _MAX_TITLE_PREFIX = 30
-# a department or unit named before a title ends like one (局, 委员会, 大学, 医院, 幼儿园, 妇联 …), perhaps with 本级
-_TITLE_PREFIX = re.compile(
-    r"^(?:\d{4}年度?)?(?:[\u4e00-\u9fff（）]{0,25}?(?:局|委员会|委|办公室|办公厅|办|院|厅|中心|所|站|处|部|队|校|馆|会|社|署|"
-    r"政府|街道办事处|镇|乡|部门|单位|学|园|场|台|团|联|协|宫|库|集团|公司)(?:本级)?)?(?:\d{4}年度?)?(?:部门|单位)?$"
-)
+
+
+@lru_cache(maxsize=1)
+def _title_prefix() -> re.Pattern:
+    """A department or unit named before a title: a year, a name ending like one (identity's organisation suffixes:
+    局, 委员会, 大学, 幼儿园, 妇联 …) perhaps marked 本级, a year, 部门/单位."""
+    from ..identity import org_suffixes
+
+    ends = "|".join(map(re.escape, (*org_suffixes(), "部门", "单位")))
+    return re.compile(
+        rf"^(?:\d{{4}}年度?)?(?:[\u4e00-\u9fff（）]{{0,25}}?(?:{ends})(?:本级)?)?(?:\d{{4}}年度?)?(?:部门|单位)?$"
+    )
 
 
 @dataclass
@@ -125,7 +133,7 @@ def match_title(text: str) -> TitleMatch | None:
         return key == tkey or (
             key.endswith(tkey)
             and len(key) - len(tkey) <= _MAX_TITLE_PREFIX
-            and bool(_TITLE_PREFIX.match(key[: -len(tkey)]))
+            and bool(_title_prefix().match(key[: -len(tkey)]))
         )
 
     def found(tkey: str, table: str, kind: str, score: float) -> TitleMatch:

@@ -25,6 +25,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ..departments import normalise_department
+from ..identity import org_suffixes
 from .ledger import Ledger, make_finding
 from .text import Text, TextLine
 from .vocab import alternation, words
@@ -42,21 +43,6 @@ _SELF = re.compile(
 )
 _SCOPE_WORDS = re.compile(r"部门(?:预算|决算)(?!(?:支出)?经济分类)")
 _WAN = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?万(?=[（(，,。；;、）)])")
-_ORG_SUFFIXES = (
-    "人民政府",
-    "街道办事处",
-    "办事处",
-    "委员会",
-    "办公厅",
-    "办公室",
-    "检察院",
-    "法院",
-    "局",
-    "委",
-    "厅",
-    "院",
-    "办",
-)
 
 
 def _report(ledger: Ledger, check: str, found: list[dict], **scope) -> None:
@@ -189,7 +175,7 @@ def year_checks(text: Text, kind: str, year: int | None, ledger: Ledger) -> None
 
 
 def _suffix_of(name: str) -> str:
-    return next((x for x in _ORG_SUFFIXES if name.endswith(x)), "")
+    return next((x for x in org_suffixes() if name.endswith(x)), "")
 
 
 def _is_abbreviation(short: str, name: str) -> bool:
