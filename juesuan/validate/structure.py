@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..tables import ParsedTable
 from ..tables.spec import title_index
@@ -141,16 +141,14 @@ class _Structure:
         self.titles = [ln for ln in text.lines if _is_table_title(ln) and id(ln) not in toc]
         self.title_keys = [title_key(ln.text) for ln in self.titles]
         self.families = {k.split("_")[0] for k in parsed}
-        self._has_narrative: bool | None = None
 
+    @cached_property
     def has_narrative(self) -> bool:
         """The file carries a 情况说明 (a tables-only file, published apart from its narrative, does not)."""
-        if self._has_narrative is None:
-            lines = self.text.lines
-            self._has_narrative = bool(_NARRATIVE_TITLE.search("".join(ln.text for ln in lines))) and (
-                sum(len(ln.text) for ln in lines if not ln.heading) >= 1500
-            )
-        return self._has_narrative
+        lines = self.text.lines
+        return bool(_NARRATIVE_TITLE.search("".join(ln.text for ln in lines))) and (
+            sum(len(ln.text) for ln in lines if not ln.heading) >= 1500
+        )
 
     def printed(self, t: LayoutTable) -> bool:
         if any(f in self.families for f in t.families):
@@ -276,7 +274,7 @@ def empty_checks(s: _Structure, ledger: Ledger) -> None:
         nonzero = [c for c in table.cells if c.get("value") not in (None, 0, 0.0)]
         if table.empty:
             said = note or _said_in_narrative(table.table.split("_")[0], s.text)
-            if not said and not s.has_narrative():
+            if not said and not s.has_narrative:
                 # 江苏 publishes its tables and its 情况说明 as two files: the reason is in the other one
                 ledger.not_checked(
                     "empty_table_unexplained",
@@ -378,7 +376,7 @@ def section_checks(s: _Structure, kind: str, year: int | None, ledger: Ledger) -
     if not wanted:
         ledger.not_checked("section_missing", f"no sections listed for the {layout or kind} layout")
         return
-    if not s.has_narrative():
+    if not s.has_narrative:
         ledger.not_checked("section_missing", "the document has no 情况说明 (a tables-only file or another report)")
         return
     headings = [ln.text for ln in s.text.lines if ln.heading]
