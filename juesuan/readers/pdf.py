@@ -131,6 +131,50 @@ _MATRIX = struct.Struct("6f")  # FS_MATRIX: a, b, c, d, e, f
 _SKIP = frozenset(chr(u) for u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B, 0xFFFE, 0))
 
 
+# pypdfium2's bindings declare typed pointers (LP_struct_…) as arguments and results, and ctypes converts and checks
+# each one per call: for the calls made per glyph, per page object and per path segment that conversion was about
+# a third of each call. The same C functions, called through prototypes of plain addresses (c_void_p, ints), give
+# the same results; only these hot calls are re-declared, everything else goes through pypdfium2 as published.
+_VP, _INT, _UINT = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
+_PLAIN: dict[str, tuple] = {
+    "FPDFText_GetLooseCharBox": (_INT, _VP, _INT, _VP),
+    "FPDFPage_CountObjects": (_INT, _VP),
+    "FPDFPage_GetObject": (_VP, _VP, _INT),
+    "FPDFFormObj_CountObjects": (_INT, _VP),
+    "FPDFFormObj_GetObject": (_VP, _VP, _UINT),
+    "FPDFPageObj_GetType": (_INT, _VP),
+    "FPDFPageObj_GetMatrix": (_INT, _VP, _VP),
+    "FPDFPath_GetDrawMode": (_INT, _VP, _VP, _VP),
+    "FPDFPageObj_GetStrokeColor": (_INT, _VP, _VP, _VP, _VP, _VP),
+    "FPDFPageObj_GetFillColor": (_INT, _VP, _VP, _VP, _VP, _VP),
+    "FPDFPath_CountSegments": (_INT, _VP),
+    "FPDFPath_GetPathSegment": (_VP, _VP, _INT),
+    "FPDFPathSegment_GetPoint": (_INT, _VP, _VP, _VP),
+    "FPDFPathSegment_GetType": (_INT, _VP),
+    "FPDFPathSegment_GetClose": (_INT, _VP),
+}
+_plain_cache: dict[str, object] = {}
+
+
+def _plain(name: str):
+    """pdfium's function ``name`` taking and giving plain addresses (see ``_PLAIN``), made once per process."""
+    fn = _plain_cache.get(name)
+    if fn is None:
+        import pypdfium2.raw as R
+
+        typed = getattr(R, name)
+        fn = type(typed)(ctypes.cast(typed, ctypes.c_void_p).value)  # same calling convention, same address
+        fn.restype, *args = _PLAIN[name]
+        fn.argtypes = tuple(args)
+        _plain_cache[name] = fn
+    return fn
+
+
+def _address(obj) -> int:
+    """The address a typed pypdfium2 handle points at."""
+    return ctypes.cast(obj, ctypes.c_void_p).value or 0
+
+
 def _page_text(textpage, n: int) -> str:
     """The page's characters, one per character index: one pdfium call for the whole page (FFI calls were most of
     the reader's time); pdfium gives one UTF-16 unit per index, so a character outside the BMP shifts the string,
@@ -148,10 +192,11 @@ def page_chars(textpage, frame: Frame) -> tuple[list[Char], int]:
     """The visible characters of a page, top-down coordinates; also the count of character indexes."""
     import pypdfium2.raw as R
 
-    raw = textpage.raw
-    n = R.FPDFText_CountChars(raw)
+    n = R.FPDFText_CountChars(textpage.raw)
+    raw = _address(textpage.raw)
     rect = R.FS_RECTF()
-    get_box = R.FPDFText_GetLooseCharBox
+    box_at = ctypes.addressof(rect)
+    get_box = _plain("FPDFText_GetLooseCharBox")
     read_rect = _RECTF.unpack_from  # FS_RECTF's four floats in one call, not four ctypes attribute reads
     corners = frame.corners
     out: list[Char] = []
@@ -160,7 +205,7 @@ def page_chars(textpage, frame: Frame) -> tuple[list[Char], int]:
     text = _page_text(textpage, n)
     fixed = fix_radicals(text)  # radicals map one character to one (textnorm), so indexes stay
     for i, ch in enumerate(text):
-        if ch in _SKIP or not get_box(raw, i, rect):
+        if ch in _SKIP or not get_box(raw, i, box_at):
             continue
         r_left, r_top, r_right, r_bottom = read_rect(rect)  # PDF user space, y up
         xa, ya, xb, yb = corners(r_left, r_bottom, r_right, r_top)
@@ -194,11 +239,19 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
     fm = R.FS_MATRIX()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     cr, cg, cb, ca = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    obj_type, get_matrix = R.FPDFPageObj_GetType, R.FPDFPageObj_GetMatrix
+    at = ctypes.addressof
+    fm_at, fill_at, stroke_at = at(fm), at(fill), at(stroke)
+    colour_at = (at(cr), at(cg), at(cb), at(ca))
+    obj_type, get_matrix = _plain("FPDFPageObj_GetType"), _plain("FPDFPageObj_GetMatrix")
+    draw_mode, stroke_colour, fill_colour = (
+        _plain("FPDFPath_GetDrawMode"),
+        _plain("FPDFPageObj_GetStrokeColor"),
+        _plain("FPDFPageObj_GetFillColor"),
+    )
     image, path, form = R.FPDF_PAGEOBJ_IMAGE, R.FPDF_PAGEOBJ_PATH, R.FPDF_PAGEOBJ_FORM
 
     def visible(getter, obj) -> bool:
-        if not getter(obj, cr, cg, cb, ca):
+        if not getter(obj, *colour_at):
             return True
         return ca.value > 0 and not (cr.value > 240 and cg.value > 240 and cb.value > 240)
 
@@ -213,20 +266,20 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
             if kind != path and kind != form:
                 continue  # text objects, most of a page's objects
             m = (1, 0, 0, 1, 0, 0)
-            if get_matrix(obj, fm):
+            if get_matrix(obj, fm_at):
                 m = _MATRIX.unpack_from(fm)  # a, b, c, d, e, f in one call
             m = _matrix_mul(m, outer)
             if kind == form:
-                walk(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, obj, m)
+                walk(_plain("FPDFFormObj_CountObjects"), _plain("FPDFFormObj_GetObject"), obj, m)
                 continue
-            R.FPDFPath_GetDrawMode(obj, fill, stroke)
-            stroked = bool(stroke.value) and visible(R.FPDFPageObj_GetStrokeColor, obj)
-            filled = bool(fill.value) and visible(R.FPDFPageObj_GetFillColor, obj)
+            draw_mode(obj, fill_at, stroke_at)
+            stroked = bool(stroke.value) and visible(stroke_colour, obj)
+            filled = bool(fill.value) and visible(fill_colour, obj)
             if stroked or filled:
                 for pts in _subpaths(obj, m, frame):
                     rules.extend(path_to_rules(pts, stroked, settings))
 
-    walk(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page.raw, (1, 0, 0, 1, 0, 0))
+    walk(_plain("FPDFPage_CountObjects"), _plain("FPDFPage_GetObject"), _address(page.raw), (1, 0, 0, 1, 0, 0))
     return rules, images
 
 
@@ -235,14 +288,16 @@ def _subpaths(obj, m, frame: Frame) -> list[list[tuple[float, float]]]:
     import pypdfium2.raw as R
 
     fx, fy = ctypes.c_float(), ctypes.c_float()
-    get_segment, get_point = R.FPDFPath_GetPathSegment, R.FPDFPathSegment_GetPoint
-    seg_type, seg_close, moveto = R.FPDFPathSegment_GetType, R.FPDFPathSegment_GetClose, R.FPDF_SEGMENT_MOVETO
+    fx_at, fy_at = ctypes.addressof(fx), ctypes.addressof(fy)
+    get_segment, get_point = _plain("FPDFPath_GetPathSegment"), _plain("FPDFPathSegment_GetPoint")
+    seg_type, seg_close = _plain("FPDFPathSegment_GetType"), _plain("FPDFPathSegment_GetClose")
+    moveto = R.FPDF_SEGMENT_MOVETO
     a, b, c, d, e, f = m
     pt = frame.pt
     subpaths: list[list[tuple[float, float]]] = []
-    for s in range(R.FPDFPath_CountSegments(obj)):
+    for s in range(_plain("FPDFPath_CountSegments")(obj)):
         seg = get_segment(obj, s)
-        get_point(seg, fx, fy)
+        get_point(seg, fx_at, fy_at)
         x, y = fx.value, fy.value
         p = pt(a * x + c * y + e, b * x + d * y + f)
         if not subpaths or seg_type(seg) == moveto:  # the first segment starts a sub-path whatever its type
