@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import narrative
 from .errors import JuesuanError, NotABudgetDocument
-from .identity import Identity, identify, simplified
+from .identity import Identity, identify, reidentify, simplified
 from .raw import RawDocument
 from .readers import read_raw
 from .schema import frame_from_records
@@ -429,7 +429,7 @@ def _recognise(raw: RawDocument, findings: list[dict], lines_ok: bool) -> tuple[
     regions = [r for r in regions if r.table != "?"]
     for region in regions:
         region.table = choose_by_header(region, specs)
-    return regions, identify(raw, regions), unrecognised
+    return regions, reidentify(ident, raw, regions), unrecognised
 
 
 def _meta(

@@ -362,9 +362,7 @@ def identify(raw: RawDocument, regions=None) -> Identity:
     ``regions`` are the tables found (``juesuan.tables.find_tables``); their titles say 决算 or 预算 when the
     cover does not. Works on any RawDocument; never raises for an odd document (an empty field says "not found").
     """
-    doc = simplified(raw)
-    texts = _texts(doc)
-    title = title_block(texts)
+    doc, texts, title = _basis(raw)
     file_name = Path(raw.path).name
     kind, kind_src = kind_of(texts, title, regions)
     year, year_src = year_of(texts, title, file_name)
@@ -384,6 +382,33 @@ def identify(raw: RawDocument, regions=None) -> Identity:
         reason=reason,
         sources={k: v for k, v in sources.items() if v},
         traditional=doc is not raw,
+    )
+
+
+def _basis(raw: RawDocument) -> tuple[RawDocument, list[_Text], list[_Text]]:
+    """The document in simplified characters, its texts and its title block: what every question starts from."""
+    doc = simplified(raw)
+    texts = _texts(doc)
+    return doc, texts, title_block(texts)
+
+
+def reidentify(first: Identity, raw: RawDocument, regions) -> Identity:
+    """``identify(raw, regions)`` given ``first``, the identity of the same ``raw`` with other regions: only the
+    kind reads the regions (and the status reads the kind), so the rest is kept instead of asked again (the
+    document asks twice: once to name untitled tables, then on the tables kept)."""
+    doc, texts, title = _basis(raw)
+    kind, kind_src = kind_of(texts, title, regions)
+    if kind == first.kind and kind_src == first.sources.get("kind", ""):
+        return first
+    status, reason = status_of(doc, texts, title, first.department, kind)
+    sources = {**first.sources, "kind": kind_src}
+    order = ("kind", "year", "department", "scope", "region")
+    return replace(
+        first,
+        kind=kind,
+        status=status,
+        reason=reason,
+        sources={k: sources[k] for k in order if sources.get(k)},
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.identity import department_of, identify, is_unit_name, simplified
+from juesuan.identity import department_of, identify, is_unit_name, reidentify, simplified
 from juesuan.raw import Line, RawDocument
 from juesuan.readers import read_raw
 from juesuan.tables import find_tables
@@ -218,3 +218,23 @@ def test_an_empty_document_is_not_a_disclosure_and_says_nothing_else():
     i = identify(RawDocument("x.txt", "text", "0", []))
     assert i.status == "not a disclosure" and (i.kind, i.year, i.department, i.region.code) == ("", None, "", "")
     assert i.sources == {}
+
+
+def test_asking_again_with_other_tables_gives_what_a_fresh_identify_gives(tmp_path):
+    # the document asks twice (to name untitled tables, then on the tables kept); the second asks only the kind
+    # and the status again: it must agree with a fresh identify, when the kind changes and when it does not
+    from types import SimpleNamespace
+
+    path = tmp_path / "no_kind.txt"
+    path.write_text("株洲市石峰区农业农村局2021年度\n单位：万元\n项目\t金额\n合计\t10.00\n", encoding="utf-8")
+    raw = read_raw(path)
+    tables = [SimpleNamespace(kind="决算", title="收入支出决算总表")]
+    bare, with_tables = identify(raw, []), identify(raw, tables)
+    assert (bare.kind, bare.status) == ("", "not a disclosure")
+    assert (with_tables.kind, with_tables.sources["kind"], with_tables.status) == ("决算", "tables", "disclosure")
+    assert reidentify(bare, raw, tables) == with_tables
+    assert reidentify(with_tables, raw, []) == bare
+    for s in ("000", "002"):
+        raw = read_raw(seed(s))
+        regions = find_tables(raw.lines)
+        assert reidentify(identify(raw, None), raw, regions) == identify(raw, regions)
