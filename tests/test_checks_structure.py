@@ -178,3 +178,27 @@ def test_real_empty_table_statements(shared_real):
     assert not review(js, "empty_table_unexplained")
     ledger = js.checks[(js.checks.check == "empty_table_unexplained") & (js.checks.table == "08")]
     assert ledger.outcome.tolist() == ["not_checked"]
+
+
+def test_only_stated_nonzero_current_year_amounts_in_wanyuan_are_compared_with_blank_tables():
+    from juesuan.schema import frame_from_records
+    from juesuan.validate.structure import _stated_amounts
+
+    base = {"figure": "amount", "period": "本年", "unit": "万元", "derived": False, "value": 5.0, "page": 3}
+    rows = [
+        {**base, "concept": "kept", "sentence": "s1"},
+        {**base, "concept": "derived", "derived": True},
+        {**base, "concept": "derived unknown", "derived": None},
+        {**base, "concept": "zero", "value": 0.0},
+        {**base, "concept": "no value", "value": None},
+        {**base, "concept": "last year", "period": "上年"},
+        {**base, "concept": "yuan", "unit": "元"},
+        {**base, "concept": "no unit", "unit": None},
+        {**base, "concept": "a change", "figure": "change"},
+        {**base, "concept": "no page", "page": None, "sentence": "s2"},
+    ]
+    stated = _stated_amounts(frame_from_records(rows, "facts"))
+    assert stated == [
+        {"concept": "kept", "value": 5.0, "page": 3, "sentence": "s1"},
+        {"concept": "no page", "value": 5.0, "page": None, "sentence": "s2"},
+    ]
