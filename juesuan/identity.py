@@ -370,7 +370,7 @@ def identify(raw: RawDocument, regions=None) -> Identity:
     region = region_for(department, title, texts, file_name, year)
     scope, scope_src = scope_of(title, texts)
     status, reason = status_of(doc, texts, title, department, kind)
-    sources = {"kind": kind_src, "year": year_src, "department": dept_src, "scope": scope_src, "region": region.source}
+    sources = _sources(kind=kind_src, year=year_src, department=dept_src, scope=scope_src, region=region.source)
     return Identity(
         kind=kind,
         year=year,
@@ -380,7 +380,7 @@ def identify(raw: RawDocument, regions=None) -> Identity:
         region=region,
         status=status,
         reason=reason,
-        sources={k: v for k, v in sources.items() if v},
+        sources=sources,
         traditional=doc is not raw,
     )
 
@@ -401,15 +401,15 @@ def reidentify(first: Identity, raw: RawDocument, regions) -> Identity:
     if kind == first.kind and kind_src == first.sources.get("kind", ""):
         return first
     status, reason = status_of(doc, texts, title, first.department, kind)
-    sources = {**first.sources, "kind": kind_src}
-    order = ("kind", "year", "department", "scope", "region")
     return replace(
-        first,
-        kind=kind,
-        status=status,
-        reason=reason,
-        sources={k: sources[k] for k in order if sources.get(k)},
+        first, kind=kind, status=status, reason=reason, sources=_sources(**{**first.sources, "kind": kind_src})
     )
+
+
+def _sources(kind="", year="", department="", scope="", region="") -> dict[str, str]:
+    """Where each field was read, in this order; a field not found has no entry."""
+    sources = {"kind": kind, "year": year, "department": department, "scope": scope, "region": region}
+    return {k: v for k, v in sources.items() if v}
 
 
 __all__ = ["Identity", "STATUSES", "identify", "simplified", "is_unit_name", "title_block"]

@@ -20,6 +20,7 @@ import ctypes
 import re
 import struct
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..errors import Encrypted, GarbledText, NoTextLayer, Unreadable
@@ -153,20 +154,17 @@ _PLAIN: dict[str, tuple] = {
     "FPDFPathSegment_GetType": (_INT, _VP),
     "FPDFPathSegment_GetClose": (_INT, _VP),
 }
-_plain_cache: dict[str, object] = {}
 
 
+@cache
 def _plain(name: str):
     """pdfium's function ``name`` taking and giving plain addresses (see ``_PLAIN``), made once per process."""
-    fn = _plain_cache.get(name)
-    if fn is None:
-        import pypdfium2.raw as R
+    import pypdfium2.raw as R
 
-        typed = getattr(R, name)
-        fn = type(typed)(ctypes.cast(typed, ctypes.c_void_p).value)  # same calling convention, same address
-        fn.restype, *args = _PLAIN[name]
-        fn.argtypes = tuple(args)
-        _plain_cache[name] = fn
+    typed = getattr(R, name)
+    fn = type(typed)(ctypes.cast(typed, ctypes.c_void_p).value)  # same calling convention, same address
+    fn.restype, *args = _PLAIN[name]
+    fn.argtypes = tuple(args)
     return fn
 
 
