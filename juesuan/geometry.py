@@ -73,10 +73,10 @@ def _median(values) -> float:
     """``statistics.median``, the same arithmetic without its overhead (called for every word)."""
     data = sorted(values)
     n = len(data)
-    if n == 1:
-        return data[0]
-    if n % 2 == 1 or n == 0:
-        return statistics.median(data)  # odd, or the error of an empty list
+    if n % 2 == 1:
+        return data[n // 2]  # statistics.median's own choice for an odd count
+    if n == 0:
+        return statistics.median(data)  # its error for an empty list
     return (data[n // 2 - 1] + data[n // 2]) / 2
 
 
@@ -260,24 +260,27 @@ def _group_lines(glyphs, s: Settings) -> list[tuple[float, float, list]]:
     """Glyphs (chars or words) into visual lines by vertical overlap: (top, bottom, glyphs sorted by x)."""
     if _one_line(glyphs, s):
         return [(glyphs[0].top, glyphs[0].bottom, sorted(glyphs, key=_X0))]
-    lines: list[list] = []  # [top, bottom, glyphs]
+    lines: list[tuple[float, float, list]] = []
     overlap = s.line_overlap
-    ln: list = []
+    # the line being filled (a glyph is only ever compared with the last line) in locals, not a list: this runs per
+    # glyph; min() and max() spelled out (the first of equals)
+    top = bottom = 0.0
+    ln: list | None = None
     for g in sorted(glyphs, key=_BY_Y_X):
         yc = g.yc
-        if lines:
-            top, bottom = ln[0], ln[1]
+        if ln is not None:
             size = g.size
             if top - 0.5 <= yc <= bottom + 0.5 and abs(yc - (top + bottom) / 2) < overlap * (1 if 1 > size else size):
-                ln[2].append(g)
-                # min() and max() spelled out (the first of equals), as everywhere in this loop: it runs per glyph
+                ln.append(g)
                 if g.top < top:
-                    ln[0] = g.top
+                    top = g.top
                 if g.bottom > bottom:
-                    ln[1] = g.bottom
+                    bottom = g.bottom
                 continue
-        ln = [g.top, g.bottom, [g]]
-        lines.append(ln)
+            lines.append((top, bottom, ln))
+        top, bottom, ln = g.top, g.bottom, [g]
+    if ln is not None:
+        lines.append((top, bottom, ln))
     return [(top, bottom, sorted(gs, key=_X0)) for top, bottom, gs in lines]
 
 
@@ -402,11 +405,13 @@ def path_to_rules(pts: list[tuple[float, float]], stroked: bool, settings: Setti
     s = settings or DEFAULT
     xs = [p[0] for p in pts]
     ys = [p[1] for p in pts]
-    w, h = max(xs) - min(xs), max(ys) - min(ys)
-    if w <= s.thin and h > s.thin:  # a thin rectangle or a vertical stroke
-        return [Rule(False, (min(xs) + max(xs)) / 2, min(ys), max(ys))]
-    if h <= s.thin and w > s.thin:
-        return [Rule(True, (min(ys) + max(ys)) / 2, min(xs), max(xs))]
+    left, right, top, bottom = min(xs), max(xs), min(ys), max(ys)  # once each: a page has hundreds of sub-paths
+    w, h = right - left, bottom - top
+    thin = s.thin
+    if w <= thin and h > thin:  # a thin rectangle or a vertical stroke
+        return [Rule(False, (left + right) / 2, top, bottom)]
+    if h <= thin and w > thin:
+        return [Rule(True, (top + bottom) / 2, left, right)]
     if not stroked:
         return []
     out = []

@@ -129,6 +129,7 @@ def _open(path: Path):
 # pdfium's generated characters (inserted spaces and line breaks) and whitespace: not glyphs
 _RECTF = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom as C floats
 _MATRIX = struct.Struct("6f")  # FS_MATRIX: a, b, c, d, e, f
+_POINT = struct.Struct("2f")  # a path segment's x, y as C floats
 _SKIP = frozenset(chr(u) for u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF, 0x200B, 0xFFFE, 0))
 
 
@@ -200,13 +201,17 @@ def page_chars(textpage, frame: Frame) -> tuple[list[Char], int]:
     out: list[Char] = []
     append = out.append
     width, height = frame.size
+    upright, h = frame.rotation == 0, frame.h  # most pages: Frame.corners inlined (a call per glyph saved)
     text = _page_text(textpage, n)
     fixed = fix_radicals(text)  # radicals map one character to one (textnorm), so indexes stay
     for i, ch in enumerate(text):
         if ch in _SKIP or not get_box(raw, i, box_at):
             continue
         r_left, r_top, r_right, r_bottom = read_rect(rect)  # PDF user space, y up
-        xa, ya, xb, yb = corners(r_left, r_bottom, r_right, r_top)
+        if upright:
+            xa, ya, xb, yb = r_left, h - r_bottom, r_right, h - r_top
+        else:
+            xa, ya, xb, yb = corners(r_left, r_bottom, r_right, r_top)
         # min() and max() as Frame.box takes them (the first of equals: the sign of a zero is kept)
         x0, x1 = xb if xb < xa else xa, xb if xb > xa else xa
         top, bottom = yb if yb < ya else ya, yb if yb > ya else ya
@@ -282,28 +287,38 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
 
 
 def _subpaths(obj, m, frame: Frame) -> list[list[tuple[float, float]]]:
-    """A path object's sub-paths as points on the displayed page (``m``: the object's matrix on the page)."""
+    """A path object's sub-paths as points on the displayed page (``m``: the object's matrix on the page).
+
+    Four pdfium calls per segment are unavoidable (pdfium has no call for a path's points at once); around them,
+    per segment, one ``struct`` unpack of the point (not two ctypes attribute reads) and, on an unrotated page,
+    ``Frame.pt`` inlined: the segments are ~100,000 over the real files, more than their glyphs' half."""
     import pypdfium2.raw as R
 
-    fx, fy = ctypes.c_float(), ctypes.c_float()
-    fx_at, fy_at = ctypes.addressof(fx), ctypes.addressof(fy)
+    xy = (ctypes.c_float * 2)()
+    x_at = ctypes.addressof(xy)
+    y_at = x_at + ctypes.sizeof(ctypes.c_float)
+    read_xy = _POINT.unpack_from
     get_segment, get_point = _plain("FPDFPath_GetPathSegment"), _plain("FPDFPathSegment_GetPoint")
     seg_type, seg_close = _plain("FPDFPathSegment_GetType"), _plain("FPDFPathSegment_GetClose")
     moveto = R.FPDF_SEGMENT_MOVETO
     a, b, c, d, e, f = m
-    pt = frame.pt
+    pt = None if frame.rotation == 0 else frame.pt
+    h = frame.h
     subpaths: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
     for s in range(_plain("FPDFPath_CountSegments")(obj)):
         seg = get_segment(obj, s)
-        get_point(seg, fx_at, fy_at)
-        x, y = fx.value, fy.value
-        p = pt(a * x + c * y + e, b * x + d * y + f)
+        get_point(seg, x_at, y_at)
+        x, y = read_xy(xy)
+        # Frame.pt of an unrotated page: (x, h - y)
+        p = (a * x + c * y + e, h - (b * x + d * y + f)) if pt is None else pt(a * x + c * y + e, b * x + d * y + f)
         if not subpaths or seg_type(seg) == moveto:  # the first segment starts a sub-path whatever its type
-            subpaths.append([p])
+            current = [p]
+            subpaths.append(current)
         else:
-            subpaths[-1].append(p)
+            current.append(p)
         if seg_close(seg):
-            subpaths[-1].append(subpaths[-1][0])
+            current.append(current[0])
     return subpaths
 
 
