@@ -129,7 +129,6 @@ _RADICAL_TABLE = str.maketrans(_RADICALS)
 # any character the table maps: most texts have none, and finding that is cheaper than translating them
 _RADICAL_CHAR = re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_RADICAL_TABLE)) + "]")
 
-_WS = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _HALF_TO_FULL_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 # What match_key drops: punctuation, quotes and brackets of both widths, the ordinal prefix is handled separately.
 _PUNCT = re.compile(r"[\"'“”‘’「」『』《》〈〉()（）\[\]【】,，.。、:：;；!！?？·•\-—_~～/\\|*＊]")
@@ -183,12 +182,18 @@ def squash(text: str) -> str:
     """Remove all whitespace, including ideographic spaces and zero-width characters."""
     # a cell's text is squashed again by every step that looks at it: short texts are memoised (long ones, a
     # paragraph, are seldom asked twice and would only fill the cache)
-    return _squash_short(text) if len(text) <= 64 else _WS.sub("", text)
+    return _squash_short(text) if len(text) <= 64 else _squash(text)
 
 
-@lru_cache(maxsize=1 << 16)
-def _squash_short(text: str) -> str:
-    return _WS.sub("", text)
+def _squash(text: str) -> str:
+    # every character str.isspace() calls whitespace (as re's \s: tabs, NBSP, the ideographic space …) removed by
+    # str.split(), which cuts at exactly those, in C: ~5× faster than a [\s…]+ pattern on a paragraph; zero-width
+    # space and BOM are not whitespace to Python and are removed after
+    out = "".join(text.split())
+    return out.replace("\u200b", "").replace("\ufeff", "") if "\u200b" in out or "\ufeff" in out else out
+
+
+_squash_short = lru_cache(maxsize=1 << 16)(_squash)
 
 
 def clean_name(text: str | None) -> str:

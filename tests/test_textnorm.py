@@ -106,3 +106,22 @@ def test_one_colnum_rule(cells, expected):
     from juesuan.textnorm import is_colnum_row
 
     assert is_colnum_row(cells) is expected
+
+
+def test_squash_removes_exactly_the_whitespace_characters_short_and_long():
+    """squash removes every character Python's str.isspace() calls whitespace (re's \\s), plus zero-width space and
+    BOM, from short (memoised) and long texts alike, and keeps everything else."""
+    import re
+    import sys
+
+    from juesuan.textnorm import squash
+
+    pattern = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")  # the rule as a pattern, to compare with
+    removed = [chr(u) for u in range(sys.maxunicode + 1) if pattern.fullmatch(chr(u))]
+    assert "\u3000" in removed and "\u200b" in removed and "\ufeff" in removed and "\x1f" in removed
+    for ch in removed:
+        assert squash(f"支{ch}出") == "支出"
+        long = f"一般公共服务{ch}支出" * 20  # over 64 characters: not memoised
+        assert squash(long) == "一般公共服务支出" * 20
+    kept = "".join(chr(u) for u in range(0x20, 0x3100) if not pattern.fullmatch(chr(u)))
+    assert squash(kept) == kept and squash(kept[:40]) == kept[:40]
