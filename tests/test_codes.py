@@ -421,3 +421,51 @@ def test_resolve_subject_with_codes_inside_the_markers():
     assert resolve_subject("医疗卫生与计划生育支出(210类)行政事业单位医疗(11款)行政单位医疗(01项)") == "2101101"
     assert resolve_subject("住房保障支出（221类）住房改革支出（02款）") == "22102"
     assert resolve_subject("教育支出（204类）司法（06款）") == ""  # the name contradicts the code
+
+
+def _closest_by_scoring_all(parent: str, name: str, edition=None) -> str:
+    """What closest_child must decide: every child scored exactly (as resolve did before the bound)."""
+    from juesuan.codes import FUNCTIONAL, default_catalog, similarity
+    from juesuan.codes.resolve import MIN_SIMILARITY
+
+    best: dict[str, float] = {}
+    for child in default_catalog().child_records(parent, FUNCTIONAL, edition):
+        best[child["code"]] = max(best.get(child["code"], 0.0), similarity(name, child["name"]))
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < MIN_SIMILARITY or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.02):
+        return ""
+    return ranked[0][0]
+
+
+def test_closest_child_decides_as_scoring_every_child():
+    """closest_child scores only the children whose upper bound can still reach the top: on every 类 and 款 of
+    the catalog, with names as printed, drifted (a character dropped, two swapped, 支出 added or dropped) and
+    unrelated, it decides exactly what scoring every child decides; the bound is never below the score."""
+    from juesuan.codes import FUNCTIONAL, closest_child, default_catalog, similarity
+    from juesuan.codes.resolve import similarity_bound
+
+    cat = default_catalog()
+    parents = sorted({r["code"] for r in cat.records if r["classification"] == FUNCTIONAL and len(r["code"]) in (3, 5)})
+    decided = found = 0
+    for parent in parents:
+        children = cat.child_records(parent, FUNCTIONAL, None)
+        for child in children[:6]:
+            n = child["name"]
+            for name in {
+                n,
+                n[1:],
+                n[:-1],
+                n[1] + n[0] + n[2:] if len(n) > 2 else n,
+                n + "支出",
+                n.removesuffix("支出"),
+                "行政运行",
+                "其他支出",
+                "住房公积金",
+            }:
+                want = _closest_by_scoring_all(parent, name)
+                assert closest_child(parent, name) == want, (parent, name)
+                for other in children:
+                    assert similarity_bound(name, other["name"]) >= similarity(name, other["name"])
+                decided += 1
+                found += bool(want)
+    assert decided > 1000 and found > decided // 3  # the cases are real decisions, most of them a code

@@ -25,7 +25,7 @@ from .catalog import (
     standard_name,
     write_records,
 )
-from .resolve import class_code_for_name, find_subjects, resolve_subject, similarity
+from .resolve import class_code_for_name, closest_child, find_subjects, resolve_subject, similarity
 from .shape import (
     ECONOMIC,
     ECONOMIC_LEVELS,
@@ -49,6 +49,7 @@ __all__ = [
     "ancestors_of",
     "check_code",
     "class_code_for_name",
+    "closest_child",
     "classification_of",
     "default_catalog",
     "editions_text",

@@ -85,22 +85,56 @@ def similarity(a: str, b: str) -> float:
         return 1.0
     if a.removesuffix("支出") == b.removesuffix("支出"):
         return 0.97
-    ratio = SequenceMatcher(None, a, b).ratio()
-    dice = 2 * sum((Counter(a) & Counter(b)).values()) / (len(a) + len(b))
-    return max(ratio, 0.9 * dice)
+    return max(SequenceMatcher(None, a, b).ratio(), 0.9 * _dice(a, b))
 
 
-def _child_by_name(parent: str, name: str, edition: int | None, catalog: Catalog) -> str:
-    """The child of ``parent`` named ``name`` (fuzzy), "" when none is close enough or two are equally close."""
-    best: dict[str, float] = {}
-    for child in catalog.child_records(parent, FUNCTIONAL, edition):
-        best[child["code"]] = max(best.get(child["code"], 0.0), similarity(name, child["name"]))
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < MIN_SIMILARITY:
+def _dice(a: str, b: str) -> float:
+    """The multiset Dice share of two keys: 2 × the characters they share / their lengths."""
+    return 2 * sum((Counter(a) & Counter(b)).values()) / (len(a) + len(b))
+
+
+@lru_cache(maxsize=1 << 14)
+def similarity_bound(a: str, b: str) -> float:
+    """A cheap upper bound of ``similarity(a, b)``: its exact cases, else the Dice share. SequenceMatcher's ratio
+    (2 × matched characters / lengths) pairs each matched character of one name with one of the other, so it never
+    exceeds the Dice share, and neither does 0.9 × that share."""
+    a, b = match_key(a), match_key(b)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if a.removesuffix("支出") == b.removesuffix("支出"):
+        return 0.97
+    return _dice(a, b)
+
+
+def closest_child(parent: str, name: str, edition: int | None = None, catalog: Catalog | None = None) -> str:
+    """The 功能分类 child of ``parent`` named ``name`` (fuzzy within the level): "" when none scores
+    ``MIN_SIMILARITY`` or two codes are within 0.02 of each other at the top.
+
+    A code's score is its best over its names (a code's name differs between editions). The edit ratio is dear
+    (difflib, in Python) and most siblings are nowhere near: children are scored exactly in the order of their
+    upper bound (``similarity_bound``) until no remaining bound can reach the top score less 0.02 (nor the minimum
+    less 0.02), so what is decided is what scoring every child would decide."""
+    cat = catalog if catalog is not None else default_catalog()
+    names: dict[str, list[str]] = {}
+    for child in cat.child_records(parent, FUNCTIONAL, edition):
+        names.setdefault(child["code"], []).append(child["name"])
+    bounds = sorted(((max(similarity_bound(name, n) for n in ns), code) for code, ns in names.items()), reverse=True)
+    scored: list[tuple[float, str]] = []
+    top = 0.0
+    for bound, code in bounds:
+        if bound < max(top, MIN_SIMILARITY) - 0.02:
+            break  # this bound and every one after it: below the top and not within 0.02 of it
+        score = max(similarity(name, n) for n in names[code])
+        scored.append((score, code))
+        top = max(top, score)
+    scored.sort(key=lambda sc: -sc[0])
+    if not scored or scored[0][0] < MIN_SIMILARITY:
         return ""
-    if len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.02:
+    if len(scored) > 1 and scored[1][0] >= scored[0][0] - 0.02:
         return ""
-    return ranked[0][0]
+    return scored[0][1]
 
 
 def _child_by_prefix(parent: str, text: str, edition: int | None, catalog: Catalog) -> str:
@@ -148,7 +182,7 @@ def resolve_subject(text: str, edition: int | None = None, catalog: Catalog | No
     if not code:
         return ""
     for segment in segments[1:]:
-        code = _child_by_name(code, segment, edition, cat)
+        code = closest_child(code, segment, edition, cat)
         if not code:
             return ""
     if trailing and len(code) < 7:

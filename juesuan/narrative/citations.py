@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..codes import FUNCTIONAL, class_code_for_name, default_catalog, level_of, resolve_subject, similarity
+from ..codes import FUNCTIONAL, class_code_for_name, closest_child, default_catalog, level_of, resolve_subject
 from ..textnorm import match_key
 
 MARK = re.compile(r"\((\d{0,3})([类款项])\)|\((\d{7}|\d{5}|\d{3})\)")
@@ -25,7 +25,6 @@ CODE_FIRST = re.compile(r"(?<![\d.,])(2\d{6}|2\d{4}|2\d{2})(?=[\u4e00-\u9fff(])"
 # characters after a code that make it an amount, a year or a count, not a code before a name
 _NOT_NAME_AFTER = set("万元亿年月日个辆人次台套项名份家户件批分倍条期天")
 _LEAD_WORDS = ("如下", "方面", "用于", "其中", "包括", "主要", "分别", "为")
-MIN_SIMILARITY = 0.75
 
 
 def _is_cjk(c: str) -> bool:
@@ -53,13 +52,7 @@ def _kuan_names() -> dict[str, list[str]]:
 
 def _child(parent: str, name: str, edition: int | None) -> str:
     """The child of ``parent`` named ``name`` (fuzzy within the level); "" when none is close or two tie."""
-    best: dict[str, float] = {}
-    for r in default_catalog().child_records(parent, FUNCTIONAL, edition):
-        best[r["code"]] = max(best.get(r["code"], 0.0), similarity(name, r["name"]))
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < MIN_SIMILARITY or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1] - 0.02):
-        return ""
-    return ranked[0][0]
+    return closest_child(parent, name, edition)
 
 
 def _kuan(name: str, context: str) -> str:
