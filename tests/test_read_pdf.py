@@ -183,3 +183,61 @@ def test_read_takes_layout_settings_and_limits(tmp_path):
     assert not cell_mismatches(doc.expected, glued.cells).empty
     with pytest.raises(LimitExceeded, match="max_pages"):
         juesuan.read(path, limits=Limits(max_pages=2))
+
+
+def test_ruling_lines_inside_a_form_xobject_and_on_a_rotated_page_make_the_grid(tmp_path):
+    """The ruling lines of a table drawn inside a form XObject (a reused drawing, as some exporters place a page's
+    rules), placed with a translation, are found where the page shows them, on an upright page and on a page with
+    /Rotate 90 (the reader's two branches for a segment's point); on the upright page the cells come out of the
+    grid. (Notes of two characters: pdfium leaves a lone CJK glyph of reportlab's non-embedded STSong-Light out of
+    its text page.)"""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from juesuan.readers.pdf import page_frame, page_rules
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "form_rules.pdf"
+    c = canvas.Canvas(str(path), pagesize=(600, 400))
+    xs, ys = [0, 120, 240, 360], [0, 30, 60, 90]
+    c.beginForm("grid")
+    c.setLineWidth(0.5)
+    for x in xs:
+        c.line(x, ys[0], x, ys[-1])
+    for y in ys:
+        c.line(xs[0], y, xs[-1], y)
+    c.endForm()
+    pages = [
+        [("科目", "金额", "备注"), ("行政运行", "12.50", "甲类"), ("机关服务", "3.40", "乙类")],
+        [("科目", "金额", "备注"), ("一般行政管理事务", "7.25", "丙类"), ("事业运行", "1.00", "丁类")],
+    ]
+    for rotate, rows in zip((0, 90), pages):
+        c.saveState()
+        c.translate(100, 200)
+        c.doForm("grid")
+        c.restoreState()
+        c.setFont("STSong-Light", 10)
+        for r, row in enumerate(rows):
+            for k, text in enumerate(row):
+                c.drawString(100 + xs[k] + 8, 200 + ys[-1] - (r + 1) * 30 + 10, text)
+        c.setPageRotation(rotate)
+        c.showPage()
+    c.save()
+
+    def positions(rules, horizontal):
+        return sorted(round(r.pos, 1) for r in rules if r.horizontal is horizontal)
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        upright, turned = (page_rules(pdf[i], page_frame(pdf[i]))[0] for i in range(2))
+    finally:
+        pdf.close()
+    # upright: y measured down from the top of the 400-point page; turned (/Rotate 90): user x becomes the shown y
+    assert positions(upright, True) == [110.0, 140.0, 170.0, 200.0]
+    assert positions(upright, False) == [100.0, 220.0, 340.0, 460.0]
+    assert positions(turned, True) == [100.0, 220.0, 340.0, 460.0]
+    assert positions(turned, False) == [200.0, 230.0, 260.0, 290.0]
+    raw = read_raw(path, isolate=False)
+    assert [ln.cells for ln in raw.lines if ln.is_row and ln.page == 1] == pages[0]

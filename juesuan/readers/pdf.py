@@ -134,44 +134,58 @@ _SKIP = frozenset(chr(u) for u in (0x20, 0x0D, 0x0A, 0x09, 0xA0, 0x3000, 0xFEFF,
 
 
 # pypdfium2's bindings declare typed pointers (LP_struct_…) as arguments and results, and ctypes converts and checks
-# each one per call: for the calls made per glyph, per page object and per path segment that conversion was about
-# a third of each call. The same C functions, called through prototypes of plain addresses (c_void_p, ints), give
-# the same results; only these hot calls are re-declared, everything else goes through pypdfium2 as published.
-_VP, _INT, _UINT = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
-_PLAIN: dict[str, tuple] = {
-    "FPDFText_GetLooseCharBox": (_INT, _VP, _INT, _VP),
-    "FPDFPage_CountObjects": (_INT, _VP),
-    "FPDFPage_GetObject": (_VP, _VP, _INT),
-    "FPDFFormObj_CountObjects": (_INT, _VP),
-    "FPDFFormObj_GetObject": (_VP, _VP, _UINT),
-    "FPDFPageObj_GetType": (_INT, _VP),
-    "FPDFPageObj_GetMatrix": (_INT, _VP, _VP),
-    "FPDFPath_GetDrawMode": (_INT, _VP, _VP, _VP),
-    "FPDFPageObj_GetStrokeColor": (_INT, _VP, _VP, _VP, _VP, _VP),
-    "FPDFPageObj_GetFillColor": (_INT, _VP, _VP, _VP, _VP, _VP),
-    "FPDFPath_CountSegments": (_INT, _VP),
-    "FPDFPath_GetPathSegment": (_VP, _VP, _INT),
-    "FPDFPathSegment_GetPoint": (_INT, _VP, _VP, _VP),
-    "FPDFPathSegment_GetType": (_INT, _VP),
-    "FPDFPathSegment_GetClose": (_INT, _VP),
+# each one per call. For the calls made per glyph, per page object and per path segment (about a million over the
+# real files) the same C functions are called through prototypes of their own: results as plain handles (``_Handle``,
+# a c_void_p subclass, which ctypes gives back as is, not as an int) and no ``argtypes``, so that ctypes passes each
+# argument without a conversion call: handles and addresses as c_void_p instances made once, indexes as Python ints
+# (C ints: each of these takes an ``int``). ~25 % less per call than declared c_void_p arguments (~30 % less than
+# pypdfium2's typed ones). A C function whose integer argument is not an ``int`` keeps declared argtypes
+# (FPDFFormObj_GetObject: ``unsigned long``). Everything else goes through pypdfium2 as published.
+
+
+class _Handle(ctypes.c_void_p):
+    """A pdfium handle returned by a ``_plain`` function: passed on to the next call as it is."""
+
+
+_INT = ctypes.c_int
+_PLAIN: dict[str, tuple] = {  # name: (restype, argtypes or None: every argument a c_void_p or a C int)
+    "FPDFText_GetLooseCharBox": (_INT, None),  # (text page, int index, FS_RECTF*)
+    "FPDFPage_CountObjects": (_INT, None),  # (page)
+    "FPDFPage_GetObject": (_Handle, None),  # (page, int index)
+    "FPDFFormObj_CountObjects": (_INT, None),  # (form object)
+    "FPDFFormObj_GetObject": (_Handle, (ctypes.c_void_p, ctypes.c_ulong)),  # (form object, unsigned long index)
+    "FPDFPageObj_GetType": (_INT, None),  # (object)
+    "FPDFPageObj_GetMatrix": (_INT, None),  # (object, FS_MATRIX*)
+    "FPDFPath_GetDrawMode": (_INT, None),  # (path, int* fill mode, FPDF_BOOL* stroke)
+    "FPDFPageObj_GetStrokeColor": (_INT, None),  # (object, unsigned int* r, g, b, a)
+    "FPDFPageObj_GetFillColor": (_INT, None),  # (object, unsigned int* r, g, b, a)
+    "FPDFPath_CountSegments": (_INT, None),  # (path)
+    "FPDFPath_GetPathSegment": (_Handle, None),  # (path, int index)
+    "FPDFPathSegment_GetPoint": (_INT, None),  # (segment, float* x, float* y)
+    "FPDFPathSegment_GetType": (_INT, None),  # (segment)
+    "FPDFPathSegment_GetClose": (_INT, None),  # (segment)
 }
 
 
 @cache
 def _plain(name: str):
-    """pdfium's function ``name`` taking and giving plain addresses (see ``_PLAIN``), made once per process."""
+    """pdfium's function ``name`` with the prototype ``_PLAIN`` gives it, made once per process."""
     import pypdfium2.raw as R
 
     typed = getattr(R, name)
     fn = type(typed)(ctypes.cast(typed, ctypes.c_void_p).value)  # same calling convention, same address
-    fn.restype, *args = _PLAIN[name]
-    fn.argtypes = tuple(args)
+    fn.restype, fn.argtypes = _PLAIN[name]
     return fn
 
 
-def _address(obj) -> int:
-    """The address a typed pypdfium2 handle points at."""
-    return ctypes.cast(obj, ctypes.c_void_p).value or 0
+def _handle(obj) -> ctypes.c_void_p:
+    """The address a typed pypdfium2 handle points at, as the argument of a ``_plain`` function."""
+    return ctypes.c_void_p(ctypes.cast(obj, ctypes.c_void_p).value)
+
+
+def _pointer(buffer) -> ctypes.c_void_p:
+    """The address of a ctypes buffer (a struct, a float) as the argument of a ``_plain`` function."""
+    return ctypes.c_void_p(ctypes.addressof(buffer))
 
 
 def _page_text(textpage, n: int) -> str:
@@ -192,9 +206,9 @@ def page_chars(textpage, frame: Frame) -> tuple[list[Char], int]:
     import pypdfium2.raw as R
 
     n = R.FPDFText_CountChars(textpage.raw)
-    raw = _address(textpage.raw)
+    raw = _handle(textpage.raw)
     rect = R.FS_RECTF()
-    box_at = ctypes.addressof(rect)
+    box_at = _pointer(rect)
     get_box = _plain("FPDFText_GetLooseCharBox")
     read_rect = _RECTF.unpack_from  # FS_RECTF's four floats in one call, not four ctypes attribute reads
     corners = frame.corners
@@ -242,9 +256,8 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
     fm = R.FS_MATRIX()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     cr, cg, cb, ca = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    at = ctypes.addressof
-    fm_at, fill_at, stroke_at = at(fm), at(fill), at(stroke)
-    colour_at = (at(cr), at(cg), at(cb), at(ca))
+    fm_at, fill_at, stroke_at = _pointer(fm), _pointer(fill), _pointer(stroke)
+    colour_at = (_pointer(cr), _pointer(cg), _pointer(cb), _pointer(ca))
     obj_type, get_matrix = _plain("FPDFPageObj_GetType"), _plain("FPDFPageObj_GetMatrix")
     draw_mode, stroke_colour, fill_colour = (
         _plain("FPDFPath_GetDrawMode"),
@@ -282,7 +295,7 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
                 for pts in _subpaths(obj, m, frame):
                     rules.extend(path_to_rules(pts, stroked, settings))
 
-    walk(_plain("FPDFPage_CountObjects"), _plain("FPDFPage_GetObject"), _address(page.raw), (1, 0, 0, 1, 0, 0))
+    walk(_plain("FPDFPage_CountObjects"), _plain("FPDFPage_GetObject"), _handle(page.raw), (1, 0, 0, 1, 0, 0))
     return rules, images
 
 
@@ -295,8 +308,8 @@ def _subpaths(obj, m, frame: Frame) -> list[list[tuple[float, float]]]:
     import pypdfium2.raw as R
 
     xy = (ctypes.c_float * 2)()
-    x_at = ctypes.addressof(xy)
-    y_at = x_at + ctypes.sizeof(ctypes.c_float)
+    x_at = _pointer(xy)
+    y_at = ctypes.c_void_p(x_at.value + ctypes.sizeof(ctypes.c_float))
     read_xy = _POINT.unpack_from
     get_segment, get_point = _plain("FPDFPath_GetPathSegment"), _plain("FPDFPathSegment_GetPoint")
     seg_type, seg_close = _plain("FPDFPathSegment_GetType"), _plain("FPDFPathSegment_GetClose")
