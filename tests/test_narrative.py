@@ -892,3 +892,38 @@ def test_a_traditional_character_page_reads(tmp_path):
     assert got[("收支总计", "本年")] == 986.66 and got[("收支总计", "上年")] == 1001.81
     assert got[("财政拨款收入", "本年")] == 985.24 and got[("三公经费", "本年")] == 1.2
     assert got[("车辆保有量", "本年")] == 2
+
+
+def test_token_search_lookahead_loses_no_token_start():
+    """The master pattern's lookahead on first characters (a speed-up) keeps every token: each vocabulary phrase,
+    ordinal, number, slash zero and mark matches where the bare alternatives match, and a search over text mixing
+    them finds the same tokens."""
+    import re
+
+    from juesuan.narrative.tokens import _alternatives, _master
+    from juesuan.narrative.vocab import phrases
+
+    bare, fast = re.compile(_alternatives()), _master()
+    samples = list(phrases()) + [
+        "（一）",
+        "(3)",
+        "十二、",
+        "百、",
+        "1、",
+        "12.",
+        "2.2021年",
+        "①",
+        "⑳",
+        "-12.50万元",
+        "1,234.56万元",
+        "٣٤万元",  # digits of another script are \\d too
+        "/万元",
+        *",;:、。!?()[]【】",
+    ]
+    for s in samples:
+        a, b = bare.match(s), fast.match(s)
+        assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup)), s
+    text = "据此，" + "；".join(samples) + "。其他文字不是词"
+    assert [(m.span(), m.lastgroup) for m in bare.finditer(text)] == [
+        (m.span(), m.lastgroup) for m in fast.finditer(text)
+    ]
