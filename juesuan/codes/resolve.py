@@ -90,7 +90,14 @@ def similarity(a: str, b: str) -> float:
 
 def _dice(a: str, b: str) -> float:
     """The multiset Dice share of two keys: 2 × the characters they share / their lengths."""
-    return 2 * sum((Counter(a) & Counter(b)).values()) / (len(a) + len(b))
+    ca, cb = _counts(a), _counts(b)
+    return 2 * sum(n if n < cb[ch] else cb[ch] for ch, n in ca.items() if ch in cb) / (len(a) + len(b))
+
+
+@lru_cache(maxsize=1 << 14)
+def _counts(key: str) -> Counter:
+    """How often each character occurs in a key (a sibling's name is counted once, not once per comparison)."""
+    return Counter(key)
 
 
 @lru_cache(maxsize=1 << 14)
