@@ -1130,8 +1130,14 @@ def amounts_printed(rows: list[Line]) -> set[tuple[int, int, int]]:
     cell that reads as an amount except 栏次 rows, 行次 columns and codes (a run of 2–7 digit cells before a name:
     "201 | 13 | 01 | 行政运行", "30101 | 基本工资")."""
     rownum = load_labels()["rownum"]
+    # an ASCII cell (an amount, a code) stays ASCII under NFKC, so it cannot hold a label with a Chinese character
+    # (行次, 序号): its key is not asked for
+    ascii_may_match = any(a.isascii() for a in rownum)
     rownum_cols = {
-        i for r in rows for i, c in enumerate(r.cells) if c and len(c) < 8 and any(a in match_key(c) for a in rownum)
+        i
+        for r in rows
+        for i, c in enumerate(r.cells)
+        if c and len(c) < 8 and (ascii_may_match or not c.isascii()) and any(a in match_key(c) for a in rownum)
     }
     out: set[tuple[int, int, int]] = set()
     for line in rows:
