@@ -335,6 +335,8 @@ def split_words(chars: list[Char], settings: Settings | None = None) -> list[Wor
 
 def _glued(text: str) -> tuple[str, str] | None:
     """The two words of a run where an amount ran into the next cell (see ``_unglue``), None when it is one."""
+    if "." not in text:
+        return None  # each pattern needs an amount's decimal point: most runs (names, codes) are asked no pattern
     m = _GLUED.match(text) or _MONEY_THEN_TEXT.match(text) or _TEXT_THEN_MONEY.match(text)
     return (m.group(1), m.group(2)) if m else None
 
