@@ -250,6 +250,9 @@ def box_of(glyphs) -> Box | None:
     """The box around glyphs (chars or words), None when there are none."""
     if not glyphs:
         return None
+    if len(glyphs) == 1:  # a one-glyph cell or word: its own box
+        g = glyphs[0]
+        return g.x0, g.top, g.x1, g.bottom
     return min(map(_X0, glyphs)), min(map(_TOP, glyphs)), max(map(_X1, glyphs)), max(map(_BOTTOM, glyphs))
 
 

@@ -467,7 +467,8 @@ def _layout(pages: list[tuple[int, PageGlyphs]], settings: Settings | None) -> t
     cut = (settings.page_margin if settings else 0.12) + 0.03
     for _, g in pages:
         h = g.size[1]
-        edge = [c for c in g.chars if c.yc < cut * h or c.yc > (1 - cut) * h]  # only margin glyphs: lines are dear
+        above, below = cut * h, (1 - cut) * h
+        edge = [c for c in g.chars if c.yc < above or c.yc > below]  # only margin glyphs: lines are dear
         margins.append([ln.text for ln in margin_lines(chars_to_lines(edge, settings), h, settings)])
     heads = running_heads(margins)
     placed: list[tuple[int, Item]] = []
