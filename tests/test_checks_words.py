@@ -178,3 +178,24 @@ def test_item_amounts_on_real_prose_pass():
         kind="预算",
     )
     assert not found(led, "item_amounts") and outcomes(led, "item_amounts") == ["passed", "passed"]
+
+
+@pytest.mark.parametrize(
+    "sentence, left, right",
+    [
+        ("决算数大于预算数", "决算数", "预算数"),
+        ("当年预算数小于决算数", "当年预算数", "决算数"),
+        ("年初预算数大于决算数", "年初预算数", "决算数"),
+        ("全年预算略高于决算数", "全年预算", "决算数"),
+        ("调整预算数低于决算数", "调整预算数", "决算数"),
+        ("执行数与预算数基本持平", "执行数", "预算数"),
+    ],
+)
+def test_relation_pattern_finds_every_side_form(sentence, left, right):
+    """The comparison pattern (behind a lookahead on the first characters a side can start with) finds a
+    comparison whichever form its left side takes."""
+    from juesuan.validate.words import _relation_pattern
+
+    m = _relation_pattern().search("经核对，" + sentence + "。")
+    assert m is not None
+    assert (m.group("left") or m.group("left2"), m.group("right") or m.group("right2")) == (left, right)

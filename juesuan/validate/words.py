@@ -150,9 +150,11 @@ class _Reporter:
 def _relation_pattern() -> re.Pattern:
     rel = alternation("relation")
     side = r"(?:当年|年初|全年|调整)?(?:预算|决算)数?"
+    # behind a lookahead on the first characters either side can start with (当年/年初/全年/调整, 预算/决算, 执行数):
+    # sre otherwise tries both alternatives at every position of every sentence
     return re.compile(
-        rf"(?P<left>{side}|执行数)(?:[^，。；:：（(]{{0,3}}?)(?P<rel>{rel})(?P<right>{side})(?![（(])"
-        rf"|(?P<left2>{side}|执行数)(?:与|和|同)(?P<right2>{side})(?:基本)?(?P<rel2>持平|一致|相同|相等)"
+        rf"(?=[当年全调预决执])(?:(?P<left>{side}|执行数)(?:[^，。；:：（(]{{0,3}}?)(?P<rel>{rel})(?P<right>{side})(?![（(])"
+        rf"|(?P<left2>{side}|执行数)(?:与|和|同)(?P<right2>{side})(?:基本)?(?P<rel2>持平|一致|相同|相等))"
     )
 
 
@@ -269,13 +271,17 @@ def _direction_pattern() -> re.Pattern:
 def change_checks(sentences: list[Sentence], rep: _Reporter, heading_amounts: dict[int, Number]) -> None:
     """``change_direction`` and ``change_rate`` on the 预算 form (execution figure, arranged figure, change)."""
     for s in sentences:
-        figs = figures_of(s.text)
-        for m in _direction_pattern().finditer(s.text):
+        text = s.text
+        figs: list[Figure] | None = None  # read when the sentence has a direction word (few have)
+        for m in _direction_pattern().finditer(text):
+            if figs is None:
+                figs = figures_of(text)
             base, current = _last(figs, "execution", m.start()), _last(figs, "arranged", m.start())
             if base is None or current is None:
                 continue
-            tail = s.text[m.end() :]
-            stated = numbers_in(tail)[0] if numbers_in(tail) and tail.startswith(numbers_in(tail)[0].printed) else None
+            tail = text[m.end() :]
+            after = numbers_in(tail)
+            stated = after[0] if after and tail.startswith(after[0].printed) else None
             alternatives = [current.number] + [
                 h for h in [heading_amounts.get(id(s.passage))] if h is not None and h.value != current.number.value
             ]
