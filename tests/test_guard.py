@@ -163,3 +163,39 @@ def test_read_raw_reuses_one_reader_process_and_survives_its_abort(tmp_path):
         timeout=120,
     )
     assert r.returncode == 0 and "survived" in r.stdout, r.stderr[-2000:]
+
+
+_SHOW_SCRIPT = """
+import pathlib, sys
+import juesuan.readers as readers
+pdf = pathlib.Path(sys.argv[1])
+readers.prefetch(pdf)
+ahead = readers.reader_process_id()
+assert ahead and "juesuan.geometry" not in sys.modules and "juesuan.readers.pdf" not in sys.modules, "imported here"
+raw = readers.read_raw(pdf)
+assert readers._GUARD.pending is None and readers.reader_process_id() == ahead, "the read ahead was not used"
+assert "juesuan.readers.pdf" not in sys.modules
+here = readers.read_raw(pdf, isolate=False)  # imports the PDF reader in this process
+assert here.lines == raw.lines
+readers.read_raw(pdf)
+assert readers.reader_process_id() not in (ahead, None), "a reader imported here since did not get a fresh process"
+print("ok")
+"""
+
+
+def test_a_read_ahead_leaves_the_reader_module_to_the_reader_process(tmp_path):
+    """juesuan show's read ahead does not import the PDF reader (geometry, pdfium) in the calling process: the reader
+    process imports it; the read collects the read ahead; once the module is imported here (it could be changed),
+    the next guarded read gets a fresh reader process."""
+    from juesuan.testing import render
+    from juesuan.testing.synth import make_document
+
+    pdf = render.to_pdf(make_document(seed=2, n_items=3), tmp_path / "doc.pdf")
+    r = subprocess.run(
+        [sys.executable, "-c", _SHOW_SCRIPT, str(pdf)],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0 and "ok" in r.stdout, r.stderr[-2000:]

@@ -218,9 +218,20 @@ def _fork_state() -> dict:
     imported, registered or replaced after the process started is not in it)."""
     state = {"cwd": os.getcwd(), "env": tuple(os.environ.items())}
     for module in set(READERS.values()):
-        if module in sys.modules:
-            state[module] = id(getattr(sys.modules[module], "read", None))
+        state[module] = _reader_identity(module)
     return state
+
+
+# a reader module this process has not imported: the reader process imports it itself, as shipped
+_NOT_IMPORTED = "not imported"
+
+
+def _reader_identity(module: str) -> object:
+    """Which reader function ``module`` holds here: its ``read``'s id, or ``_NOT_IMPORTED``. A read does not import
+    the module here (``juesuan show`` never needs the PDF reader's geometry in this process: the reader process reads);
+    a module imported here after the reader process started, and maybe changed, gets a fresh reader process."""
+    loaded = sys.modules.get(module)
+    return _NOT_IMPORTED if loaded is None else id(getattr(loaded, "read", None))
 
 
 # one reader process reused from file to file (forked at the first guarded read, again after a crash or a change),
@@ -233,8 +244,7 @@ def _guarded_call(fmt: str, p: Path, limits: Limits, settings: Settings | None =
     """The guarded reader's task for this file: (function, arguments, time bound, memory bound, what the process
     must have inherited). The file's identity is among the arguments: a prefetched read of a file changed since
     is not used."""
-    reader = get_reader(fmt)  # imported here, so the reader process (forked next, if need be) holds it
-    needs = {"cwd": os.getcwd(), "env": tuple(os.environ.items()), READERS[fmt]: id(reader)}
+    needs = {"cwd": os.getcwd(), "env": tuple(os.environ.items()), READERS[fmt]: _reader_identity(READERS[fmt])}
     st = p.stat()
     args = (fmt, p, limits, settings, (st.st_ino, st.st_size, st.st_mtime_ns))
     return _read_carried, args, limits.timeout_s, limits.max_memory_mb, needs
