@@ -202,3 +202,21 @@ def test_show_a_page_and_its_image_and_not_found_is_1(tmp_path):
     assert r.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and "boxes" in r.stderr
     r = run("show", str(path), "--page", "9")
     assert r.returncode == 1 and "no page 9" in r.stderr
+
+
+def test_the_pipeline_import_gives_the_collector_back_as_it_was():
+    """show/check/build import pandas and the pipeline with the cyclic collector paused; it is on again after (and
+    stays off for a caller who had turned it off)."""
+    import gc
+
+    from juesuan import cli
+
+    assert gc.isenabled()
+    cli._import_pipeline()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cli._import_pipeline()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
