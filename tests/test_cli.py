@@ -220,3 +220,22 @@ def test_the_pipeline_import_gives_the_collector_back_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_console_entry_prints_all_of_a_large_output_and_keeps_the_status(tmp_path):
+    """`python -m juesuan.cli` ends without the interpreter's teardown (cli.entry): what main printed is all there,
+    however long, and the exit status is main's."""
+    import io
+    from contextlib import redirect_stdout
+
+    from juesuan.testing import render
+    from juesuan.testing.synth import make_document
+
+    pdf = render.to_pdf(make_document(seed=3, n_items=8), tmp_path / "doc.pdf")
+    r = run("show", str(pdf), "--page", "8", "--format", "json")
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["show", str(pdf), "--page", "8", "--format", "json"]) == 0
+    assert r.returncode == 0 and len(r.stdout.encode()) > 10000 and r.stdout == buf.getvalue()
+    missing = run("show", str(tmp_path / "none.pdf"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
