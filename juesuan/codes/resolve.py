@@ -79,13 +79,19 @@ def similarity(a: str, b: str) -> float:
     Memoised: a document cites the same subjects again and again, each compared with its siblings' names.
     """
     a, b = match_key(a), match_key(b)
+    exact = _plain_cases(a, b)
+    return exact if exact is not None else max(SequenceMatcher(None, a, b).ratio(), 0.9 * _dice(a, b))
+
+
+def _plain_cases(a: str, b: str) -> float | None:
+    """The score of two match keys where no ratio is needed (one empty, equal, equal but for 支出), else None."""
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
     if a.removesuffix("支出") == b.removesuffix("支出"):
         return 0.97
-    return max(SequenceMatcher(None, a, b).ratio(), 0.9 * _dice(a, b))
+    return None
 
 
 def _dice(a: str, b: str) -> float:
@@ -106,13 +112,8 @@ def similarity_bound(a: str, b: str) -> float:
     (2 × matched characters / lengths) pairs each matched character of one name with one of the other, so it never
     exceeds the Dice share, and neither does 0.9 × that share."""
     a, b = match_key(a), match_key(b)
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    if a.removesuffix("支出") == b.removesuffix("支出"):
-        return 0.97
-    return _dice(a, b)
+    exact = _plain_cases(a, b)
+    return exact if exact is not None else _dice(a, b)
 
 
 def closest_child(parent: str, name: str, edition: int | None = None, catalog: Catalog | None = None) -> str:
