@@ -214,8 +214,8 @@ def read_raw(
 
 def _fork_state() -> dict:
     """What the guarded reader process inherits that a read depends on: the working folder (relative paths), the
-    environment (the bounds, the OCR settings) and which reader function each imported reader module holds (one
-    imported, registered or replaced after the process started is not in it)."""
+    environment (the bounds, the OCR settings) and which reader function each reader module holds, or that it was
+    not imported (``_reader_identity``; one imported, registered or replaced after the process started differs)."""
     state = {"cwd": os.getcwd(), "env": tuple(os.environ.items())}
     for module in set(READERS.values()):
         state[module] = _reader_identity(module)

@@ -302,9 +302,8 @@ def page_rules(page, frame: Frame, settings: Settings | None = None) -> tuple[li
 def _subpaths(obj, m, frame: Frame) -> list[list[tuple[float, float]]]:
     """A path object's sub-paths as points on the displayed page (``m``: the object's matrix on the page).
 
-    Four pdfium calls per segment are unavoidable (pdfium has no call for a path's points at once); around them,
-    per segment, one ``struct`` unpack of the point (not two ctypes attribute reads) and, on an unrotated page,
-    ``Frame.pt`` inlined: the segments are ~100,000 over the real files, more than their glyphs' half."""
+    Four pdfium calls per segment (pdfium has no call for a path's points at once; ~100,000 segments over the real
+    files); around them one ``struct`` unpack of the point and, on an unrotated page, ``Frame.pt`` inlined."""
     import pypdfium2.raw as R
 
     xy = (ctypes.c_float * 2)()
