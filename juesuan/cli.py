@@ -332,7 +332,7 @@ def _show_page(doc, args) -> int:
 def _import_pipeline() -> None:
     """pandas and the reading pipeline, imported with the cyclic collector paused: the import makes about a million
     objects and every one of them lives on, so the collections it would set off (each walking all that survived the
-    ones before) free nothing; they were ~0.1 s of ``show``'s start. The collector runs again after."""
+    ones before) free nothing; they were 40–55 ms of ``show``'s start. The collector runs again after."""
     import gc
 
     was_on = gc.isenabled()
