@@ -52,6 +52,8 @@ def _first_chars() -> str:
     """A character class of every character a token can start with: an ordinal's bracket, Chinese numeral, digit or
     circled number, a number's minus, the slash printed for 0, a phrase's first character, a mark."""
     firsts = sorted({p[0] for p in phrases()})
+    # CN_NUMERAL and _PUNCT are character classes ("[…]"): their insides join this one
+    assert all(c.startswith("[") and c.endswith("]") and "^" not in c[:2] for c in (CN_NUMERAL, _PUNCT))
     return "[（(" + CN_NUMERAL[1:-1] + r"\d①-⑳\-/" + _PUNCT[1:-1] + "".join(map(re.escape, firsts)) + "]"
 
 

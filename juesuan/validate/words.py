@@ -149,12 +149,14 @@ class _Reporter:
 @lru_cache(maxsize=1)
 def _relation_pattern() -> re.Pattern:
     rel = alternation("relation")
-    side = r"(?:当年|年初|全年|调整)?(?:预算|决算)数?"
-    # behind a lookahead on the first characters either side can start with (当年/年初/全年/调整, 预算/决算, 执行数):
-    # sre otherwise tries both alternatives at every position of every sentence
+    periods, bases, execution = ("当年", "年初", "全年", "调整"), ("预算", "决算"), "执行数"
+    side = f"(?:{'|'.join(periods)})?(?:{'|'.join(bases)})数?"
+    # behind a lookahead on the first characters a left side can start with (made from the same words): sre otherwise
+    # tries both alternatives at every position of every sentence
+    starts = "".join(sorted({w[0] for w in (*periods, *bases, execution)}))
     return re.compile(
-        rf"(?=[当年全调预决执])(?:(?P<left>{side}|执行数)(?:[^，。；:：（(]{{0,3}}?)(?P<rel>{rel})(?P<right>{side})(?![（(])"
-        rf"|(?P<left2>{side}|执行数)(?:与|和|同)(?P<right2>{side})(?:基本)?(?P<rel2>持平|一致|相同|相等))"
+        rf"(?=[{starts}])(?:(?P<left>{side}|{execution})(?:[^，。；:：（(]{{0,3}}?)(?P<rel>{rel})(?P<right>{side})(?![（(])"
+        rf"|(?P<left2>{side}|{execution})(?:与|和|同)(?P<right2>{side})(?:基本)?(?P<rel2>持平|一致|相同|相等))"
     )
 
 
