@@ -77,11 +77,17 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="juesuan-parent-watch").start()
 
 
+# signal masks (POSIX): not on Windows, where there is no fork and Ctrl-C reaches workers another way
+_MASKS = hasattr(signal, "pthread_sigmask")
+
+
 def _serve(conn, fn: Callable, parent: int) -> None:
     """A worker's life: run ``fn(*args)`` for each (key, args) received until None or the pipe closes."""
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the caller's handler (the CLI's raises in its main loop)
+    if _MASKS:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked since the fork (_Worker): ignored now
     # the objects inherited from the parent out of the collector's sight: its full passes no longer walk (and write
     # to, faulting in copies of) the parent's pages, only what this worker allocates
     gc.freeze()
@@ -136,7 +142,16 @@ class _Worker:
     def __init__(self, context, fn: Callable):
         self.conn, child = context.Pipe()
         self.proc = context.Process(target=_serve, args=(child, fn, os.getpid()), daemon=True, name="juesuan-worker")
-        self.proc.start()
+        # SIGINT blocked across the start: a Ctrl-C landing while the child is still in multiprocessing's bootstrap,
+        # before _serve ignores it, would print the child's KeyboardInterrupt traceback under the caller's one line.
+        # The child inherits the mask and unblocks once it ignores SIGINT; here a Ctrl-C that came meanwhile is
+        # delivered as soon as the mask is restored.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _MASKS else None
+        try:
+            self.proc.start()
+        finally:
+            if _MASKS:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
         self.task: tuple | None = None  # (key, started)
 
