@@ -349,6 +349,12 @@ def is_traditional(text: str | None, share: float = 0.05, at_least: int = 5) -> 
     return changed >= at_least and changed >= share * han
 
 
+def display_width(text: str) -> int:
+    """Columns a text takes on a terminal: East Asian wide and full-width characters count two (as pandas counts
+    them with ``display.unicode.east_asian_width``; ambiguous ones count one)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def printable(name: str) -> str:
     """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates, as ``unzip`` leaves GBK names)
     shown as ``\\xNN``, so the name can go into any output."""

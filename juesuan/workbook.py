@@ -16,7 +16,6 @@ reads a folder's workbook the same way).
 from __future__ import annotations
 
 import io
-import unicodedata
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from .schema import SCHEMA_VERSION, TABLES, conform, empty_frame
+from .textnorm import display_width
 
 WORKBOOK = "juesuan.xlsx"
 DICTIONARY, ABOUT = "dictionary", "about"
@@ -32,17 +32,12 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip entry can carry: the f
 _FIXED_DATE = "2000-01-01T00:00:00Z"
 
 
-def _width(text: str) -> int:
-    """Display columns of a text: East Asian wide and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _column_widths(df: pd.DataFrame) -> list[float]:
     widths = []
     for col in df.columns:
         sample = [str(v) for v in df[col].head(200).dropna().tolist()]
-        longest = sorted(_width(s) for s in sample)[int(0.9 * (len(sample) - 1))] if sample else 0
-        widths.append(min(60, max(8, _width(col) + 2, longest + 2)))
+        longest = sorted(display_width(s) for s in sample)[int(0.9 * (len(sample) - 1))] if sample else 0
+        widths.append(min(60, max(8, display_width(col) + 2, longest + 2)))
     return widths
 
 

@@ -28,7 +28,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from ..textnorm import clean_name, match_key, squash
+from ..textnorm import clean_name, display_width, match_key, squash
 from . import build
 from .build import COLUMNS, scheme_of
 from .shape import ECONOMIC, FUNCTIONAL, LEVEL_ORDER, ancestors_of, classification_of, join_code, level_of, parent_of
@@ -374,12 +374,8 @@ def learn(cells: pd.DataFrame, edition: int, source: str | None = None, catalog:
     return Catalog(rows, cat.links)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 
 
 TABLE_COLUMNS = ["code", "level", "name", "editions", "certain", "source"]
@@ -390,11 +386,11 @@ SOURCE_WIDTH = 100
 
 
 def _cut(text: str, width: int) -> str:
-    if _width(text) <= width:
+    if display_width(text) <= width:
         return text
     out = ""
     for ch in text:
-        if _width(out + ch) > width - 1:
+        if display_width(out + ch) > width - 1:
             return out + "…"
         out += ch
     return out
@@ -442,7 +438,7 @@ def format_lookup(query: str, edition: int | None = None, limit: int = 30, catal
         known = "; ".join(f"{r['code']} {r['name']} ({_editions(r)})" for r in other)
         return f"no catalog entry for {query!r}{where}" + (f" (known in other editions: {known})" if known else "")
     lines = [_table_row(r) for r in found[:limit]]
-    widths = [max(_width(str(x)) for x in col) for col in zip(TABLE_COLUMNS, *lines)]
+    widths = [max(display_width(str(x)) for x in col) for col in zip(TABLE_COLUMNS, *lines)]
     out = ["  ".join(_pad(str(x), w) for x, w in zip(row, widths)).rstrip() for row in [TABLE_COLUMNS] + lines]
     if len(found) > limit:
         out.append(f"… {len(found) - limit} more")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..textnorm import display_width
+
 FONT = "STSong-Light"
 _CODE_LIKE = set("0123456789")
 
@@ -329,12 +331,6 @@ def _escape(text: str) -> str:
 # ---------------------------------------------------------------------------------------------------- text
 
 
-def _display_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def _is_data_cells(cells: list[str]) -> bool:
     filled = [c for c in cells if c]
     return bool(filled) and (
@@ -369,7 +365,7 @@ def _align_block(block: list[list[str]], layout: bool, gap: int) -> list[str]:
     for r, row in enumerate(block):
         for c, v in enumerate(row):
             if (r, c) not in spans:
-                widths[c] = max(widths[c], _display_width(v))
+                widths[c] = max(widths[c], display_width(v))
     starts = [0]
     for w in widths:
         starts.append(starts[-1] + w + gap)
@@ -380,15 +376,15 @@ def _align_block(block: list[list[str]], layout: bool, gap: int) -> list[str]:
             if not v:
                 continue
             lo, hi = starts[c], starts[spans.get((r, c), c) + 1] - gap
-            w = _display_width(v)
+            w = display_width(v)
             if layout and r < first_data:
                 at = lo + (hi - lo - w) // 2  # header labels centred over their column (or span)
             elif layout and _is_number(v) and not (v.isdigit() and len(v) in (3, 5, 7)):
                 at = hi - w  # amounts right-aligned
             else:
                 at = lo
-            at = max(at, _display_width(line) + (1 if line else 0))
-            line += " " * (at - _display_width(line)) + v
+            at = max(at, display_width(line) + (1 if line else 0))
+            line += " " * (at - display_width(line)) + v
         out.append(line)
     return out
 
