@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .regions import Region, load_gazetteer, region_from_division, region_of
 from .textnorm import clean_name, to_simplified
+
+if TYPE_CHECKING:  # identity reads names on every document without pandas; the matching helpers below import it
+    import pandas as pd
 
 # Party and CPPCC committees put the place inside the name: 中国共产党 + 江苏省 + 委员会办公厅
 _WRAPPERS = ("中国共产党", "中国人民政治协商会议")
@@ -87,6 +89,8 @@ def load_confirmed(path: str | Path) -> dict[str, list[tuple[str, str]]]:
 
     Raises FileNotFoundError when the file is absent and ValueError naming the file when a column is missing.
     """
+    import pandas as pd
+
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = {"name", "canonical"} - set(df.columns)
     if missing:
@@ -221,6 +225,8 @@ def propose_matches(names, regions=None, threshold: float = 0.75) -> pd.DataFram
     omits 0.8; similar names ``difflib`` ratio × 0.7 (when at least ``threshold``). Every name that pairs with
     nothing is listed with ``name_b`` empty and reason "no match", so nothing is merged or dropped silently.
     """
+    import pandas as pd
+
     names = list(dict.fromkeys(n for n in names if n))
     regions = list(regions) if regions is not None else [None] * len(names)
     parsed = [parse_department(n, r) for n, r in zip(names, regions)]

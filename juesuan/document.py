@@ -3,6 +3,10 @@
 read → recognise tables → parse into cells → narrative facts → checks. The Document holds the contract's tables for
 that file (``cells``, ``facts``, ``findings``, ``checks``, ``tables``, ``dropped``) and its ``meta`` (one
 ``documents`` row).
+
+The pipeline makes row dicts (``Records``, from ``read_records``/``raw_to_records``); only the last step,
+``records_to_document``, makes them DataFrames. Everything before it runs without importing pandas, so a command
+that prints from the records (``juesuan show FILE``) starts without pandas' import (0.8 s under pandas 3).
 """
 
 from __future__ import annotations
@@ -13,8 +17,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import pandas as pd
 
 from . import narrative
 from .errors import JuesuanError, NotABudgetDocument
@@ -28,9 +30,12 @@ from .tables.recognise import label_number
 from .textnorm import is_amount, printable, squash
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .geometry import Settings
     from .limits import Limits
-from .validate import Ledger, check_cells, checks_frame, findings_frame, make_finding
+
+from .validate import Ledger, check_cells, make_finding
 from .validate.review import document_checks
 
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
@@ -135,6 +140,26 @@ class Document:
             + (f"<p>Errors:</p><ul>{err_html}</ul>{more}" if err_html else "")
             + "</div>"
         )
+
+
+@dataclass
+class Records:
+    """One disclosure read into the contract's rows, before any DataFrame: ``meta`` (the documents row) and, as lists
+    of dicts with the contract's fields, ``cells``, ``facts``, ``findings``, ``checks``, ``tables`` and ``dropped``
+    (each row has its ``doc_id``); ``raw``, ``parsed`` and ``identity`` as in ``Document``. ``records_to_document``
+    makes the Document; a script that wants no pandas can read these. Rows may carry private fields (names starting
+    with ``_``) that the frames leave out."""
+
+    meta: dict
+    cells: list[dict]
+    facts: list[dict]
+    findings: list[dict]
+    checks: list[dict]
+    tables: list[dict]
+    dropped: list[dict]
+    raw: RawDocument
+    parsed: dict[str, ParsedTable] = field(default_factory=dict, repr=False)
+    identity: Identity | None = field(default=None, repr=False)
 
 
 def _key_totals(cells: pd.DataFrame) -> list[tuple[str, str]]:
@@ -324,28 +349,25 @@ def _reader_findings(raw: RawDocument) -> list[dict]:
     return out
 
 
-def _tables_frame(doc_id: str, parsed: dict[str, ParsedTable]) -> pd.DataFrame:
-    return frame_from_records(
-        [
-            {
-                "doc_id": doc_id,
-                "table": k,
-                "title": t.title,
-                "variant": t.variant,
-                "label": t.label,
-                "page": t.page,
-                "last_page": t.last_page,
-                "n_rows": t.n_rows,
-                "n_cells": len(t.cells),
-                "n_amounts": t.n_amounts,
-                "n_dropped": len(t.dropped),
-                "empty": t.empty,
-                "note": t.note,
-            }
-            for k, t in parsed.items()
-        ],
-        "tables",
-    )
+def _table_rows(doc_id: str, parsed: dict[str, ParsedTable]) -> list[dict]:
+    return [
+        {
+            "doc_id": doc_id,
+            "table": k,
+            "title": t.title,
+            "variant": t.variant,
+            "label": t.label,
+            "page": t.page,
+            "last_page": t.last_page,
+            "n_rows": t.n_rows,
+            "n_cells": len(t.cells),
+            "n_amounts": t.n_amounts,
+            "n_dropped": len(t.dropped),
+            "empty": t.empty,
+            "note": t.note,
+        }
+        for k, t in parsed.items()
+    ]
 
 
 def _status(findings: list[dict]) -> tuple[str, str]:
@@ -364,6 +386,11 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     reads but is not a disclosure (the official template, a 公开情况检查表) is a Document with status
     ``not_disclosure`` and the reason.
     """
+    return records_to_document(raw_to_records(raw, file_label))
+
+
+def raw_to_records(raw: RawDocument, file_label: str | None = None) -> Records:
+    """``raw_to_document`` up to its rows, without pandas: the same checks, raising the same errors."""
     doc_id = raw.sha256[:16]
     file_label = file_label or raw.path
     raw = simplified(raw)  # a mirror in traditional characters reads like the original
@@ -387,35 +414,46 @@ def raw_to_document(raw: RawDocument, file_label: str | None = None) -> Document
     ledger = check_cells(records, year, Ledger(findings=findings))
     fact_records = narrative.lines_to_records(raw.lines, year, kind)
     narrative.fact_checks(fact_records, records, kind, ledger)
-    facts = narrative.to_facts(fact_records, doc_id, year, department, kind, lines_ok)
+    facts = narrative.fact_rows(fact_records, doc_id, year, department, lines_ok)
     document_checks(raw, parsed, facts, ident, ledger)
-    cells = frame_from_records(records, "cells")
-    all_findings = findings_frame(ledger.findings, doc_id)
-    dropped = frame_from_records(
-        [dict(d, doc_id=doc_id) for t in parsed.values() for d in t.dropped]
-        + [dict(d, doc_id=doc_id) for d in unrecognised],
-        "dropped",
-    )
+    dropped = [dict(d, doc_id=doc_id) for t in parsed.values() for d in t.dropped] + [
+        dict(d, doc_id=doc_id) for d in unrecognised
+    ]
     status, error = _status(ledger.findings)
     if ident.status != "disclosure":
         status, error = "not_disclosure", f"{ident.status}: {ident.reason}"
     counts = {
-        "n_cells": len(cells),
+        "n_cells": len(records),
         "n_facts": len(facts),
-        "n_errors": int((all_findings["severity"] == "error").sum()),
+        "n_errors": sum(f.get("severity") == "error" for f in ledger.findings),
     }
-    meta = _meta(raw, file_label, ident, doc_unit, parsed, counts, status, error)
-    return Document(
-        meta=meta,
-        cells=cells,
+    return Records(
+        meta=_meta(raw, file_label, ident, doc_unit, parsed, counts, status, error),
+        cells=records,
         facts=facts,
-        findings=all_findings,
-        tables=_tables_frame(doc_id, parsed),
+        findings=[dict(f, doc_id=doc_id) for f in ledger.findings],
+        checks=[dict(r, doc_id=doc_id) for r in ledger.rows],
+        tables=_table_rows(doc_id, parsed),
         dropped=dropped,
-        checks=checks_frame(ledger.rows, doc_id),
         raw=raw,
         parsed=parsed,
         identity=ident,
+    )
+
+
+def records_to_document(rec: Records) -> Document:
+    """The Document of a ``Records``: each list of rows as its contract DataFrame."""
+    return Document(
+        meta=rec.meta,
+        cells=frame_from_records(rec.cells, "cells"),
+        facts=frame_from_records(rec.facts, "facts"),
+        findings=frame_from_records(rec.findings, "findings"),
+        tables=frame_from_records(rec.tables, "tables"),
+        dropped=frame_from_records(rec.dropped, "dropped"),
+        checks=frame_from_records(rec.checks, "checks"),
+        raw=rec.raw,
+        parsed=rec.parsed,
+        identity=rec.identity,
     )
 
 
@@ -479,8 +517,7 @@ def read(
     settings); ``limits``: the bounds on file size, pages, cells … (``juesuan.limits.Limits``; default from the
     ``JUESUAN_*`` environment variables).
     """
-    raw = read_raw(path, limits=limits, settings=settings)
-    doc = raw_to_document(raw, file_label or printable(str(path)))
+    doc = records_to_document(read_records(path, file_label, settings=settings, limits=limits))
     if corrections is not None:
         from .corrections import apply_corrections
 
@@ -488,4 +525,26 @@ def read(
     return doc
 
 
-__all__ = ["Document", "read", "raw_to_document", "JuesuanError"]
+def read_records(
+    path: str | Path,
+    file_label: str | None = None,
+    *,
+    settings: Settings | None = None,
+    limits: Limits | None = None,
+) -> Records:
+    """``read`` without the DataFrames (and without corrections): the document's rows, as ``Records``. Neither this
+    nor anything it calls imports pandas."""
+    raw = read_raw(path, limits=limits, settings=settings)
+    return raw_to_records(raw, file_label or printable(str(path)))
+
+
+__all__ = [
+    "Document",
+    "JuesuanError",
+    "Records",
+    "raw_to_document",
+    "raw_to_records",
+    "read",
+    "read_records",
+    "records_to_document",
+]

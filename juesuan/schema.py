@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+# pandas and numpy are imported by the functions that build frames: the field definitions are read by code that must
+# not pay pandas' import (the reading pipeline up to its records, and ``juesuan show``, which prints from them)
 
 SCHEMA_VERSION = "2.0"
 
@@ -230,6 +234,8 @@ def _empty(table: str) -> pd.DataFrame:
 
 
 def _missing(v) -> bool:
+    import pandas as pd
+
     return v is None or v is pd.NA or v == "" or (isinstance(v, float) and v != v)
 
 
@@ -239,6 +245,9 @@ def _text_value(v) -> str | None:
 
 def _text(values: list) -> pd.arrays.StringArray:
     """Text column: missing (None, NaN, NA, "") → NA; anything else as its str()."""
+    import numpy as np
+    import pandas as pd
+
     # a str is missing only when empty, None always: both without a call (most values are one or the other)
     cleaned = [(v or None) if type(v) is str else (None if v is None else _text_value(v)) for v in values]
     dtype = pd.StringDtype()
@@ -258,6 +267,9 @@ _NONE = type(None)
 
 def _number(values: list) -> np.ndarray:
     """Number column: a fresh writable float64 array (under copy-on-write a view would be read-only for the user)."""
+    import numpy as np
+    import pandas as pd
+
     if set(map(type, values)) <= {float, _NONE}:
         return np.array(values, dtype="float64")  # None → NaN; the usual case, without a Series round trip
     values = [np.nan if v is None or v is pd.NA else v for v in values]
@@ -267,6 +279,9 @@ def _number(values: list) -> np.ndarray:
 def _masked(values: list, dt: str):
     """Int64 or boolean column. When every value is an int (a bool) or None, the masked array is made directly:
     pd.array infers and checks every value in Python, which made integer columns the dearest of a frame."""
+    import numpy as np
+    import pandas as pd
+
     exact = int if dt == "Int64" else bool
     if set(map(type, values)) <= {exact, _NONE}:
         data = np.array(values, dtype=object)
@@ -288,6 +303,9 @@ def _column(values: list, ftype: str):
 
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Order columns as the contract says and give each its dtype; raises KeyError on a missing column."""
+    import numpy as np
+    import pandas as pd
+
     missing = [c for c in columns(table) if c not in df.columns]
     if missing:
         raise KeyError(f"{table}: missing columns {missing}")
@@ -303,6 +321,8 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def frame_from_records(records: list[dict], table: str) -> pd.DataFrame:
     """A contract DataFrame straight from row dicts (keys beyond the contract are ignored; missing ones are NA)."""
+    import pandas as pd
+
     if not records:
         return empty_frame(table)
     data = {f.name: _column([r.get(f.name) for r in records], f.type) for f in TABLES[table]}

@@ -17,8 +17,7 @@ The stages, each a module: ``text`` (lines → paragraphs, normalisation), ``tok
 from __future__ import annotations
 
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..raw import Line
 from ..schema import frame_from_records
@@ -28,6 +27,9 @@ from .records import derive_totals, reader_to_records
 from .text import Paragraph, lines_to_paragraphs
 from .vocab import Concept, aliases, concepts, norm
 
+if TYPE_CHECKING:  # the reader makes records; ``to_facts`` makes them a frame (schema imports pandas when it does)
+    import pandas as pd
+
 __all__ = [
     "Concept",
     "Paragraph",
@@ -35,6 +37,7 @@ __all__ = [
     "concept_of",
     "concepts",
     "fact_checks",
+    "fact_rows",
     "facts_to_findings",
     "half_unit",
     "lines_to_facts",
@@ -63,16 +66,16 @@ def lines_to_records(lines: list[Line], year: int | None, kind: str = "") -> lis
     return reader_to_records(reader)
 
 
-def to_facts(
+def fact_rows(
     records: list[dict],
     doc_id: str,
     year: int | None = None,
     department: str = "",
-    kind: str = "",
     line_numbers: bool = True,
-) -> pd.DataFrame:
-    """Fact records → the facts contract (``line`` kept only when the source has lines a reader can go to)."""
-    rows = [
+) -> list[dict]:
+    """Fact records → rows of the facts contract, still dicts (``line`` kept only when the source has lines a reader
+    can go to): what ``to_facts`` makes a frame of, and what the review checks read."""
+    return [
         {
             **r,
             "doc_id": doc_id,
@@ -82,7 +85,18 @@ def to_facts(
         }
         for r in records
     ]
-    return frame_from_records(rows, "facts")
+
+
+def to_facts(
+    records: list[dict],
+    doc_id: str,
+    year: int | None = None,
+    department: str = "",
+    kind: str = "",
+    line_numbers: bool = True,
+) -> pd.DataFrame:
+    """Fact records → the facts contract (``line`` kept only when the source has lines a reader can go to)."""
+    return frame_from_records(fact_rows(records, doc_id, year, department, line_numbers), "facts")
 
 
 def lines_to_facts(lines: list[Line], doc_id: str, year: int | None, kind: str = "") -> pd.DataFrame:

@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..codes import class_code_for_name, level_of, parent_of
 from ..raw import Line
@@ -21,6 +20,9 @@ from ..textnorm import is_colnum_row as textnorm_colnum_row
 from ..validate.ledger import make_finding
 from .recognise import TableRegion
 from .spec import MeasureSpec, TableSpec, basis_of_header, canonical_item, is_breakdown, is_sub_item, load_labels
+
+if TYPE_CHECKING:  # only ``ParsedTable.printed`` makes a DataFrame: parsing itself runs without pandas
+    import pandas as pd
 
 # Numbers printed in a table that are not money: their drops do not make a table non-empty
 NOT_MONEY = frozenset({"栏次 (column number)", "行次 (row number)", "header text", "repeated header"})
@@ -74,6 +76,8 @@ class ParsedTable:
     @property
     def printed(self) -> pd.DataFrame:
         """The table as printed (built when asked for: most reads never look at it)."""
+        import pandas as pd
+
         return pd.DataFrame(self.printed_rows).reindex(columns=self.printed_columns)
 
     @property

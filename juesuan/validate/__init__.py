@@ -10,14 +10,16 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from importlib import resources
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..schema import frame_from_records
 from .arithmetic import Checker, arithmetic_checks, compare, load_identities, rounding_bound, tolerance
 from .codes import code_checks
 from .ledger import FAILED, NOT_CHECKED, PASSED, Ledger, is_code, make_finding
 from .ocr import LOW_CONFIDENCE, ocr_checks
+
+if TYPE_CHECKING:  # the checks work on records; only the frame builders below make DataFrames (schema imports pandas)
+    import pandas as pd
 
 
 def check_cells(cells: list[dict], year: int | None = None, ledger: Ledger | None = None) -> Ledger:
@@ -60,7 +62,7 @@ def cell_records(cells: pd.DataFrame) -> list[dict]:
 
 def cells_to_findings(cells: pd.DataFrame | list[dict], doc_id: str = "") -> pd.DataFrame:
     """All arithmetic checks on one document's cells → findings (contract columns), in a stable order."""
-    records = cell_records(cells) if isinstance(cells, pd.DataFrame) else cells
+    records = cells if isinstance(cells, list) else cell_records(cells)
     return findings_frame(arithmetic_checks(records).findings, doc_id)
 
 

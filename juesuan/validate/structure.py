@@ -347,17 +347,22 @@ def blank_checks(s: _Structure, facts, ledger: Ledger) -> None:
 
 
 def _stated_amounts(facts) -> list[dict]:
-    """The facts frame's stated (not derived), non-zero 本年 amounts in 万元, as dicts."""
+    """The stated (not derived), non-zero 本年 amounts in 万元 among ``facts`` (fact rows, or the facts frame), as
+    dicts."""
     if facts is None or not len(facts):
         return []
-    # the selection row by row over the columns' values: five pandas comparisons and a .loc cost more than the
-    # whole check on a document's few hundred facts. Same rule as the frame's nullable logic: a missing figure,
-    # period, unit or ``derived`` (NA) leaves the fact out, as does a missing or zero value.
-    out = []
+    # row by row over the values, not five pandas comparisons and a .loc (which cost more than the whole check on a
+    # document's few hundred facts). The rule is the frame's nullable logic: a missing figure, period, unit or
+    # ``derived`` (None, NA) leaves the fact out, as does a missing or zero value.
     columns = ("figure", "period", "unit", "derived", "value", "concept", "page", "sentence")
+    if hasattr(facts, "columns"):
+        rows = zip(*(facts[k].tolist() for k in columns))
+    else:
+        rows = ((r.get(k) for k in columns) for r in facts)
+    out = []
     wanted = ("amount", "本年", "万元")
-    for figure, period, unit, derived, v, c, p, t in zip(*(facts[k].tolist() for k in columns)):
-        # a missing text is pd.NA, whose comparisons are NA, not False: only a str is compared
+    for figure, period, unit, derived, v, c, p, t in rows:
+        # a missing text is None or pd.NA, whose comparisons are NA, not False: only a str is compared
         if derived is not False or not v or v != v:
             continue
         if not all(type(x) is str and x == w for x, w in zip((figure, period, unit), wanted)):
@@ -404,7 +409,8 @@ def section_checks(s: _Structure, kind: str, year: int | None, ledger: Ledger) -
 def structure_checks(
     text: Text, parsed: dict[str, ParsedTable], facts, kind: str, year: int | None, ledger: Ledger
 ) -> Ledger:
-    """All checks of this module on one document: ``parsed`` are its tables as read, ``facts`` its facts frame."""
+    """All checks of this module on one document: ``parsed`` are its tables as read, ``facts`` its fact rows
+    (``narrative.fact_rows``) or facts frame."""
     s = _Structure(text, parsed)
     missing = table_checks(s, kind, ledger)
     toc_checks(s, kind, missing, ledger)
