@@ -76,12 +76,47 @@ def write_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
             None,
             "display.width",
             250,
-            "display.max_colwidth",
-            60,
             "display.unicode.east_asian_width",
             True,
         ):
             out.write((df.to_string(index=False) if len(df) else "(none)") + "\n")
+
+
+# The layout of ``write_frame``'s table, for rows that are not a DataFrame (``juesuan show FILE`` prints without
+# pandas): pandas' ``to_string(index=False)`` under the options above, rebuilt from its rules: values right-justified
+# to the widest in East Asian display columns, never cut (``to_string`` sets ``display.max_colwidth`` to its own
+# argument, None), missing as <NA>, a number column's header after a space, columns one space apart. So a summary prints the same whichever way it was made; the tests hold it to
+# pandas' own output. Text, integer and flag fields only (pandas gives floats a common precision).
+_ESCAPES = str.maketrans({"\t": "\\t", "\r": "\\r", "\n": "\\n"})
+
+
+def _cell_text(v) -> str:
+    if v is None or v == "":
+        return "<NA>"
+    return v.translate(_ESCAPES) if isinstance(v, str) else str(v)
+
+
+def aligned_rows(table: str, rows: list[dict], skip: tuple[str, ...] = ("doc_id",)) -> str:
+    """``rows`` of contract table ``table`` (dicts; None and "" are missing) as ``write_frame`` prints their frame,
+    without the fields in ``skip``."""
+    from .schema import TABLES
+    from .textnorm import display_width
+
+    if not rows:
+        return "(none)"
+    blocks = []
+    for f in (f for f in TABLES[table] if f.name not in skip):
+        if f.type == "number":
+            raise ValueError(f"{table}.{f.name}: a number field is not printed this way")
+        head = f" {f.name}" if f.type in ("integer", "boolean") else f.name
+        values = [_cell_text(r.get(f.name)) for r in rows]
+        width = max(display_width(head), *map(display_width, values))
+        blocks.append([" " * (width - display_width(v)) + v for v in (head, *values)])
+    out = []
+    for i, block in enumerate(blocks):  # as pandas' adjoin: every column but the last padded to its width + 1
+        room = max(map(display_width, block)) + 1 if i < len(blocks) - 1 else max(map(len, block))
+        out.append([v + " " * (room - display_width(v)) for v in block])
+    return "\n".join("".join(parts) for parts in zip(*out))
 
 
 def _warn(text: str) -> None:
@@ -329,16 +364,18 @@ def _show_page(doc, args) -> int:
     return 0
 
 
-def _import_pipeline() -> None:
-    """pandas and the reading pipeline, imported with the cyclic collector paused: the import makes about a million
-    objects and every one of them lives on, so the collections it would set off (each walking all that survived the
-    ones before) free nothing; they were 40–55 ms of ``show``'s start. The collector runs again after."""
+def _import_pipeline(frames: bool = True) -> None:
+    """The reading pipeline (and, when ``frames``, pandas), imported with the cyclic collector paused: the import
+    makes about a million objects and every one of them lives on, so the collections it would set off (each walking
+    all that survived the ones before) free nothing; they were 40–55 ms of ``show``'s start. The collector runs
+    again after."""
     import gc
 
     was_on = gc.isenabled()
     gc.disable()
     try:
-        import pandas  # noqa: F401
+        if frames:
+            import pandas  # noqa: F401
 
         from . import document  # noqa: F401
     finally:
@@ -354,12 +391,40 @@ def _prefetch(path: Path) -> None:
         prefetch(path)
 
 
+def _show_summary(args) -> int:
+    """``juesuan show FILE``: the documents row and the tables found, printed from the records without pandas (its
+    import was most of the command's start: 0.8 s under pandas 3), in the text the frames print.
+
+    Corrections change cells, findings and checks, never this row or the tables, so with ``--corrections`` the file
+    is only loaded, which reports a file that cannot be used."""
+    from .document import read_records
+
+    _corrections(args)
+    rec = read_records(args.file)
+    if args.format == "json":
+        json.dump([rec.meta], sys.stdout, ensure_ascii=False, indent=1, default=str)
+        sys.stdout.write("\n")
+    elif args.format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(rec.meta)
+        writer.writerow("" if v is None else v for v in rec.meta.values())
+    else:
+        for k, v in rec.meta.items():
+            _say(f"{k:>15}: {'' if v is None else v}")
+        _say()
+        _say(aligned_rows("tables", rec.tables))
+    return 0
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     path = Path(args.file)
     _prefetch(path)
+    if not path.is_dir() and args.page is None and not args.table:
+        _import_pipeline(frames=False)
+        return _show_summary(args)
     _import_pipeline()
-    import pandas as pd
-
     if path.is_dir():
         corpus = _read_folder(path, args)
         cols = ["file", "status", "kind", "year", "department", "scope", "region", "tables", "n_cells", "n_errors"]
@@ -369,16 +434,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     doc = _read(args.file, args)
     if args.page is not None:
         return _show_page(doc, args)
-    if args.table:
-        return _show_table(doc, args.table, args.format)
-    if args.format != "table":
-        write_frame(pd.DataFrame([doc.meta]), args.format)
-        return 0
-    for k, v in doc.meta.items():
-        _say(f"{k:>15}: {'' if v is None else v}")
-    _say()
-    write_frame(doc.tables.drop(columns=["doc_id"]), "table")
-    return 0
+    return _show_table(doc, args.table, args.format)
 
 
 # ------------------------------------------------------------------------------------------------------- check
