@@ -6,9 +6,11 @@ For each FILE (default: one real PDF of ../shared/real, else the first sample of
 CPU time of ``python -m juesuan.cli show FILE`` in a fresh process (best of --runs), and of the same read done in a
 warm process (``juesuan.read(FILE)`` a second time, so imports and the data loaded once are already there; the
 per-text memo caches emptied first, so the file is not faster for having been read). The
-difference is the start-up (issue 9's target: ≤ 0.5 s). Beside it, for scale, fresh processes that only start
+difference is the start-up (issue 14's target: ≤ 0.5 s); beside it the same against ``read_records`` (the rows
+without the frames, all that ``show FILE`` reads now). Beside it, for scale, fresh processes that only start
 Python, import pandas, import what ``show`` imports, and ``juesuan codes 2010101``; and the modules ``show`` imports
-that it need not (matplotlib, opencc, lxml, docx, openpyxl, calamine, camelot, pdfplumber, reportlab).
+that it need not (pandas, numpy, pyarrow, matplotlib, opencc, lxml, docx, openpyxl, calamine, camelot, pdfplumber,
+reportlab).
 
 Every child runs with bytecode caching on, in a private cache folder (PYTHONPYCACHEPREFIX), warmed by one run first:
 an installed package has its .pyc files, and this environment sets PYTHONDONTWRITEBYTECODE, which would otherwise
@@ -30,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOT_NEEDED = (
+    "pandas",
+    "numpy",
+    "pyarrow",
     "matplotlib",
     "opencc",
     "lxml",
@@ -61,6 +66,7 @@ def best(args: list[str], env: dict, runs: int) -> tuple[float, float]:
 _IN_PROCESS = """
 import json, resource, sys, time
 import juesuan
+from juesuan.document import read_records
 def cpu():  # this process, its ended children and the guarded reader process (juesuan.read reads a PDF there)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + kids.ru_utime + kids.ru_stime + reader_cpu()
@@ -75,23 +81,24 @@ def cold():  # the per-text memo caches emptied, as bench_pdf.cold_text_caches d
             params = getattr(obj, "cache_parameters", None)
             if params and (params()["maxsize"] or 0) > 64:
                 obj.cache_clear()
-path = sys.argv[1]
-juesuan.read(path)
+path, fn = sys.argv[1], {"read": juesuan.read, "read_records": read_records}[sys.argv[3]]
+fn(path)
 wall, cpus = [], []
 for _ in range(int(sys.argv[2])):
     cold()
     t, c = time.perf_counter(), cpu()
-    juesuan.read(path)
+    fn(path)
     wall.append(time.perf_counter() - t)
     cpus.append(cpu() - c)
 print(json.dumps([min(wall), min(cpus)]))
 """
 
 
-def in_process(path: Path, env: dict, runs: int) -> tuple[float, float]:
-    """(wall, CPU) seconds of ``juesuan.read(path)`` in a process that has read it once already (best of runs)."""
+def in_process(path: Path, env: dict, runs: int, fn: str = "read") -> tuple[float, float]:
+    """(wall, CPU) seconds of ``juesuan.read(path)`` (``fn="read_records"``: of ``read_records``, the rows without the
+    frames, what ``show FILE`` does) in a process that has read it once already (best of runs)."""
     out = subprocess.run(
-        [sys.executable, "-c", _IN_PROCESS, str(path), str(runs)],
+        [sys.executable, "-c", _IN_PROCESS, str(path), str(runs), fn],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -144,10 +151,13 @@ def main() -> None:
         for path in args.files or default_files():
             w, c = best(["-m", "juesuan.cli", "show", str(path)], env, args.runs)
             rw, rc = in_process(path, env, args.runs)
+            qw, qc = in_process(path, env, args.runs, "read_records")
             print(f"\n{path.name}")
             print(f"  juesuan show FILE (fresh process)              {w:6.3f} / {c:6.3f}")
             print(f"  juesuan.read(FILE) in a warm process           {rw:6.3f} / {rc:6.3f}")
+            print(f"  read_records(FILE) in a warm process           {qw:6.3f} / {qc:6.3f}")
             print(f"  start-up beyond the read                       {w - rw:6.3f} / {c - rc:6.3f}   (target ≤ 0.5 s)")
+            print(f"  start-up beyond read_records (what show reads) {w - qw:6.3f} / {c - qc:6.3f}")
             extra = shown_modules(path, env)
             print(f"  imported by show and not needed for it: {', '.join(extra) or 'none'}")
 
