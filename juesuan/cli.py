@@ -85,8 +85,9 @@ def write_frame(df: pd.DataFrame, fmt: str, out=None) -> None:
 # The layout of ``write_frame``'s table, for rows that are not a DataFrame (``juesuan show FILE`` prints without
 # pandas): pandas' ``to_string(index=False)`` under the options above, rebuilt from its rules: values right-justified
 # to the widest in East Asian display columns, never cut (``to_string`` sets ``display.max_colwidth`` to its own
-# argument, None), missing as <NA>, a number column's header after a space, columns one space apart. So a summary prints the same whichever way it was made; the tests hold it to
-# pandas' own output. Text, integer and flag fields only (pandas gives floats a common precision).
+# argument, None), missing as <NA>, tabs and newlines escaped, a number column's header after a space, columns one
+# space apart. So a summary prints the same whichever way it was made; the tests hold it to pandas' own output. Text,
+# integer and flag fields only (pandas gives floats a common precision).
 _ESCAPES = str.maketrans({"\t": "\\t", "\r": "\\r", "\n": "\\n"})
 
 

@@ -1,5 +1,5 @@
-"""The pipeline before the DataFrames: ``read_records`` gives the rows ``read`` makes its frames from, imports no pandas,
-and ``juesuan show FILE`` prints from it exactly what the frames printed."""
+"""The pipeline before the DataFrames: ``read_records`` gives the rows ``read`` makes its frames from, imports no
+pandas, and ``juesuan show FILE`` prints from it exactly what the frames printed."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
 ``document_checks(raw, parsed, facts, identity, ledger)`` runs them all on one document after its tables and facts
 are read (``juesuan.document.raw_to_document`` calls it). It reads the printed text (``validate.text``), the parsed
-tables, the facts (rows of the facts contract, or its frame) and the document's identity (kind, year, department, scope); findings
-and ledger rows go to ``ledger``. Every check is a row of ``data/checks.csv``; the modules say what each verifies:
+tables, the facts (rows of the facts contract, or its frame) and the document's identity (kind, year, department,
+scope); findings and ledger rows go to ``ledger``. Every check is a row of ``data/checks.csv``; the modules say what
+each verifies:
 
 - ``words``: comparison_word, completion_rate, change_direction, change_rate, item_amounts
 - ``structure``: table_missing, empty_table_unexplained, empty_table_statement, narrative_table_blank,
@@ -69,7 +70,8 @@ def document_checks(raw: RawDocument, parsed: dict, facts, identity, ledger: Led
     """Run every review check on one document; returns ``ledger`` (a new one when None).
 
     ``raw`` is the RawDocument (after ``identity.simplified``), ``parsed`` the tables as read (family → ParsedTable),
-    ``facts`` the fact rows (``narrative.fact_rows``) or facts frame (may be empty or None), ``identity`` a ``juesuan.identity.Identity``.
+    ``facts`` the fact rows (``narrative.fact_rows``) or facts frame (may be empty or None), ``identity`` a
+    ``juesuan.identity.Identity``.
     """
     ledger = ledger if ledger is not None else Ledger()
     if identity is not None and not identity.is_disclosure:
