@@ -180,7 +180,9 @@ def test_real_empty_table_statements(shared_real):
     assert ledger.outcome.tolist() == ["not_checked"]
 
 
-def test_only_stated_nonzero_current_year_amounts_in_wanyuan_are_compared_with_blank_tables():
+@pytest.mark.parametrize("form", ["rows", "frame"])
+def test_only_stated_nonzero_current_year_amounts_in_wanyuan_are_compared_with_blank_tables(form):
+    """The same selection from the fact rows the pipeline passes and from the facts frame a script may pass."""
     from juesuan.schema import frame_from_records
     from juesuan.validate.structure import _stated_amounts
 
@@ -197,7 +199,7 @@ def test_only_stated_nonzero_current_year_amounts_in_wanyuan_are_compared_with_b
         {**base, "concept": "a change", "figure": "change"},
         {**base, "concept": "no page", "page": None, "sentence": "s2"},
     ]
-    stated = _stated_amounts(frame_from_records(rows, "facts"))
+    stated = _stated_amounts(rows if form == "rows" else frame_from_records(rows, "facts"))
     assert stated == [
         {"concept": "kept", "value": 5.0, "page": 3, "sentence": "s1"},
         {"concept": "no page", "value": 5.0, "page": None, "sentence": "s2"},

@@ -144,12 +144,3 @@ def test_stated_amounts_read_rows_and_frames_alike(path):
     from_rows, from_frame = _stated_amounts(rec.facts), _stated_amounts(records_to_document(rec).facts)
     assert from_rows == from_frame and len(from_rows) > 3
     assert all(isinstance(a["value"], float) and a["value"] for a in from_rows)
-    # a fact with a missing unit, a derived one and a zero one are left out whichever form they come in
-    base = next(
-        r for r in rec.facts if (r["figure"], r["period"], r["unit"], r["derived"]) == ("amount", "本年", "万元", False)
-    )
-    base = dict(base, value=base["value"] or 1.5)
-    odd = [dict(base, unit=None), dict(base, derived=True), dict(base, value=0.0), dict(base, derived=None)]
-    assert _stated_amounts(odd) == [] == _stated_amounts(frame_from_records(odd, "facts"))
-    one = _stated_amounts([base])
-    assert one == _stated_amounts(frame_from_records([base], "facts")) and one[0]["value"] == base["value"]
